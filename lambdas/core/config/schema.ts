@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { codecSettingsSchema, recordFormatSchema } from '../codecs/settings.js';
+import { connectionSchema, secretArnSchema, type ConnectionProfile } from './connection.js';
+import { checkProfileRules, resolveBatchSize, resolveTable } from './profile-rules.js';
+import { tableSettingsSchema } from './table.js';
+import { TABLE_NAME_RULE, parseTableName } from './table-name.js';
+
+/**
+ * Zod skips refinements once a sibling failed; these only read keys or
+ * compare fields defensively, so they run anyway and one pass reports everything.
+ */
+const whenObject = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+
+const writerSchema = z
+  .object({
+    maxConcurrentRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(128)
+      .describe(
+        'Most statements (or batches) in flight at once per function instance (connector: maxConcurrentRequests, default 500). ' +
+          'Lower than the connector because Lambda runs many instances at once and the cluster sees instances × this; ' +
+          '128 still runs a whole default-size ESM batch (100 records) concurrently.',
+      ),
+    maxNumberOfRecordsInBatch: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Most statements in one UNLOGGED batch; only rows of the same partition are batched (connector: maxNumberOfRecordsInBatch). ' +
+          'Default 32 as the connector, 30 on keyspaces (its batch quota).',
+      ),
+  })
+  .strict()
+  .describe('Limits of the writer.');
+
+const topicSchema = z
+  .object({
+    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded.'),
+    valueFormat: recordFormatSchema.default('json').describe('How record values are decoded.'),
+    schemaRegistry: z
+      .object({
+        url: z.url().describe('Base URL of the Confluent-compatible schema registry.'),
+        basicAuthSecretArn: secretArnSchema.optional().describe('Secret whose JSON has `username` and `password` for the registry.'),
+      })
+      .strict()
+      .optional()
+      .describe('Schema registry for avro keys or values (Confluent wire format; schemas fetched by id and cached).'),
+    codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: topic.<t>.codec.*).'),
+    tables: z
+      .record(z.string(), tableSettingsSchema)
+      .superRefine((tables, ctx) => {
+        const keys = Object.keys(tables);
+        if (keys.length === 0) ctx.addIssue({ code: 'custom', input: tables, message: 'a topic needs at least one table' });
+        for (const key of keys) {
+          if (parseTableName(key) === undefined) ctx.addIssue({ code: 'custom', path: [key], input: key, message: TABLE_NAME_RULE });
+        }
+      }, whenObject)
+      .describe('Tables this topic writes to, keyed "keyspace.table"; each record is decoded once and written to every table.'),
+  })
+  .strict()
+  .superRefine((topic, ctx) => {
+    if ((topic.keyFormat === 'avro' || topic.valueFormat === 'avro') && topic.schemaRegistry === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro' });
+    }
+  }, whenObject);
+
+export const sinkConfigSchema = z
+  .object({
+    connection: connectionSchema,
+    writer: writerSchema.prefault({}),
+    topics: z
+      .record(z.string(), topicSchema)
+      .superRefine((topics, ctx) => {
+        const names = Object.keys(topics);
+        if (names.length === 0) ctx.addIssue({ code: 'custom', input: topics, message: 'at least one topic is required' });
+        for (const name of names) {
+          if (!/^[A-Za-z0-9._-]{1,249}$/.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], input: name, message: 'not a Kafka topic name (letters, digits, ".", "_", "-", at most 249)' });
+          }
+        }
+      }, whenObject)
+      .describe('Kafka topics to consume, by name.'),
+  })
+  .strict()
+  .superRefine(checkProfileRules, whenObject)
+  .transform((config) => {
+    const profile: ConnectionProfile = config.connection.profile;
+    return {
+      ...config,
+      writer: { ...config.writer, maxNumberOfRecordsInBatch: resolveBatchSize(profile, config.writer.maxNumberOfRecordsInBatch) },
+      topics: Object.fromEntries(
+        Object.entries(config.topics).map(([name, topic]) => [
+          name,
+          { ...topic, tables: Object.fromEntries(Object.entries(topic.tables).map(([key, table]) => [key, resolveTable(profile, table)])) },
+        ]),
+      ),
+    };
+  })
+  .describe('Configuration of kafka-cql-sink.');
+
+/** The validated config, every default filled in. */
+export type SinkConfig = z.output<typeof sinkConfigSchema>;
+/** What a user writes (YAML or JSON): defaults optional. */
+export type SinkConfigInput = z.input<typeof sinkConfigSchema>;
+export type TopicConfig = SinkConfig['topics'][string];
+export type TableConfig = TopicConfig['tables'][string];
+export type WriterConfig = SinkConfig['writer'];
