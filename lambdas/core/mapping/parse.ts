@@ -98,10 +98,10 @@ function checkEntries(entries: readonly { entry: MappingEntry; start: number }[]
   const problems: string[] = [];
   const seen = new Map<string, number>();
   for (const { entry, start } of entries) {
-    const name = entry.target === 'column' ? entry.column : `__${entry.target}`;
-    const label = entry.target === 'column' ? `column ${showValue(name)}` : name;
-    const earlier = seen.get(name);
-    if (earlier === undefined) seen.set(name, start);
+    // Keyed by label: a quoted "__ttl" column and the __ttl target are different things.
+    const label = entry.target === 'column' ? `column ${showValue(entry.column)}` : `__${entry.target}`;
+    const earlier = seen.get(label);
+    if (earlier === undefined) seen.set(label, start);
     else problems.push(`mapping: ${label} is mapped twice (at positions ${earlier} and ${start})`);
     if (entry.target !== 'column' && entry.source.kind === 'function') {
       problems.push(`mapping: ${label} cannot be now() (at position ${start}); it needs a number from the record`);
