@@ -1,0 +1,141 @@
+import { Instant, LocalDate, type DateTimeFormatter, type TemporalAccessor, type ZoneId } from '@js-joda/core';
+import { types } from 'cassandra-driver';
+import type { CodecSettings } from '../codecs/settings.js';
+import { describeType, fail, isLong, longFromBigInt, type ValueConverter } from './convert-support.js';
+import {
+  floorDiv,
+  nanosPerUnit,
+  parseLocale,
+  parseZone,
+  temporalFormatter,
+  toInstant,
+  toLocalDate,
+  toLocalTime,
+  UNITS_SINCE_EPOCH,
+} from './temporal.js';
+
+/*
+ * Strings become temporals through the codec settings (see temporal.ts);
+ * numbers count codec.unit from the Unix epoch (DSBulk's NumberToInstantCodec),
+ * except for `time`, where they count codec.unit from midnight: a CQL time is
+ * a time of day, and the epoch reading would silently wrap at 24h.
+ * Beyond DSBulk: an all-digit string that the pattern rejects is read as a
+ * number, as producers often quote epoch millis.
+ */
+
+const MAX_DATE_MILLIS = 8_640_000_000_000_000n;
+const NANOS_PER_MILLI = 1_000_000n;
+const NANOS_PER_DAY = 86_400_000_000_000n;
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+interface TemporalContext {
+  readonly zone: ZoneId;
+  readonly nanosPerUnit: bigint;
+  readonly unit: string;
+}
+
+function contextOf(settings: CodecSettings): TemporalContext {
+  return { zone: parseZone(settings.timeZone), nanosPerUnit: nanosPerUnit(settings.unit), unit: settings.unit.toLowerCase() };
+}
+
+/** A whole number of units, or undefined when the value is not numeric at all. */
+function wholeUnits(value: unknown): bigint | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return fail(value, 'a number of time units must be a whole number');
+    return BigInt(value);
+  }
+  if (typeof value === 'bigint') return value;
+  if (isLong(value)) return BigInt(value.toString());
+  if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return BigInt(value.trim());
+  return undefined;
+}
+
+function dateFromNanos(value: unknown, nanos: bigint): Date {
+  const millis = floorDiv(nanos, NANOS_PER_MILLI);
+  if (millis > MAX_DATE_MILLIS || millis < -MAX_DATE_MILLIS) return fail(value, 'out of range for timestamp');
+  return new Date(Number(millis));
+}
+
+/** Parses with the pattern; an all-digit string it rejects yields undefined (read as a number instead). */
+function parseWith(formatter: DateTimeFormatter, value: string, setting: string) {
+  const text = value.trim();
+  try {
+    return formatter.parse(text);
+  } catch {
+    if (INTEGER_TEXT.test(text)) return undefined;
+    return fail(value, `does not match codec.${setting}`);
+  }
+}
+
+function resolveInstant(value: unknown, parsed: TemporalAccessor, zone: ZoneId): Instant {
+  try {
+    return toInstant(parsed, zone);
+  } catch {
+    return fail(value, 'not a point in time');
+  }
+}
+
+export function timestampConverter(settings: CodecSettings): ValueConverter {
+  const ctx = contextOf(settings);
+  const numericOnly = settings.timestamp === UNITS_SINCE_EPOCH;
+  const formatter = numericOnly ? undefined : temporalFormatter('codec.timestamp', settings.timestamp, parseLocale(settings.locale));
+  const instantToDate = (value: unknown, instant: Instant) =>
+    dateFromNanos(value, BigInt(instant.epochSecond()) * 1_000_000_000n + BigInt(instant.nano()));
+  return (value) => {
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? fail(value, 'invalid Date') : value;
+    if (typeof value === 'string' && formatter) {
+      const parsed = parseWith(formatter, value, `timestamp ${settings.timestamp}`);
+      if (parsed) return instantToDate(value, resolveInstant(value, parsed, ctx.zone));
+    }
+    const units = wholeUnits(value);
+    if (units === undefined) return fail(value, `expected a date-time string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
+    return dateFromNanos(value, units * ctx.nanosPerUnit);
+  };
+}
+
+function toDriverDate(date: LocalDate): types.LocalDate {
+  return new types.LocalDate(date.year(), date.monthValue(), date.dayOfMonth());
+}
+
+export function dateConverter(settings: CodecSettings): ValueConverter {
+  const ctx = contextOf(settings);
+  const formatter = temporalFormatter('codec.date', settings.date, parseLocale(settings.locale));
+  return (value) => {
+    if (value instanceof types.LocalDate) return value;
+    if (typeof value === 'string') {
+      const parsed = parseWith(formatter, value, `date ${settings.date}`);
+      if (parsed) return toDriverDate(toLocalDate(parsed, ctx.zone));
+    }
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) return fail(value, 'invalid Date');
+      return toDriverDate(LocalDate.ofInstant(Instant.ofEpochMilli(value.getTime()), ctx.zone));
+    }
+    const units = wholeUnits(value);
+    if (units === undefined) return fail(value, `expected a date string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
+    const nanos = units * ctx.nanosPerUnit;
+    const seconds = floorDiv(nanos, 1_000_000_000n);
+    try {
+      const instant = Instant.ofEpochSecond(Number(seconds), Number(nanos - seconds * 1_000_000_000n));
+      return toDriverDate(LocalDate.ofInstant(instant, ctx.zone));
+    } catch {
+      return fail(value, 'out of range for date');
+    }
+  };
+}
+
+export function timeConverter(settings: CodecSettings): ValueConverter {
+  const ctx = contextOf(settings);
+  const formatter = temporalFormatter('codec.time', settings.time, parseLocale(settings.locale));
+  return (value) => {
+    if (value instanceof types.LocalTime) return value;
+    if (typeof value === 'string') {
+      const parsed = parseWith(formatter, value, `time ${settings.time}`);
+      if (parsed) return new types.LocalTime(longFromBigInt(BigInt(toLocalTime(parsed, ctx.zone).toNanoOfDay())));
+    }
+    const units = wholeUnits(value);
+    if (units === undefined) return fail(value, `expected a time string or a number of ${ctx.unit} since midnight, got ${describeType(value)}`);
+    const nanos = units * ctx.nanosPerUnit;
+    if (nanos < 0n || nanos >= NANOS_PER_DAY) return fail(value, `a time of day must be from 0 to 24h (in ${ctx.unit} since midnight)`);
+    return new types.LocalTime(longFromBigInt(nanos));
+  };
+}
