@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
 import { sinkConfigSchema, type SinkConfig } from './schema.js';
@@ -16,12 +16,13 @@ export function parseSinkConfig(input: unknown, sourceName?: string): SinkConfig
 
 /** Reads YAML or JSON text (JSON is YAML) and validates it. */
 export function loadSinkConfig(text: string, sourceName: string): SinkConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     throw new ConfigError(
       document.errors.map((error) => {
-        const where = error.linePos?.[0];
-        return `${sourceName}${where === undefined ? '' : `:${where.line}:${where.col}`}: ${error.message.split('\n')[0] ?? ''}`;
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return `${sourceName}:${line}:${col}: ${error.message}`;
       }),
     );
   }
