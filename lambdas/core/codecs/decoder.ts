@@ -1,0 +1,57 @@
+import { AvroSchemas, createAvroDecoder } from './avro.js';
+import { parseJson } from './json.js';
+import type { SchemaRegistry } from './schema-registry.js';
+import type { RecordFormat } from './settings.js';
+
+/** Any value a decoder yields: JSON values, bigint, Buffer, Date, driver values from Avro logical types. */
+export type DecodedValue = string | number | boolean | bigint | object | null;
+
+/**
+ * Decodes a record key or value. json, string and bytes are synchronous;
+ * avro returns a Promise only while its schema id is being fetched, so
+ * callers `await` only when they get a Promise. A null (absent key,
+ * tombstone value) decodes to null.
+ */
+export type Decoder = (bytes: Buffer | null) => DecodedValue | Promise<DecodedValue>;
+
+export interface DecoderOptions {
+  /** What is decoded, for error messages: "key", "value". */
+  readonly what?: string;
+  /** Required for avro: one instance per container, shared by all decoders. */
+  readonly avroSchemas?: AvroSchemas;
+}
+
+/*
+ * An event source mapping with a schema registry and EventRecordFormat JSON
+ * has already decoded Avro/Protobuf/JSON Schema records: the record carries
+ * `valueSchemaMetadata`/`keySchemaMetadata` and its value is base64 of JSON
+ * text. Such a topic is configured with format `json`, which reads it like
+ * any JSON record.
+ */
+export function createDecoder(format: RecordFormat, options: DecoderOptions = {}): Decoder {
+  const what = options.what ?? 'value';
+  switch (format) {
+    case 'json':
+      return (bytes) => (bytes === null ? null : (parseJson(bytes.toString('utf8'), what) as DecodedValue));
+    case 'string':
+      return (bytes) => (bytes === null ? null : bytes.toString('utf8'));
+    case 'bytes':
+      return (bytes) => bytes;
+    case 'avro': {
+      if (!options.avroSchemas) throw new Error('createDecoder: the avro format needs avroSchemas');
+      const decode = createAvroDecoder(options.avroSchemas, what);
+      return (bytes) => (bytes === null ? null : (decode(bytes) as DecodedValue | Promise<DecodedValue>));
+    }
+  }
+}
+
+export function createAvroSchemas(registry: SchemaRegistry): AvroSchemas {
+  return new AvroSchemas(registry);
+}
+
+export type HeaderFormat = 'string' | 'bytes';
+
+/** Kafka header values are bytes; mappings read them as UTF-8 text or as raw bytes. */
+export function createHeaderDecoder(format: HeaderFormat): (bytes: Buffer | null) => string | Buffer | null {
+  return format === 'string' ? (bytes) => (bytes === null ? null : bytes.toString('utf8')) : (bytes) => bytes;
+}
