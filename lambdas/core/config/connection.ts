@@ -48,7 +48,7 @@ const astraSchema = z
 
 const keyspacesSchema = z
   .object({
-    profile: z.literal('keyspaces').describe('Amazon Keyspaces: cassandra.<region>.amazonaws.com:9142 over TLS; local data center = region.'),
+    profile: z.literal('keyspaces').describe('Amazon Keyspaces: `cassandra.<region>.amazonaws.com:9142` over TLS; local data center = region.'),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as eu-west-1').describe('AWS region of the keyspace.'),
     auth: z
       .discriminatedUnion('type', [

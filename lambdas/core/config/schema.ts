@@ -49,7 +49,7 @@ const topicSchema = z
       .strict()
       .optional()
       .describe('Schema registry for avro keys or values (Confluent wire format; schemas fetched by id and cached).'),
-    codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: topic.<t>.codec.*).'),
+    codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: `topic.<t>.codec.*`).'),
     tables: z
       .record(z.string(), tableSettingsSchema)
       .superRefine((tables, ctx) => {

@@ -50,9 +50,9 @@ export const tableSettingsSchema = z
       .int()
       .min(-1)
       .default(-1)
-      .describe('Time to live of written cells, in ttlTimeUnit; -1 writes no TTL (the table default applies). Overridden per record by a mapped __ttl (connector: ttl).'),
-    ttlTimeUnit: timeUnitSchema.default('SECONDS').describe('Unit of `ttl` and of a mapped __ttl value (connector: ttlTimeUnit).'),
-    timestampTimeUnit: timeUnitSchema.default('MICROSECONDS').describe('Unit of a mapped __timestamp value (connector: timestampTimeUnit).'),
+      .describe('Time to live of written cells, in ttlTimeUnit; -1 writes no TTL (the table default applies). Overridden per record by a mapped `__ttl` (connector: ttl).'),
+    ttlTimeUnit: timeUnitSchema.default('SECONDS').describe('Unit of `ttl` and of a mapped `__ttl` value (connector: ttlTimeUnit).'),
+    timestampTimeUnit: timeUnitSchema.default('MICROSECONDS').describe('Unit of a mapped `__timestamp` value (connector: timestampTimeUnit).'),
     nullToUnset: z
       .boolean()
       .default(true)
@@ -70,14 +70,14 @@ export const tableSettingsSchema = z
       .optional()
       .describe(
         'Custom CQL run instead of the generated INSERT, with named binds (`:name`) fed by the mapping columns of the same names (connector: query). ' +
-          'ttl, __ttl, __timestamp and clientTimestamps do not apply: write USING TIMESTAMP :ts / TTL :t in the query and map ts and t.',
+          '`ttl`, `__ttl`, `__timestamp` and `clientTimestamps` do not apply: write `USING TIMESTAMP :ts AND TTL :t` in the query and map `ts` and `t`.',
       ),
     clientTimestamps: z
       .boolean()
       .optional()
       .describe(
-        'Write with USING TIMESTAMP (the Kafka record time in µs, or __timestamp), which makes retries and replays idempotent: an older record never overwrites a newer one. ' +
-          'Default true, but false on keyspaces: Keyspaces rejects USING TIMESTAMP unless client-side timestamps are enabled on the table (an irreversible table setting), ' +
+        'Write with `USING TIMESTAMP` (the Kafka record time in µs, or `__timestamp`), which makes retries and replays idempotent: an older record never overwrites a newer one. ' +
+          'Default true, but false on keyspaces: Keyspaces rejects `USING TIMESTAMP` unless client-side timestamps are enabled on the table (an irreversible table setting), ' +
           'and even then only within 2 days in the past, so replays of old records fail there. Without it the last write to arrive wins.',
       ),
   })
