@@ -1,10 +1,6 @@
-import { cassandraService } from './cassandra.js';
-import { kafkaService } from './kafka.js';
-import { awsEmulatorService } from './aws-emulator.js';
+import { allServices } from './index.js';
 import { endpoints } from './paths.js';
 import { logFile, serviceState, startService, stopService, type ServiceDefinition } from './process.js';
-
-export const allServices: readonly ServiceDefinition[] = [cassandraService, kafkaService, awsEmulatorService];
 
 const usage = `usage: services <start|stop|status> [cassandra|kafka|aws-emulator ...]
 

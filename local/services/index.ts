@@ -1,0 +1,28 @@
+import { awsEmulatorService } from './aws-emulator.js';
+import { cassandraService } from './cassandra.js';
+import { kafkaService } from './kafka.js';
+import { serviceState, startService, stopService, type ServiceDefinition } from './process.js';
+
+export { endpoints, ports } from './paths.js';
+export { localCassandraCredentials } from './cassandra.js';
+
+export const allServices: readonly ServiceDefinition[] = [cassandraService, kafkaService, awsEmulatorService];
+
+/**
+ * Starts every service that is not running yet and returns the names of those
+ * it started, so a caller can stop exactly those and leave alone what it found.
+ */
+export async function ensureServices(log?: (line: string) => void): Promise<string[]> {
+  const started: string[] = [];
+  // One after another: on 2 cores, three start-ups at once only slow each other down.
+  for (const service of allServices) {
+    const wasRunning = serviceState(service.name).state === 'running';
+    await startService(service, log);
+    if (!wasRunning) started.push(service.name);
+  }
+  return started;
+}
+
+export async function stopServices(names: readonly string[], log?: (line: string) => void): Promise<void> {
+  for (const name of [...names].reverse()) await stopService(name, log);
+}
