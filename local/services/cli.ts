@@ -1,5 +1,4 @@
-import { allServices } from './index.js';
-import { endpoints } from './paths.js';
+import { allServices, describeEndpoints } from './index.js';
 import { logFile, serviceState, startService, stopService, type ServiceDefinition } from './process.js';
 
 const usage = `usage: services <start|stop|status> [cassandra|kafka|aws-emulator ...]
@@ -20,13 +19,6 @@ function pick(names: readonly string[]): readonly ServiceDefinition[] {
   });
 }
 
-export function printEndpoints(): void {
-  console.log(`
-Cassandra   ${endpoints.cassandra}  (local DC ${endpoints.cassandraLocalDataCenter}, user cassandra / cassandra)
-Kafka       ${endpoints.kafka}
-AWS (SQS, Secrets Manager, S3)  ${endpoints.aws}  (region ${endpoints.awsRegion}, any access key)`);
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...names] = argv;
   const log = (line: string): void => { console.log(line); };
@@ -34,7 +26,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'start': {
       // Started one after another: on 2 cores, three JVM/Python start-ups at once only slow each other down.
       for (const service of pick(names)) await startService(service, log);
-      printEndpoints();
+      console.log(describeEndpoints());
       return;
     }
     case 'stop': {

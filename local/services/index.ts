@@ -1,6 +1,7 @@
 import { awsEmulatorService } from './aws-emulator.js';
 import { cassandraService } from './cassandra.js';
 import { kafkaService } from './kafka.js';
+import { endpoints } from './paths.js';
 import { serviceState, startService, stopService, type ServiceDefinition } from './process.js';
 
 export { endpoints, ports } from './paths.js';
@@ -25,4 +26,11 @@ export async function ensureServices(log?: (line: string) => void): Promise<stri
 
 export async function stopServices(names: readonly string[], log?: (line: string) => void): Promise<void> {
   for (const name of [...names].reverse()) await stopService(name, log);
+}
+
+export function describeEndpoints(): string {
+  return `
+Cassandra   ${endpoints.cassandra}  (local DC ${endpoints.cassandraLocalDataCenter}, user cassandra / cassandra)
+Kafka       ${endpoints.kafka}
+AWS (SQS, Secrets Manager, S3)  ${endpoints.aws}  (region ${endpoints.awsRegion}, any access key)`;
 }
