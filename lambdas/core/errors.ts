@@ -26,7 +26,11 @@ export function showValue(value: unknown, maxLength = 120): string {
     else if (typeof value === 'bigint') text = `${value.toString()}n`;
     else if (value instanceof Uint8Array) text = `<${value.length} bytes 0x${Buffer.from(value.subarray(0, 16)).toString('hex')}${value.length > 16 ? '…' : ''}>`;
     else if (value === undefined) text = 'undefined';
-    else text = JSON.stringify(value) ?? String(value);
+    else {
+      // JSON.stringify returns undefined for functions and symbols, whatever its type says.
+      const json = JSON.stringify(value) as string | undefined;
+      text = json ?? Object.prototype.toString.call(value);
+    }
   } catch {
     text = Object.prototype.toString.call(value);
   }
