@@ -1,0 +1,122 @@
+import type { z } from 'zod';
+import { ConfigError, showValue } from '../errors.js';
+import { kafkaEventSchema, type KafkaEvent, type KafkaEventRecord } from './schema.js';
+import type { KafkaHeader, KafkaRecord } from './record.js';
+
+/**
+ * A malformed event is a broken contract with the Lambda service, not bad data
+ * in Kafka (keys and values are opaque base64 here, so a record's content can
+ * never make the event malformed). Retrying cannot fix it and dead-lettering
+ * has nothing trustworthy to dead-letter, so it is a ConfigError: the handler
+ * lets it escape, the invocation fails loudly with every problem listed, and
+ * the event source mapping's own policy (retries, maximum record age, its
+ * on-failure destination) decides what happens to the batch. Answering success
+ * instead would silently drop the batch, which the sink never does.
+ */
+export class MalformedEventError extends ConfigError {}
+
+/** Splits an ESM records key on its last `-`: topic names may contain `-`, partitions may not. */
+export function splitTopicPartition(key: string): { topic: string; partition: number } | undefined {
+  const dash = key.lastIndexOf('-');
+  if (dash <= 0) return undefined;
+  const partitionText = key.slice(dash + 1);
+  if (!/^(0|[1-9]\d{0,9})$/.test(partitionText)) return undefined;
+  const partition = Number(partitionText);
+  if (partition > 2_147_483_647) return undefined;
+  return { topic: key.slice(0, dash), partition };
+}
+
+/** Validates an event source mapping event without decoding bytes; throws MalformedEventError listing every problem. */
+export function parseKafkaEvent(event: unknown): KafkaEvent {
+  const result = kafkaEventSchema.safeParse(event);
+  if (!result.success) throw new MalformedEventError(describeIssues(result.error, event));
+  const problems: string[] = [];
+  for (const [key, records] of Object.entries(result.data.records)) {
+    const expected = splitTopicPartition(key);
+    if (expected === undefined) {
+      problems.push(`records[${JSON.stringify(key)}]: expected a key "<topic>-<partition>", got ${showValue(key)}`);
+      continue;
+    }
+    records.forEach((record, index) => {
+      if (record.topic !== expected.topic || record.partition !== expected.partition) {
+        problems.push(
+          `records[${JSON.stringify(key)}][${index}]: record is ${showValue(`${record.topic}-${record.partition}`)} but sits under key ${showValue(key)}`,
+        );
+      }
+    });
+  }
+  if (problems.length > 0) throw new MalformedEventError(problems.map((p) => `malformed Kafka event: ${p}`));
+  return result.data;
+}
+
+/**
+ * Decodes an event source mapping event into records: partitions in the order
+ * the event lists them, each partition's records in offset order (the ESM
+ * already delivers them so; sorting makes that a guarantee).
+ */
+export function decodeEvent(event: unknown): KafkaRecord[] {
+  const parsed = parseKafkaEvent(event);
+  const out: KafkaRecord[] = [];
+  for (const records of Object.values(parsed.records)) {
+    const decoded = records.map(decodeRecord);
+    decoded.sort((a, b) => compareOffsets(a.offset, b.offset));
+    out.push(...decoded);
+  }
+  return out;
+}
+
+export function decodeRecord(record: KafkaEventRecord): KafkaRecord {
+  const headers: KafkaHeader[] = [];
+  for (const header of record.headers) {
+    for (const [name, bytes] of Object.entries(header)) {
+      // Java bytes are signed: -1 is 0xff.
+      headers.push({ name, value: Buffer.from(bytes.map((b) => b & 0xff)) });
+    }
+  }
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: String(record.offset),
+    timestamp: record.timestamp,
+    timestampType: record.timestampType,
+    key: record.key === undefined || record.key === null ? null : Buffer.from(record.key, 'base64'),
+    value: record.value === null ? null : Buffer.from(record.value, 'base64'),
+    headers,
+    ...(record.keySchemaMetadata === undefined ? {} : { keySchemaMetadata: record.keySchemaMetadata }),
+    ...(record.valueSchemaMetadata === undefined ? {} : { valueSchemaMetadata: record.valueSchemaMetadata }),
+  };
+}
+
+/** Numeric comparison of decimal offset strings (64-bit safe). */
+export function compareOffsets(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function describeIssues(error: z.ZodError, input: unknown): string[] {
+  return error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    const value = valueAt(input, issue.path);
+    return `malformed Kafka event: ${path === '' ? '(event)' : path}: ${issue.message}, got ${showValue(value, 80)}`;
+  });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) text += text === '' ? part : `.${part}`;
+    else text += `[${JSON.stringify(String(part))}]`;
+  }
+  return text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}

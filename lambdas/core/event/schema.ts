@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The event an Amazon MSK (`aws:kafka`) or self-managed Kafka
+ * (`SelfManagedKafka`) event source mapping hands to the function:
+ *
+ * ```json
+ * { "eventSource": "aws:kafka", "eventSourceArn": "arn:aws:kafka:…", "bootstrapServers": "b-1:9092,b-2:9092",
+ *   "records": { "orders-0": [ { "topic": "orders", "partition": 0, "offset": 15, "timestamp": 1545084650987,
+ *     "timestampType": "CREATE_TIME", "key": "<base64>", "value": "<base64>" | null,
+ *     "headers": [ { "h1": [104, -1, …] } ],
+ *     "keySchemaMetadata"?: { "dataFormat": "AVRO", "schemaId": "…" }, "valueSchemaMetadata"?: … } ] } }
+ * ```
+ *
+ * Objects are not strict: AWS adds fields over time and an unknown field must
+ * not stop a partition. Everything the sink relies on is checked.
+ */
+
+/** Standard base64 (the ESM encodes with padding). An empty string is zero bytes. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const base64Schema = z.string().regex(BASE64, 'expected base64 text');
+
+/** Header values are Java `byte[]`, so signed (-128..127); unsigned bytes are accepted too. */
+const headerBytesSchema = z.array(z.number().int().min(-128).max(255));
+
+const headerSchema = z.record(z.string(), headerBytesSchema);
+
+export const schemaMetadataSchema = z.object({
+  dataFormat: z.enum(['AVRO', 'PROTOBUF', 'JSON']),
+  schemaId: z.string().min(1),
+});
+
+export const kafkaEventRecordSchema = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().min(0),
+  offset: z.number().int().min(0),
+  timestamp: z.number().int(),
+  timestampType: z.enum(['CREATE_TIME', 'LOG_APPEND_TIME', 'NO_TIMESTAMP_TYPE']),
+  key: base64Schema.nullish(),
+  value: base64Schema.nullable(),
+  headers: z.array(headerSchema).default([]),
+  keySchemaMetadata: schemaMetadataSchema.optional(),
+  valueSchemaMetadata: schemaMetadataSchema.optional(),
+});
+
+export const kafkaEventSchema = z.object({
+  eventSource: z.enum(['aws:kafka', 'SelfManagedKafka']),
+  /** MSK only: the cluster ARN. */
+  eventSourceArn: z.string().optional(),
+  /** Comma-separated host:port list. */
+  bootstrapServers: z.string().optional(),
+  records: z.record(z.string(), z.array(kafkaEventRecordSchema)),
+});
+
+export type KafkaEvent = z.output<typeof kafkaEventSchema>;
+export type KafkaEventRecord = z.output<typeof kafkaEventRecordSchema>;
