@@ -1,0 +1,172 @@
+import { createAvroSchemas, createDecoder, type Decoder } from '../codecs/decoder.js';
+import type { AvroSchemas } from '../codecs/avro.js';
+import type { SchemaRegistry } from '../codecs/schema-registry.js';
+import type { SinkConfig, TopicConfig } from '../config/schema.js';
+import { parseTableName } from '../config/table-name.js';
+import { buildTableModel, type TableModel } from '../cql/metadata.js';
+import { isMissingTable, type CqlSession, type PreparedStatement } from '../cql/session.js';
+import { ConfigError, isSinkError } from '../errors.js';
+import type { KafkaRecord } from '../event/record.js';
+import { mappedColumns, specialSource, type Mapping } from '../mapping/ast.js';
+import { parseMapping } from '../mapping/parse.js';
+import type { RecordOutcome, WriteCallOptions } from '../writer/outcome.js';
+import { createWriter } from '../writer/write.js';
+import { createRecordMapper, type TopicMapping } from './record-mapper.js';
+import { checkTable } from './table-check.js';
+import { buildRowBuilder, tableStatements, type TablePlanInput, type TableStatements } from './table-plan.js';
+
+export interface SinkEngineOptions {
+  readonly config: SinkConfig;
+  readonly session: CqlSession;
+  /** For avro topics: one registry for all, or one per topic. */
+  readonly schemaRegistry?: SchemaRegistry | ((topic: string) => SchemaRegistry | undefined);
+}
+
+export type ProcessOptions = WriteCallOptions;
+
+export interface SinkEngine {
+  /** One outcome per record, in the order given. Never rejects for a record's sake. */
+  process(records: readonly KafkaRecord[], options?: ProcessOptions): Promise<RecordOutcome[]>;
+  /** "keyspace.table" of every target table, for metrics. */
+  readonly tables: readonly string[];
+}
+
+interface PlannedTable {
+  readonly topic: string;
+  readonly input: TablePlanInput;
+  readonly statements: TableStatements;
+}
+
+/**
+ * Reads the live schema of every target table, checks every mapping against
+ * it, prepares every statement, and compiles the per-topic record mappers.
+ * Throws one ConfigError listing every problem of every table; a
+ * TransientError when the cluster cannot be reached (init may be retried).
+ */
+export async function createSinkEngine({ config, session, schemaRegistry }: SinkEngineOptions): Promise<SinkEngine> {
+  const problems: string[] = [];
+  const models = await readModels(config, session, problems);
+  const planned: PlannedTable[] = [];
+  for (const [topic, topicConfig] of Object.entries(config.topics)) {
+    for (const [key, settings] of Object.entries(topicConfig.tables)) {
+      const model = models.get(key);
+      if (model === undefined) continue;
+      const at = `topics.${topic}.tables.${key}`;
+      const mapping = parseMapping(settings.mapping);
+      const found = checkTable({ settings, mapping, model, keyFormat: topicConfig.keyFormat, valueFormat: topicConfig.valueFormat });
+      problems.push(...found.map((problem) => `${at}: ${problem}`));
+      if (found.length > 0) continue;
+      const input: TablePlanInput = { name: key, settings, mapping, model, codec: topicConfig.codec };
+      planned.push({ topic, input, statements: tableStatements(input) });
+    }
+  }
+
+  const prepared = await prepareAll(session, planned, problems);
+  const builders = new Map<string, { name: string; build: ReturnType<typeof buildRowBuilder> }[]>();
+  for (const table of planned) {
+    const upsert = prepared.get(table.statements.upsert);
+    const del = table.statements.delete === undefined ? undefined : prepared.get(table.statements.delete);
+    if (upsert === undefined || (table.statements.delete !== undefined && del === undefined)) continue;
+    try {
+      const build = buildRowBuilder(table.input, { upsert, delete: del });
+      let list = builders.get(table.topic);
+      if (list === undefined) builders.set(table.topic, (list = []));
+      list.push({ name: table.input.name, build });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => `topics.${table.topic}.tables.${table.input.name}: ${problem}`));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const topics = new Map<string, TopicMapping>();
+  const avro = avroSchemasFor(schemaRegistry);
+  for (const [topic, topicConfig] of Object.entries(config.topics)) {
+    const mappings = Object.values(topicConfig.tables).map((table) => parseMapping(table.mapping));
+    topics.set(topic, {
+      decodeKey: reads(mappings, 'key') ? decoder(topic, topicConfig, 'key', avro) : undefined,
+      decodeValue: reads(mappings, 'value') ? decoder(topic, topicConfig, 'value', avro) : undefined,
+      tables: builders.get(topic) ?? [],
+    });
+  }
+  const writer = createWriter({
+    session,
+    mapper: createRecordMapper(topics),
+    maxConcurrentRequests: config.writer.maxConcurrentRequests,
+    maxNumberOfRecordsInBatch: config.writer.maxNumberOfRecordsInBatch,
+  });
+  return {
+    tables: [...new Set(planned.map((table) => table.input.name))],
+    process: (records, options) => writer.writeRecords(records, options),
+  };
+}
+
+/** Each distinct table is read once, whatever the number of topics feeding it. */
+async function readModels(config: SinkConfig, session: CqlSession, problems: string[]): Promise<Map<string, TableModel>> {
+  const keys = new Set(Object.values(config.topics).flatMap((topic) => Object.keys(topic.tables)));
+  const models = new Map<string, TableModel>();
+  await Promise.all(
+    [...keys].map(async (key) => {
+      const name = parseTableName(key);
+      if (name === undefined) return; // rejected by the config schema already
+      const schema = await session.readTable(name.keyspace, name.table);
+      if (isMissingTable(schema)) {
+        problems.push(`${key}: ${schema.missing === 'keyspace' ? `keyspace "${name.keyspace}" does not exist` : `table "${name.table}" does not exist in keyspace "${name.keyspace}"`}`);
+        return;
+      }
+      try {
+        models.set(key, buildTableModel(schema));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems.map((problem) => `${key}: ${problem}`));
+      }
+    }),
+  );
+  return models;
+}
+
+/** Prepares each distinct statement once; a statement the server refuses is a config problem. */
+async function prepareAll(session: CqlSession, planned: readonly PlannedTable[], problems: string[]): Promise<Map<string, PreparedStatement>> {
+  const texts = new Set(planned.flatMap((table) => [table.statements.upsert, ...(table.statements.delete === undefined ? [] : [table.statements.delete])]));
+  const prepared = new Map<string, PreparedStatement>();
+  await Promise.all(
+    [...texts].map(async (cql) => {
+      try {
+        prepared.set(cql, await session.prepare(cql));
+      } catch (error) {
+        if (!(isSinkError(error) && error.kind === 'config')) throw error;
+        const owners = planned.filter((table) => table.statements.upsert === cql || table.statements.delete === cql);
+        for (const owner of owners) problems.push(`topics.${owner.topic}.tables.${owner.input.name}: cannot prepare ${cql}: ${error.message}`);
+      }
+    }),
+  );
+  return prepared;
+}
+
+function reads(mappings: readonly Mapping[], kind: 'key' | 'value'): boolean {
+  return mappings.some(
+    (mapping) =>
+      mappedColumns(mapping).some((entry) => entry.source.kind === kind) ||
+      specialSource(mapping, 'ttl')?.kind === kind ||
+      specialSource(mapping, 'timestamp')?.kind === kind,
+  );
+}
+
+function avroSchemasFor(registry: SinkEngineOptions['schemaRegistry']): (topic: string) => AvroSchemas | undefined {
+  const byRegistry = new Map<SchemaRegistry, AvroSchemas>();
+  return (topic) => {
+    const found = typeof registry === 'function' ? registry(topic) : registry;
+    if (found === undefined) return undefined;
+    let schemas = byRegistry.get(found);
+    if (schemas === undefined) byRegistry.set(found, (schemas = createAvroSchemas(found)));
+    return schemas;
+  };
+}
+
+function decoder(topic: string, config: TopicConfig, what: 'key' | 'value', avro: (topic: string) => AvroSchemas | undefined): Decoder {
+  const format = what === 'key' ? config.keyFormat : config.valueFormat;
+  if (format !== 'avro') return createDecoder(format, { what });
+  const avroSchemas = avro(topic);
+  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is avro but no schema registry was given to the engine`);
+  return createDecoder(format, { what, avroSchemas });
+}

@@ -1,0 +1,32 @@
+import type { ConsistencyLevel } from '../config/table.js';
+import type { PreparedStatement } from '../cql/session.js';
+
+/** How the writer treats the rows of one target table; one object per table, shared by its rows. */
+export interface WriteTarget {
+  /** "keyspace.table" as configured, for outcomes and messages. */
+  readonly name: string;
+  readonly consistency: ConsistencyLevel;
+  /** Safe to retry: true unless the table is a counter table. */
+  readonly idempotent: boolean;
+  /** Counter updates go in COUNTER batches. */
+  readonly counter: boolean;
+  /**
+   * The rows carry no write time of their own (no USING TIMESTAMP: counters,
+   * clientTimestamps false, custom queries). Statements of one batch then
+   * share the coordinator's timestamp, so two writes to one row in one batch
+   * would be resolved by value, not by Kafka order: such rows go in
+   * successive batches instead.
+   */
+  readonly serverTimestamps: boolean;
+}
+
+/** One statement for one record and one table. */
+export interface RowWrite {
+  readonly target: WriteTarget;
+  readonly statement: PreparedStatement;
+  readonly values: readonly unknown[];
+  /** Identifies the Cassandra partition within the target; rows of one partition may share a batch. */
+  readonly partition: string;
+  /** Identifies the row within the partition (clustering columns). */
+  readonly row: string;
+}
