@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import { secretArnSchema } from '../../lambdas/core/config/connection.js';
+
+/**
+ * The deployment config: where and how the sink runs. The sink config (topics →
+ * tables → mapping) is a separate file named by `sinkConfig`; this file never
+ * holds a secret value, only secret ARNs.
+ */
+
+const idPattern = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `expected an id like ${prefix}-0123456789abcdef0`);
+
+const envSchema = z
+  .object({
+    account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').describe('AWS account to deploy to.'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as eu-west-1').describe('AWS region to deploy to.'),
+  })
+  .strict()
+  .describe('Where the stacks go. Explicit so that `cdk synth` never looks anything up.');
+
+const existingVpcSchema = z
+  .object({
+    vpcId: idPattern('vpc').describe('The VPC the functions run in (it must reach Kafka, the database and AWS APIs: NAT or VPC endpoints).'),
+    availabilityZones: z.array(z.string().min(1)).min(1).describe('Availability zones of `subnetIds`, in the same order.'),
+    subnetIds: z.array(idPattern('subnet')).min(1).describe('Private subnets for the functions (and, for self-managed Kafka in a VPC, for the pollers).'),
+    securityGroupIds: z
+      .array(idPattern('sg'))
+      .min(1)
+      .optional()
+      .describe('Security groups for the functions. Default: one is created, egress-only; allow it into Kafka and the database.'),
+  })
+  .strict()
+  .superRefine((vpc, ctx) => {
+    if (vpc.availabilityZones.length !== vpc.subnetIds.length) {
+      ctx.addIssue({ code: 'custom', path: ['availabilityZones'], input: vpc.availabilityZones, message: `give one zone per subnet (${vpc.subnetIds.length} subnets)` });
+    }
+  });
+
+const createVpcSchema = z
+  .object({
+    create: z
+      .object({
+        maxAzs: z.number().int().min(1).max(6).default(2).describe('Availability zones of the new VPC.'),
+        natGateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways (the functions reach AWS APIs and the database through them).'),
+      })
+      .strict()
+      .describe('Create a VPC with public and private subnets.'),
+  })
+  .strict();
+
+const networkSchema = z
+  .union([existingVpcSchema, createVpcSchema])
+  .describe('VPC placement of the functions: an existing VPC given by its attributes (no lookup), or `create`.');
+
+const saslSecret = <T extends string>(type: T, what: string) =>
+  z.object({ type: z.literal(type).describe(what), secretArn: secretArnSchema.describe('Secret whose JSON has `username` and `password`.') }).strict();
+
+const mskSchema = z
+  .object({
+    type: z.literal('msk').describe('Amazon MSK.'),
+    clusterArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/, 'expected an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)')
+      .describe('The MSK cluster.'),
+    auth: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('iam').describe('IAM access control: the function role gets kafka-cluster read permissions on the topics and the consumer group.') }).strict(),
+        saslSecret('sasl-scram-512', 'SASL/SCRAM-SHA-512 with a secret (its name must start with AmazonMSK_).'),
+      ])
+      .prefault({ type: 'iam' })
+      .describe('How the pollers authenticate to MSK.'),
+  })
+  .strict();
+
+const selfManagedSchema = z
+  .object({
+    type: z.literal('self-managed').describe('Any Apache Kafka reachable from the VPC.'),
+    bootstrapServers: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected "host:port"'))
+      .min(1)
+      .describe('Bootstrap brokers.'),
+    auth: z
+      .discriminatedUnion('type', [
+        saslSecret('sasl-scram-512', 'SASL/SCRAM-SHA-512.'),
+        saslSecret('sasl-scram-256', 'SASL/SCRAM-SHA-256.'),
+        saslSecret('plain', 'SASL/PLAIN (BASIC_AUTH).'),
+        z
+          .object({
+            type: z.literal('mtls').describe('Mutual TLS.'),
+            secretArn: secretArnSchema.describe('Secret with `certificate` and `privateKey` (PEM) of the client.'),
+          })
+          .strict(),
+        z.object({ type: z.literal('none').describe('No authentication (the brokers must then be reached inside the VPC).') }).strict(),
+      ])
+      .describe('How the pollers authenticate to the brokers.'),
+    rootCaSecretArn: secretArnSchema.optional().describe('Secret with the PEM root CA of brokers signed by a private CA.'),
+  })
+  .strict();
+
+const kafkaSchema = z.discriminatedUnion('type', [mskSchema, selfManagedSchema]).describe('The Kafka cluster to consume.');
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+const eventSourceSchema = z
+  .object({
+    topics: z.array(z.string().min(1)).min(1).optional().describe('Topics to consume; each must be in the sink config. Default: every topic of the sink config.'),
+    batchSize: z.number().int().min(1).max(10_000).default(100).describe('Most records per invocation (BatchSize).'),
+    maximumBatchingWindowSeconds: z.number().int().min(0).max(300).optional().describe('Seconds to gather records before invoking (MaximumBatchingWindowInSeconds). Default: the Lambda default.'),
+    startingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).default('TRIM_HORIZON').describe('Where a new consumer group starts.'),
+    startingPositionTimestamp: z.number().int().positive().optional().describe('Unix seconds; required with AT_TIMESTAMP and only then.'),
+    consumerGroupId: z
+      .string()
+      .regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'expected 1-200 of letters, digits and -/*:_+=.@')
+      .optional()
+      .describe('Kafka consumer group (fixed once created). Default: `<stack name>-sink`.'),
+    filters: z
+      .array(jsonObject)
+      .max(5)
+      .optional()
+      .describe('Event filtering patterns on the record (e.g. `{value: {status: ["PAID"]}}`); unmatched records are skipped, not written.'),
+    minimumPollers: z.number().int().min(1).max(200).default(1).describe('Provisioned pollers always running (MinimumPollers).'),
+    maximumPollers: z.number().int().min(1).max(2000).default(10).describe('Upper bound of the offset-lag autoscaling (MaximumPollers).'),
+    retryAttempts: z.number().int().min(-1).max(10_000).default(10).describe('Retries of a failing batch before it goes to the on-failure destination; -1 retries until the record expires.'),
+    maxRecordAgeSeconds: z
+      .number()
+      .int()
+      .refine((age) => age === -1 || (age >= 60 && age <= 604_800), 'expected -1 (no limit) or 60 to 604800')
+      .default(-1)
+      .describe('Records older than this go to the on-failure destination instead of the function; -1 never.'),
+    bisectOnError: z.boolean().default(true).describe('Split a failing batch in two and retry each half.'),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    if (source.minimumPollers > source.maximumPollers) {
+      ctx.addIssue({ code: 'custom', path: ['minimumPollers'], input: source.minimumPollers, message: `must not exceed maximumPollers (${source.maximumPollers})` });
+    }
+    const needsTimestamp = source.startingPosition === 'AT_TIMESTAMP';
+    if (needsTimestamp !== (source.startingPositionTimestamp !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startingPositionTimestamp'],
+        input: source.startingPositionTimestamp,
+        message: needsTimestamp ? 'required when startingPosition is AT_TIMESTAMP' : 'only allowed when startingPosition is AT_TIMESTAMP',
+      });
+    }
+  })
+  .describe('The Kafka event source mapping.');
+
+const functionSchema = z
+  .object({
+    memorySize: z.number().int().min(128).max(10_240).default(1024).describe('Sink function memory in MB (CPU grows with it).'),
+    timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Sink function timeout.'),
+    reservedConcurrency: z.number().int().min(1).optional().describe('Reserved concurrency of the sink function. Default: none (account pool).'),
+    logRetentionDays: z
+      .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((days) => z.literal(days)))
+      .default(30)
+      .describe('CloudWatch Logs retention of both functions.'),
+  })
+  .strict()
+  .describe('The sink function.');
+
+const replaySchema = z
+  .object({
+    batchSize: z.number().int().min(1).max(10).default(10).describe('DLQ messages per replay invocation.'),
+    maxReceiveCount: z.number().int().min(1).max(1000).default(3).describe('Failed replays of a message before it goes back to the DLQ.'),
+    timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Replay function timeout.'),
+  })
+  .strict()
+  .describe('The replay queue and function.');
+
+const connectionSecretSchema = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('existing').describe('Use the secret ARNs written in the sink config.') }).strict(),
+    z
+      .object({
+        mode: z.literal('create').describe('Create the credentials secret (generated placeholder); put the real value after deploy. Its ARN replaces the one in the sink config.'),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9/_+=.@-]{1,200}$/, 'expected a secret name')
+          .refine((name) => !/-[A-Za-z0-9]{6}$/.test(name), 'must not end with "-" and six characters (it would read as a full ARN)')
+          .optional()
+          .describe('Secret name. Default: `<stack name>/connection`.'),
+      })
+      .strict(),
+  ])
+  .prefault({ mode: 'existing' })
+  .describe('The database credentials secret (cassandra credentials, Astra token, Keyspaces service-specific credentials).');
+
+const alarmsSchema = z
+  .object({
+    topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'expected an SNS topic ARN').optional().describe('SNS topic notified by every alarm. Default: alarms without actions.'),
+    offsetLagThreshold: z.number().int().min(1).default(10_000).describe('OffsetLag (records behind, max over partitions) that raises the lag alarm.'),
+    offsetLagMinutes: z.number().int().min(1).max(60).default(15).describe('Minutes the lag must stay above the threshold.'),
+    errorsThreshold: z.number().int().min(1).default(1).describe('Sink function errors in 5 minutes that raise the errors alarm.'),
+  })
+  .strict()
+  .describe('CloudWatch alarms.');
+
+const cqlColumnTypeSchema = z.string().min(1);
+
+const devTableSchema = z
+  .object({
+    columns: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case CQL column name'), cqlColumnTypeSchema).describe('Column name → CQL type.'),
+    partitionKey: z.array(z.string()).min(1).describe('Partition key columns, in order.'),
+    clusteringKey: z
+      .array(z.object({ column: z.string(), order: z.enum(['ASC', 'DESC']).default('ASC') }).strict())
+      .default([])
+      .describe('Clustering columns, in order.'),
+  })
+  .strict();
+
+const devSchema = z
+  .object({
+    msk: z
+      .object({
+        instanceType: z.string().regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an MSK instance type such as kafka.t3.small').default('kafka.t3.small'),
+        kafkaVersion: z.string().regex(/^\d+\.\d+\.\d+(\.[a-z]+)?$/, 'expected a Kafka version such as 3.6.0').default('3.6.0'),
+      })
+      .strict()
+      .prefault({})
+      .describe('The dev MSK cluster (IAM auth, two brokers).'),
+    tables: z
+      .record(z.string(), devTableSchema)
+      .default({})
+      .describe('keyspaces profile: the schema of each sink table ("keyspace.table" as in the sink config), created as AWS::Cassandra tables.'),
+  })
+  .strict()
+  .describe('Optional dev stack: a small MSK cluster in its own VPC and, on keyspaces, the keyspaces and tables. When set, `kafka` and `network` come from it.');
+
+export const deployConfigSchema = z
+  .object({
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,60}$/, 'expected letters, digits and "-", starting with a letter, at most 61')
+      .default('kafka-cql-sink')
+      .describe('CloudFormation stack name; names of created resources derive from it.'),
+    env: envSchema,
+    sinkConfig: z.string().min(1).describe('Path of the sink config (YAML or JSON), relative to this file. Bundled with the function.'),
+    network: networkSchema.optional(),
+    kafka: kafkaSchema.optional(),
+    eventSource: eventSourceSchema.prefault({}),
+    function: functionSchema.prefault({}),
+    replay: replaySchema.prefault({}),
+    connectionSecret: connectionSecretSchema,
+    alarms: alarmsSchema.prefault({}),
+    dev: devSchema.optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.dev === undefined) {
+      if (config.kafka === undefined) ctx.addIssue({ code: 'custom', path: ['kafka'], input: undefined, message: 'required (or set `dev` to create a dev cluster)' });
+      if (config.network === undefined) ctx.addIssue({ code: 'custom', path: ['network'], input: undefined, message: 'required (or set `dev` to create a dev VPC)' });
+    } else {
+      for (const key of ['kafka', 'network'] as const) {
+        if (config[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: config[key], message: 'not allowed with `dev`: the dev stack provides it' });
+      }
+    }
+  })
+  .describe('Deployment of kafka-cql-sink.');
+
+export type DeployConfig = z.output<typeof deployConfigSchema>;
+export type DeployConfigInput = z.input<typeof deployConfigSchema>;
+export type KafkaConfig = NonNullable<DeployConfig['kafka']>;
+export type NetworkConfig = NonNullable<DeployConfig['network']>;
+export type EventSourceConfig = DeployConfig['eventSource'];
+export type DevConfig = NonNullable<DeployConfig['dev']>;
+export type DevTableConfig = DevConfig['tables'][string];

@@ -1,0 +1,61 @@
+import type { SinkConfig } from '../../lambdas/core/config/schema.js';
+import type { DeployConfig } from './deploy-schema.js';
+
+/** Where, in the sink config's `connection`, the credentials secret ARN lives for each profile. */
+function credentialsPath(sink: SinkConfig): readonly string[] | undefined {
+  const connection = sink.connection;
+  switch (connection.profile) {
+    case 'cassandra':
+      return ['credentialsSecretArn'];
+    case 'astra':
+      return ['tokenSecretArn'];
+    case 'keyspaces':
+      return connection.auth.type === 'service-specific' ? ['auth', 'secretArn'] : undefined;
+  }
+}
+
+export function createdSecretName(deploy: DeployConfig): string {
+  return deploy.connectionSecret.mode === 'create' ? (deploy.connectionSecret.name ?? `${deploy.stackName}/connection`) : '';
+}
+
+export function connectionSecretProblems(deploy: DeployConfig, sink: SinkConfig): string[] {
+  if (deploy.connectionSecret.mode !== 'create' || credentialsPath(sink) !== undefined) return [];
+  return ['connectionSecret.mode: "create" needs a profile with a credentials secret; keyspaces with sigv4 auth signs with the function role (got "create")'];
+}
+
+/**
+ * The sink config as bundled: the user's input (so the function applies the
+ * defaults itself) with the created secret's ARN written where the profile
+ * reads its credentials.
+ */
+export function bundledSinkConfig(input: unknown, sink: SinkConfig, createdSecretArn: string | undefined): unknown {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  const path = credentialsPath(sink);
+  if (createdSecretArn === undefined || path === undefined) return copy;
+  let node = copy.connection as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1) ?? ''] = createdSecretArn;
+  return copy;
+}
+
+/** Every secret ARN the functions read, from the (bundled) sink config. */
+export function referencedSecretArns(sink: SinkConfig): string[] {
+  const arns: (string | undefined)[] = [];
+  const connection = sink.connection;
+  if (connection.profile === 'cassandra') arns.push(connection.credentialsSecretArn, connection.tls?.caSecretArn);
+  if (connection.profile === 'astra') arns.push(connection.tokenSecretArn, 'secretArn' in connection.secureConnectBundle ? connection.secureConnectBundle.secretArn : undefined);
+  if (connection.profile === 'keyspaces' && connection.auth.type === 'service-specific') arns.push(connection.auth.secretArn);
+  for (const topic of Object.values(sink.topics)) arns.push(topic.schemaRegistry?.basicAuthSecretArn);
+  return [...new Set(arns.filter((arn) => arn !== undefined))];
+}
+
+/** The S3 object of an Astra secure connect bundle, when it comes from S3. */
+export function bundleS3Object(sink: SinkConfig): { bucket: string; key: string } | undefined {
+  const connection = sink.connection;
+  if (connection.profile !== 'astra' || !('s3Uri' in connection.secureConnectBundle)) return undefined;
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(connection.secureConnectBundle.s3Uri);
+  return match?.[1] === undefined || match[2] === undefined ? undefined : { bucket: match[1], key: match[2] };
+}

@@ -1,0 +1,146 @@
+import { Duration, Fn, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { EventSourceConfig, KafkaConfig } from '../config/deploy-schema.js';
+
+export interface KafkaSourceProps {
+  /** The sink function the event source mappings invoke. */
+  readonly function: lambda.IFunction;
+  readonly kafka: KafkaConfig;
+  readonly eventSource: EventSourceConfig;
+  readonly topics: readonly string[];
+  /** Consumer group id; with several topics, each mapping uses `<id>-<topic>` (a group id is unique per mapping). */
+  readonly consumerGroupId: string;
+  /** On-failure destination: batches that exhaust their retries or exceed the record age land here as metadata. */
+  readonly onFailureQueue: sqs.IQueue;
+  /** For self-managed brokers: where the pollers' network interfaces go. */
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+const SELF_MANAGED_AUTH = {
+  'sasl-scram-512': sources.AuthenticationMethod.SASL_SCRAM_512_AUTH,
+  'sasl-scram-256': sources.AuthenticationMethod.SASL_SCRAM_256_AUTH,
+  plain: sources.AuthenticationMethod.BASIC_AUTH,
+  mtls: sources.AuthenticationMethod.CLIENT_CERTIFICATE_TLS_AUTH,
+} as const;
+
+/**
+ * One Kafka event source mapping per topic, in provisioned mode (the pollers
+ * scale between minimum and maximum on offset lag), with partial batch
+ * responses, bounded retries, bisection, a record age limit and the DLQ as
+ * on-failure destination.
+ */
+export class KafkaSource extends Construct {
+  private readonly props: KafkaSourceProps;
+
+  constructor(scope: Construct, id: string, props: KafkaSourceProps) {
+    super(scope, id);
+    this.props = props;
+    const { eventSource: config, kafka } = props;
+    const authSecret = 'secretArn' in kafka.auth ? secretsmanager.Secret.fromSecretCompleteArn(this, 'AuthSecret', kafka.auth.secretArn) : undefined;
+    const rootCa =
+      kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined
+        ? secretsmanager.Secret.fromSecretCompleteArn(this, 'RootCaSecret', kafka.rootCaSecretArn)
+        : undefined;
+    for (const topic of props.topics) {
+      const common = {
+        topic,
+        consumerGroupId: this.groupId(topic),
+        batchSize: config.batchSize,
+        maxBatchingWindow: config.maximumBatchingWindowSeconds === undefined ? undefined : Duration.seconds(config.maximumBatchingWindowSeconds),
+        startingPosition: lambda.StartingPosition[config.startingPosition],
+        startingPositionTimestamp: config.startingPositionTimestamp,
+        filters: config.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+        provisionedPollerConfig: { minimumPollers: config.minimumPollers, maximumPollers: config.maximumPollers },
+        reportBatchItemFailures: true,
+        retryAttempts: config.retryAttempts,
+        maxRecordAge: config.maxRecordAgeSeconds === -1 ? undefined : Duration.seconds(config.maxRecordAgeSeconds),
+        bisectBatchOnError: config.bisectOnError,
+        onFailure: new sources.SqsDlq(props.onFailureQueue),
+        secret: authSecret,
+      };
+      const source =
+        kafka.type === 'msk'
+          ? new sources.ManagedKafkaEventSource({ ...common, clusterArn: kafka.clusterArn })
+          : new sources.SelfManagedKafkaEventSource({
+              ...common,
+              bootstrapServers: kafka.bootstrapServers,
+              authenticationMethod: kafka.auth.type === 'none' ? undefined : SELF_MANAGED_AUTH[kafka.auth.type],
+              rootCACertificate: rootCa,
+              vpc: props.vpc,
+              vpcSubnets: props.subnets,
+              securityGroup: props.securityGroup,
+            });
+      props.function.addEventSource(source);
+    }
+    if (kafka.type === 'msk' && kafka.auth.type === 'iam') this.grantIamRead(props.function, true);
+  }
+
+  /** The consumer group of one topic's mapping. */
+  groupId(topic: string): string {
+    return this.props.topics.length === 1 ? this.props.consumerGroupId : `${this.props.consumerGroupId}-${topic}`;
+  }
+
+  /** Lets the replay function re-read offsets named by the mappings' on-failure messages. */
+  grantRefetch(grantee: lambda.IFunction): void {
+    const kafka = this.props.kafka;
+    if (kafka.type === 'msk') {
+      grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers', 'kafka:DescribeClusterV2'], resources: [kafka.clusterArn] }));
+      if (kafka.auth.type === 'iam') this.grantIamRead(grantee, false);
+    }
+    const secretArns = [
+      'secretArn' in kafka.auth ? kafka.auth.secretArn : undefined,
+      kafka.type === 'self-managed' ? kafka.rootCaSecretArn : undefined,
+    ].filter((arn) => arn !== undefined);
+    if (secretArns.length > 0) grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+  }
+
+  /** How the replay function reaches Kafka (names shared with lambdas/replay). */
+  environment(): Record<string, string> {
+    const kafka = this.props.kafka;
+    const environment: Record<string, string> = { KAFKA_AUTH: kafka.auth.type };
+    if (kafka.type === 'msk') environment.KAFKA_CLUSTER_ARN = kafka.clusterArn;
+    else environment.KAFKA_BOOTSTRAP_SERVERS = kafka.bootstrapServers.join(',');
+    if ('secretArn' in kafka.auth) environment.KAFKA_AUTH_SECRET_ARN = kafka.auth.secretArn;
+    if (kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined) environment.KAFKA_ROOT_CA_SECRET_ARN = kafka.rootCaSecretArn;
+    return environment;
+  }
+
+  /**
+   * MSK IAM access control: the pollers (through the function role) connect,
+   * read the topics and commit in their consumer groups; nothing else.
+   */
+  private grantIamRead(grantee: lambda.IFunction, consumerGroups: boolean): void {
+    const kafka = this.props.kafka;
+    if (kafka.type !== 'msk') return;
+    const arn = (kind: 'topic' | 'group', name: string) => mskResourceArn(kafka.clusterArn, kind, name);
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [kafka.clusterArn] }),
+    );
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: this.props.topics.map((topic) => arn('topic', topic)) }),
+    );
+    if (consumerGroups) {
+      grantee.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+          resources: this.props.topics.map((topic) => arn('group', this.groupId(topic))),
+        }),
+      );
+    }
+  }
+}
+
+/** `arn:…:cluster/<name>/<uuid>` → `arn:…:topic|group/<name>/<uuid>/<resource>`, also for a cluster ARN known only at deploy. */
+export function mskResourceArn(clusterArn: string, kind: 'topic' | 'group', name: string): string {
+  if (!Token.isUnresolved(clusterArn)) return `${clusterArn.replace(':cluster/', `:${kind}/`)}/${name}`;
+  const parts = Fn.split(':cluster/', clusterArn, 2);
+  return Fn.join('', [Fn.select(0, parts), `:${kind}/`, Fn.select(1, parts), `/${name}`]);
+}
