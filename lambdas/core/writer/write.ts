@@ -149,6 +149,6 @@ function where(tally: Tally, pending: PendingRow): string {
 
 function asTransient(record: KafkaRecord, table: string, error: unknown): TransientError {
   const message = error instanceof Error ? error.message : String(error);
-  const kind = isSinkError(error) ? `${error.name}: ` : '';
+  const kind = isSinkError(error) && error.kind !== 'transient' ? `${error.name}: ` : '';
   return new TransientError(`${describeLocation(record)} → ${table}: ${kind}${message}`, { cause: error });
 }
