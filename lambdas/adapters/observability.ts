@@ -1,0 +1,118 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * Logging and metrics for the handlers: Powertools Logger (structured JSON)
+ * and Metrics (CloudWatch embedded metric format, no API calls).
+ *
+ * Names come from the environment with defaults, as Powertools reads them:
+ *  - POWERTOOLS_SERVICE_NAME        service name on logs and metrics (default "kafka-cql-sink")
+ *  - POWERTOOLS_METRICS_NAMESPACE   CloudWatch namespace (default "KafkaCqlSink")
+ *  - POWERTOOLS_LOG_LEVEL           log level (default INFO)
+ *
+ * Metrics, each by `topic`, and RecordsWritten also by `topic` and `table`:
+ *  - RecordsReceived      records in the batch
+ *  - RecordsWritten       records written (per table: rows written to that table)
+ *  - RecordsDeadLettered  poison records sent to the dead-letter queue
+ *  - RecordsFailed        records reported back for retry (transient failures)
+ *  - BatchLatency         milliseconds from the start of the invocation to its response
+ */
+export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
+export const DEFAULT_METRICS_NAMESPACE = 'KafkaCqlSink';
+
+export const MetricName = {
+  RecordsReceived: 'RecordsReceived',
+  RecordsWritten: 'RecordsWritten',
+  RecordsDeadLettered: 'RecordsDeadLettered',
+  RecordsFailed: 'RecordsFailed',
+  BatchLatency: 'BatchLatency',
+} as const;
+
+export interface ObservabilitySettings {
+  readonly serviceName: string;
+  readonly namespace: string;
+}
+
+export function observabilitySettings(env: NodeJS.ProcessEnv = process.env): ObservabilitySettings {
+  return {
+    serviceName: nonEmpty(env.POWERTOOLS_SERVICE_NAME) ?? DEFAULT_SERVICE_NAME,
+    namespace: nonEmpty(env.POWERTOOLS_METRICS_NAMESPACE) ?? DEFAULT_METRICS_NAMESPACE,
+  };
+}
+
+export function createLogger(settings: ObservabilitySettings = observabilitySettings()): Logger {
+  return new Logger({ serviceName: settings.serviceName });
+}
+
+export function createMetrics(settings: ObservabilitySettings = observabilitySettings()): Metrics {
+  return new Metrics({ namespace: settings.namespace, serviceName: settings.serviceName });
+}
+
+/** One pair per container, shared by the handler and the adapters. */
+let shared: { logger: Logger; metrics: Metrics } | undefined;
+export function observability(): { logger: Logger; metrics: Metrics } {
+  shared ??= (() => {
+    const settings = observabilitySettings();
+    return { logger: createLogger(settings), metrics: createMetrics(settings) };
+  })();
+  return shared;
+}
+
+/** What happened to one record, as metrics count it. */
+export interface RecordResult {
+  readonly topic: string;
+  readonly status: 'written' | 'dead-lettered' | 'failed';
+  /** Tables the record was written to (for the per-table RecordsWritten). */
+  readonly tables?: readonly string[];
+}
+
+export interface BatchMetrics {
+  readonly latencyMs: number;
+  readonly records: readonly RecordResult[];
+}
+
+/**
+ * Publishes a batch's metrics: one EMF document per dimension set (per topic,
+ * and per topic and table). Counts are emitted even when zero so dashboards
+ * and alarms see a steady series.
+ */
+export function publishBatchMetrics(settings: ObservabilitySettings, batch: BatchMetrics, createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number }>();
+  const byTable = new Map<string, { topic: string; table: string; written: number }>();
+  for (const record of batch.records) {
+    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0 };
+    counts.received++;
+    if (record.status === 'written') counts.written++;
+    else if (record.status === 'dead-lettered') counts.deadLettered++;
+    else counts.failed++;
+    byTopic.set(record.topic, counts);
+    if (record.status === 'written') {
+      for (const table of record.tables ?? []) {
+        const key = `${record.topic}\u0000${table}`;
+        const entry = byTable.get(key) ?? { topic: record.topic, table, written: 0 };
+        entry.written++;
+        byTable.set(key, entry);
+      }
+    }
+  }
+  for (const [topic, counts] of byTopic) {
+    const metrics = createDimensionSet(settings);
+    metrics.addDimension('topic', topic);
+    metrics.addMetric(MetricName.RecordsReceived, MetricUnit.Count, counts.received);
+    metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
+    metrics.addMetric(MetricName.RecordsDeadLettered, MetricUnit.Count, counts.deadLettered);
+    metrics.addMetric(MetricName.RecordsFailed, MetricUnit.Count, counts.failed);
+    metrics.addMetric(MetricName.BatchLatency, MetricUnit.Milliseconds, batch.latencyMs);
+    metrics.publishStoredMetrics();
+  }
+  for (const { topic, table, written } of byTable.values()) {
+    const metrics = createDimensionSet(settings);
+    metrics.addDimensions({ topic, table });
+    metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, written);
+    metrics.publishStoredMetrics();
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

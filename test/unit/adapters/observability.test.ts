@@ -1,0 +1,59 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, observabilitySettings, publishBatchMetrics, type ObservabilitySettings } from '../../../lambdas/adapters/observability.js';
+
+interface Emf {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  [key: string]: unknown;
+}
+
+class CapturingMetrics extends Metrics {
+  constructor(
+    settings: ObservabilitySettings,
+    private readonly sink: Emf[],
+  ) {
+    super({ namespace: settings.namespace, serviceName: settings.serviceName });
+  }
+  override publishStoredMetrics(): this {
+    this.sink.push(this.serializeMetrics());
+    this.clearMetrics();
+    this.clearDimensions();
+    return this;
+  }
+}
+
+describe('observability', () => {
+  it('takes names from the environment, with defaults', () => {
+    expect(observabilitySettings({})).toEqual({ serviceName: DEFAULT_SERVICE_NAME, namespace: DEFAULT_METRICS_NAMESPACE });
+    expect(observabilitySettings({ POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns' })).toEqual({ serviceName: 'svc', namespace: 'Ns' });
+  });
+
+  it('publishes per-topic counts and latency, and per-table writes', () => {
+    const emitted: Emf[] = [];
+    const settings = { serviceName: 'svc', namespace: 'Ns' };
+    publishBatchMetrics(
+      settings,
+      {
+        latencyMs: 42,
+        records: [
+          { topic: 'orders', status: 'written', tables: ['shop.orders', 'shop.by_customer'] },
+          { topic: 'orders', status: 'written', tables: ['shop.orders'] },
+          { topic: 'orders', status: 'dead-lettered' },
+          { topic: 'orders', status: 'failed' },
+        ],
+      },
+      (s) => new CapturingMetrics(s, emitted),
+    );
+    expect(emitted).toHaveLength(3);
+    const [topic, ...tables] = emitted;
+    expect(topic).toMatchObject({ topic: 'orders', service: 'svc', RecordsReceived: 4, RecordsWritten: 2, RecordsDeadLettered: 1, RecordsFailed: 1, BatchLatency: 42 });
+    expect(topic?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Ns');
+    expect(topic?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'topic']));
+    expect(topic?._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: 'BatchLatency', Unit: 'Milliseconds' });
+    expect(tables.map((t) => [t.table, t.RecordsWritten])).toEqual([
+      ['shop.orders', 2],
+      ['shop.by_customer', 1],
+    ]);
+    expect(tables[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['topic', 'table']));
+  });
+});
