@@ -42,8 +42,10 @@ async function installMoto(): Promise<void> {
 
 async function isHealthy(): Promise<boolean> {
   try {
-    // moto's own API answers only once the server is up and routing.
-    const response = await fetch(`http://${host}:${ports.awsEmulator}/moto-api/data.json`, { signal: AbortSignal.timeout(2_000) });
+    // moto's dashboard page is small and answers only once the server routes requests. The body is
+    // read to the end: an unread body left behind a timeout signal trips an assertion inside undici.
+    const response = await fetch(`http://${host}:${ports.awsEmulator}/moto-api/`, { signal: AbortSignal.timeout(5_000) });
+    await response.arrayBuffer();
     return response.ok;
   } catch {
     return false;
