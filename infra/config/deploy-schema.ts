@@ -39,7 +39,12 @@ const createVpcSchema = z
   .object({
     create: z
       .object({
-        maxAzs: z.number().int().min(1).max(6).default(2).describe('Availability zones of the new VPC.'),
+        availabilityZones: z
+          .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, 'expected an availability zone such as eu-west-1a'))
+          .min(1)
+          .max(6)
+          .optional()
+          .describe('Availability zones of the new VPC, given so that synth never looks them up. Default: `<region>a` and `<region>b`.'),
         natGateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways (the functions reach AWS APIs and the database through them).'),
       })
       .strict()
@@ -217,7 +222,13 @@ const devSchema = z
       })
       .strict()
       .prefault({})
-      .describe('The dev MSK cluster (IAM auth, two brokers).'),
+      .describe('The dev MSK cluster (IAM auth, one broker per zone).'),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, 'expected an availability zone such as eu-west-1a'))
+      .min(2)
+      .max(3)
+      .optional()
+      .describe('Zones of the dev VPC (MSK needs two or three). Default: `<region>a` and `<region>b`.'),
     tables: z
       .record(z.string(), devTableSchema)
       .default({})

@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -33,7 +34,7 @@ export class SinkNetwork extends Construct {
     } else if (config === undefined) {
       throw new Error('sink network needs a vpc or a network config (got neither)');
     } else if ('create' in config) {
-      this.vpc = createVpc(this, 'Vpc', config.create.maxAzs, config.create.natGateways);
+      this.vpc = createVpc(this, 'Vpc', config.create.availabilityZones ?? defaultZones(Stack.of(this).region), config.create.natGateways);
       this.subnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     } else {
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
@@ -53,10 +54,16 @@ export class SinkNetwork extends Construct {
   }
 }
 
+/** Two zones named after the region: explicit, because asking the account for its zones is a lookup. */
+export function defaultZones(region: string): string[] {
+  if (Token.isUnresolved(region)) throw new Error(`the vpc needs an explicit region to name its zones (got ${region})`);
+  return [`${region}a`, `${region}b`];
+}
+
 /** A VPC with flow logs (kept 30 days): the sink's or the dev stack's. */
-export function createVpc(scope: Construct, id: string, maxAzs: number, natGateways: number): ec2.Vpc {
+export function createVpc(scope: Construct, id: string, availabilityZones: readonly string[], natGateways: number): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, id, {
-    maxAzs,
+    availabilityZones: [...availabilityZones],
     natGateways,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { parseTableName } from '../../lambdas/core/config/table-name.js';
 import type { DevConfig, DevTableConfig } from '../config/deploy-schema.js';
 import type { Deployment } from '../config/load.js';
-import { createVpc } from '../constructs/network.js';
+import { createVpc, defaultZones } from '../constructs/network.js';
 import { acknowledgeDevStack } from './nag-acknowledgements.js';
 
 export interface DevStackProps extends StackProps {
@@ -31,8 +31,8 @@ export class DevStack extends Stack {
   constructor(scope: Construct, id: string, props: DevStackProps) {
     super(scope, id, props);
     const { deploy, sink } = props.deployment;
-    const dev: DevConfig = deploy.dev ?? { msk: { instanceType: 'kafka.t3.small', kafkaVersion: '3.6.0' }, tables: {} };
-    this.vpc = createVpc(this, 'Vpc', 2, 1);
+    const dev: DevConfig = deploy.dev ?? { msk: { instanceType: 'kafka.t3.small', kafkaVersion: '3.6.0' }, tables: {}, availabilityZones: undefined };
+    this.vpc = createVpc(this, 'Vpc', dev.availabilityZones ?? defaultZones(this.region), 1);
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', { vpc: this.vpc, description: 'kafka-cql-sink functions (egress only)', allowAllOutbound: true });
     const brokers = new ec2.SecurityGroup(this, 'BrokerSecurityGroup', { vpc: this.vpc, description: 'dev MSK brokers', allowAllOutbound: true });
     // The sink functions reach the brokers; the MSK event source mapping's
