@@ -1,0 +1,118 @@
+import { TransientError } from '../errors.js';
+import { deadLetterFor, type DeadLetter, type DeadLetterSink } from '../dead-letter.js';
+import type { KafkaRecord } from '../event/record.js';
+import type { RecordOutcome } from '../writer/outcome.js';
+import type { SinkEngine } from './engine.js';
+
+/** What finally happened to one record of a batch. */
+export type FinalOutcome =
+  | { readonly record: KafkaRecord; readonly status: 'written' }
+  | { readonly record: KafkaRecord; readonly status: 'dead-lettered'; readonly tables: readonly string[]; readonly error: Error }
+  /** Left for the event source to deliver again (transient failure, deadline, or behind such a record). */
+  | { readonly record: KafkaRecord; readonly status: 'failed'; readonly error: Error };
+
+export interface RetryPolicy {
+  /** Tries within one invocation, the first included. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+export interface BatchRunnerOptions {
+  readonly engine: SinkEngine;
+  readonly deadLetters: DeadLetterSink;
+  readonly retry?: RetryPolicy;
+  /** Attempt number of the delivery (a replayed dead letter carries its own). */
+  readonly attemptOf?: (record: KafkaRecord) => number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunOptions {
+  /** Epoch ms after which no write starts: the invocation's deadline less a safety margin. */
+  readonly deadlineMs: number;
+}
+
+const partitionKey = (record: KafkaRecord): string => `${record.topic}\u0000${record.partition}`;
+
+/**
+ * Runs one batch to a final outcome per record: writes through the engine,
+ * retries transient failures with backoff while time allows, and
+ * dead-letters poison records.
+ *
+ * A poison record is dead-lettered only when no earlier record of its
+ * partition is still failing: the event source redelivers a partition from
+ * its lowest failed offset, so a later poison record will come back anyway,
+ * and dead-lettering it now would put it in the queue twice.
+ */
+export function createBatchRunner(options: BatchRunnerOptions): (records: readonly KafkaRecord[], run: RunOptions) => Promise<FinalOutcome[]> {
+  const retry = options.retry ?? defaultRetryPolicy;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const attemptOf = options.attemptOf ?? (() => 1);
+
+  return async (records, { deadlineMs }) => {
+    const final = new Map<KafkaRecord, FinalOutcome>();
+    let pending: readonly KafkaRecord[] = records;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const outcomes = await options.engine.process(pending, { deadlineMs });
+      const retryable: KafkaRecord[] = [];
+      const poison: Extract<RecordOutcome, { status: 'poison' }>[] = [];
+      for (const outcome of outcomes) {
+        if (outcome.status === 'written') final.set(outcome.record, outcome);
+        else if (outcome.status === 'poison') poison.push(outcome);
+        else retryable.push(outcome.record);
+      }
+      // Poison records are settled at once: retrying them cannot help.
+      for (const outcome of poison) final.set(outcome.record, { record: outcome.record, status: 'dead-lettered', tables: outcome.tables, error: outcome.error });
+      for (const outcome of outcomes) if (outcome.status === 'transient') final.set(outcome.record, { record: outcome.record, status: 'failed', error: outcome.error });
+      pending = retryable;
+      const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+      if (pending.length === 0 || attempt >= retry.maxAttempts || now() + delay >= deadlineMs) break;
+      await sleep(delay);
+    }
+
+    const ordered = records.map((record) => final.get(record) ?? { record, status: 'failed' as const, error: new TransientError('not attempted before the deadline') });
+    return deadLetterSettled(ordered, options.deadLetters, attemptOf);
+  };
+}
+
+async function deadLetterSettled(
+  outcomes: FinalOutcome[],
+  sink: DeadLetterSink,
+  attemptOf: (record: KafkaRecord) => number,
+): Promise<FinalOutcome[]> {
+  const lowestFailed = new Map<string, bigint>();
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'failed') continue;
+    const key = partitionKey(outcome.record);
+    const offset = BigInt(outcome.record.offset);
+    const current = lowestFailed.get(key);
+    if (current === undefined || offset < current) lowestFailed.set(key, offset);
+  }
+  const behindFailure = (record: KafkaRecord): boolean => {
+    const lowest = lowestFailed.get(partitionKey(record));
+    return lowest !== undefined && BigInt(record.offset) > lowest;
+  };
+
+  const letters: DeadLetter[] = [];
+  const result = outcomes.map((outcome): FinalOutcome => {
+    if (outcome.status !== 'dead-lettered') return outcome;
+    if (behindFailure(outcome.record)) {
+      return { record: outcome.record, status: 'failed', error: new TransientError('redelivered after an earlier record of its partition failed') };
+    }
+    letters.push(deadLetterFor(outcome.record, outcome.tables, outcome.error, attemptOf(outcome.record)));
+    return outcome;
+  });
+  if (letters.length === 0) return result;
+  try {
+    await sink.send(letters);
+    return result;
+  } catch (error) {
+    // A dead letter that could not be stored is a failure to retry, never a drop.
+    const cause = error instanceof Error ? error : new TransientError(String(error));
+    return result.map((outcome) => (outcome.status === 'dead-lettered' ? { record: outcome.record, status: 'failed', error: cause } : outcome));
+  }
+}
