@@ -87,8 +87,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting`).join('; ');
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: required (${issue.expected})`;
   if (issue.code === 'invalid_union' && issue.discriminator !== undefined && typeof issue.input === 'object' && issue.input !== null) {
+    // The input is the whole object; show the tag. Zod 4 already ends the path with the discriminator.
     const tag = (issue.input as Record<string, unknown>)[issue.discriminator];
-    return `${path}.${issue.discriminator}: ${issue.message} (got ${showValue(tag)})`;
+    const at = issue.path.at(-1) === issue.discriminator ? path : `${path}.${issue.discriminator}`;
+    return `${at}: ${issue.message} (got ${showValue(tag)})`;
   }
   return `${path}: ${issue.message}${issue.input === undefined ? '' : ` (got ${showValue(issue.input)})`}`;
 }

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDeployConfig, resolveDeployment, type Deployment } from '../../infra/config/load.js';
+import type { DeployConfigInput } from '../../infra/config/deploy-schema.js';
+import { ConfigError } from '../../lambdas/core/errors.js';
+import { loadExample } from './support/synth.js';
+
+const base: DeployConfigInput = {
+  env: { account: '123456789012', region: 'eu-west-1' },
+  sinkConfig: 'sink.yaml',
+  network: { create: {} },
+  kafka: { type: 'msk', clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-2' },
+};
+const sink = { connection: { profile: 'keyspaces', region: 'eu-west-1' }, topics: { orders: { tables: { 'shop.t': { mapping: 'id=key, v=value.v' } } } } };
+
+function problems(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function resolve(deploy: object, sinkInput: unknown = sink): Deployment {
+  return resolveDeployment(parseDeployConfig({ ...base, ...deploy }, 'deploy.yaml'), sinkInput, 'sink.yaml');
+}
+
+describe('deployment config validation', () => {
+  it('loads every example', () => {
+    for (const name of ['msk-cassandra.yaml', 'self-managed-astra.yaml', 'msk-keyspaces.yaml', 'dev-keyspaces.yaml']) expect(loadExample(name).topics).toEqual(['orders']);
+  });
+
+  it('says which setting is wrong, with the value', () => {
+    expect(problems(() => parseDeployConfig({ ...base, env: { account: '12', region: 'eu-west-1' }, eventSource: { batchSize: 0, minimumPollers: 5, maximumPollers: 2 } }, 'd.yaml'))).toEqual([
+      'd.yaml: env.account: expected a 12-digit AWS account id (got "12")',
+      'd.yaml: eventSource.batchSize: Too small: expected number to be >=1 (got 0)',
+      'd.yaml: eventSource.minimumPollers: must not exceed maximumPollers (2) (got 5)',
+    ]);
+  });
+
+  it('rejects unknown settings, AT_TIMESTAMP without a timestamp and a bad auth type', () => {
+    const found = problems(() =>
+      parseDeployConfig({ ...base, eventSource: { startingPosition: 'AT_TIMESTAMP', batchsize: 5 }, kafka: { type: 'self-managed', bootstrapServers: ['b:9092'], auth: { type: 'kerberos' } } }, 'd.yaml'),
+    );
+    expect(found).toContain('d.yaml: eventSource.batchsize: unknown setting');
+    expect(found).toContain('d.yaml: eventSource.startingPositionTimestamp: required when startingPosition is AT_TIMESTAMP');
+    expect(found.some((problem) => problem.startsWith('d.yaml: kafka.auth.type:') && problem.includes('"kerberos"'))).toBe(true);
+  });
+
+  it('needs kafka and network unless a dev stack provides them', () => {
+    expect(problems(() => parseDeployConfig({ env: base.env, sinkConfig: 's' }, 'd.yaml'))).toEqual([
+      'd.yaml: kafka: required (or set `dev` to create a dev cluster)',
+      'd.yaml: network: required (or set `dev` to create a dev VPC)',
+    ]);
+  });
+
+  it('fails on an invalid mapping in the sink config, through the sink schema', () => {
+    const bad = { ...sink, topics: { orders: { tables: { 'shop.t': { mapping: 'id=key, v=' } } } } };
+    expect(problems(() => resolve({}, bad))[0]).toMatch(/^sink\.yaml: topics\.orders\.tables\.shop\.t\.mapping: /);
+  });
+
+  it('cross-checks topics, the created secret and the dev tables against the sink config', () => {
+    expect(problems(() => resolve({ eventSource: { topics: ['payments'] }, connectionSecret: { mode: 'create' } }))).toEqual([
+      'deployment config: eventSource.topics: "payments" is not a topic of the sink config (orders)',
+      'deployment config: connectionSecret.mode: "create" needs a profile with a credentials secret; keyspaces with sigv4 auth signs with the function role (got "create")',
+    ]);
+    const dev = { network: undefined, kafka: undefined, dev: { tables: { 'shop.t': { columns: { id: 'text', w: 'nosuchtype' }, partitionKey: ['id'] } } } };
+    const found = problems(() => resolve(dev));
+    expect(found).toContain('deployment config: dev.tables.shop.t.columns: missing "v", mapped in the sink config');
+    expect(found.some((problem) => problem.startsWith('deployment config: dev.tables.shop.t.columns.w: ') && problem.endsWith('(got "nosuchtype")'))).toBe(true);
+  });
+
+  it('bundles the created secret’s ARN where the profile reads its credentials', () => {
+    const cassandra = { connection: { profile: 'cassandra', contactPoints: ['db:9042'], localDataCenter: 'dc1' }, topics: sink.topics };
+    const deployment = resolve({ stackName: 'orders', connectionSecret: { mode: 'create' } }, cassandra);
+    expect(deployment.bundledSinkConfig).toMatchObject({ connection: { credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/connection' } });
+  });
+
+  it('stops `cdk synth` (infra/app.ts) with the problem and nothing synthesized', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-config-'));
+    writeFileSync(join(dir, 'sink.yaml'), JSON.stringify(sink));
+    writeFileSync(join(dir, 'deploy.yaml'), JSON.stringify({ ...base, eventSource: { retryAttempts: -5 } }));
+    const run = () =>
+      execFileSync('npx', ['tsx', 'infra/app.ts'], { env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ deploy: join(dir, 'deploy.yaml') }), CDK_OUTDIR: dir }, encoding: 'utf8', stdio: 'pipe' });
+    expect(run).toThrow(/invalid configuration, nothing synthesized:\n.*eventSource\.retryAttempts: Too small/);
+  });
+});
