@@ -1,0 +1,70 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { observability, observabilitySettings, publishBatchMetrics } from '../adapters/observability.js';
+import type { SinkRuntime } from '../adapters/sink-runtime.js';
+import { decodeEvent, toBatchItemFailures, type KafkaBatchResponse } from '../core/event/index.js';
+import type { FinalOutcome } from '../core/sink/batch-runner.js';
+
+export interface SinkHandlerOptions {
+  /** No write starts later than this before the function's deadline; the rest are reported as failures. Default 3,000 ms. */
+  readonly stopWritesBeforeDeadlineMs?: number;
+}
+
+/** Lambda's view of each final outcome: only failures go back to the event source for redelivery. */
+function toResponseStatus(outcome: FinalOutcome): 'written' | 'poison' | 'transient' {
+  if (outcome.status === 'written') return 'written';
+  return outcome.status === 'dead-lettered' ? 'poison' : 'transient';
+}
+
+/**
+ * The Kafka event source mapping handler: decode the batch, run it through
+ * the core, answer with the partial batch response. Everything else lives in
+ * the runtime (built once per container) and the core.
+ *
+ * A malformed event throws: without valid records there is nothing to report
+ * per record, so the event source retries the batch and, once its retries are
+ * spent, sends it to the on-failure destination — nothing is dropped.
+ */
+export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOptions = {}) {
+  const { logger } = observability();
+  const settings = observabilitySettings();
+  const margin = options.stopWritesBeforeDeadlineMs ?? 3_000;
+  const tablesByTopic = new Map(Object.entries(runtime.config.topics).map(([topic, settings]) => [topic, Object.keys(settings.tables)]));
+
+  const handle = async (event: unknown, context: Context): Promise<KafkaBatchResponse> => {
+    const started = Date.now();
+    const records = decodeEvent(event);
+    const deadlineMs = started + context.getRemainingTimeInMillis() - margin;
+    const outcomes = await runtime.run(records, { deadlineMs });
+    const response = toBatchItemFailures(outcomes.map((outcome) => ({ record: outcome.record, status: toResponseStatus(outcome) })));
+
+    publishBatchMetrics(settings, {
+      latencyMs: Date.now() - started,
+      records: outcomes.map((outcome) => ({
+        topic: outcome.record.topic,
+        status: outcome.status,
+        ...(outcome.status === 'written' ? { tables: tablesByTopic.get(outcome.record.topic) ?? [] } : {}),
+      })),
+    });
+    const counts = { written: 0, 'dead-lettered': 0, failed: 0 };
+    for (const outcome of outcomes) counts[outcome.status] += 1;
+    logger.info('batch done', { records: records.length, ...counts, retryFrom: response.batchItemFailures.map((failure) => failure.itemIdentifier) });
+    for (const outcome of outcomes) {
+      if (outcome.status === 'written') continue;
+      logger.warn(outcome.status === 'dead-lettered' ? 'record dead-lettered' : 'record failed; the event source will deliver it again', {
+        topic: outcome.record.topic,
+        partition: outcome.record.partition,
+        offset: outcome.record.offset,
+        error: { name: outcome.error.name, message: outcome.error.message },
+      });
+    }
+    return response;
+  };
+
+  // Middy's early timeout is the last resort: the runtime already stops
+  // starting writes `margin` ms before the deadline.
+  return middy<unknown, KafkaBatchResponse>({ timeoutEarlyInMillis: Math.min(500, margin) })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(handle);
+}
