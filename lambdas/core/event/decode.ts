@@ -80,7 +80,7 @@ export function decodeRecord(record: KafkaEventRecord): KafkaRecord {
     timestamp: record.timestamp,
     timestampType: record.timestampType,
     key: record.key === undefined || record.key === null ? null : Buffer.from(record.key, 'base64'),
-    value: record.value === null ? null : Buffer.from(record.value, 'base64'),
+    value: record.value === undefined || record.value === null ? null : Buffer.from(record.value, 'base64'),
     headers,
     ...(record.keySchemaMetadata === undefined ? {} : { keySchemaMetadata: record.keySchemaMetadata }),
     ...(record.valueSchemaMetadata === undefined ? {} : { valueSchemaMetadata: record.valueSchemaMetadata }),

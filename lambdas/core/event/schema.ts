@@ -7,7 +7,7 @@ import { z } from 'zod';
  * ```json
  * { "eventSource": "aws:kafka", "eventSourceArn": "arn:aws:kafka:…", "bootstrapServers": "b-1:9092,b-2:9092",
  *   "records": { "orders-0": [ { "topic": "orders", "partition": 0, "offset": 15, "timestamp": 1545084650987,
- *     "timestampType": "CREATE_TIME", "key": "<base64>", "value": "<base64>" | null,
+ *     "timestampType": "CREATE_TIME", "key": "<base64>", "value"?: "<base64>" | null,
  *     "headers": [ { "h1": [104, -1, …] } ],
  *     "keySchemaMetadata"?: { "dataFormat": "AVRO", "schemaId": "…" }, "valueSchemaMetadata"?: … } ] } }
  * ```
@@ -38,7 +38,12 @@ export const kafkaEventRecordSchema = z.object({
   timestamp: z.number().int(),
   timestampType: z.enum(['CREATE_TIME', 'LOG_APPEND_TIME', 'NO_TIMESTAMP_TYPE']),
   key: base64Schema.nullish(),
-  value: base64Schema.nullable(),
+  /**
+   * A tombstone (null value) arrives without `value` from the real ESM
+   * (Powertools TypeScript had to handle exactly that: issue #4988, PR #5017);
+   * `"value": null` is accepted too.
+   */
+  value: base64Schema.nullish(),
   headers: z.array(headerSchema).default([]),
   keySchemaMetadata: schemaMetadataSchema.optional(),
   valueSchemaMetadata: schemaMetadataSchema.optional(),

@@ -62,6 +62,12 @@ describe('decodeEvent', () => {
     expect(record?.key?.toString()).toBe('user-42');
   });
 
+  it('reads a record without a value field (how the ESM sends tombstones) as a tombstone', () => {
+    const [record] = decodeEvent(fixture('tombstone-omitted-value.json'));
+    expect(record?.value).toBeNull();
+    expect(record?.offset).toBe('8');
+  });
+
   it('turns Java signed header bytes into unsigned bytes; an empty key is zero bytes', () => {
     const [record] = decodeEvent(fixture('negative-header-bytes.json'));
     expect(record?.headers[0]?.value).toEqual(Buffer.from([0xff, 0x80, 0x7f, 0x00, 0x01]));
