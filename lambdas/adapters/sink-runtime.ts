@@ -25,9 +25,15 @@ export interface SinkRuntime {
   readonly config: SinkConfig;
   readonly engine: SinkEngine;
   readonly secrets: SecretSource;
-  readonly run: (records: readonly KafkaRecord[], options: RunOptions) => Promise<FinalOutcome[]>;
+  readonly s3: S3Client;
+  /** Runs a batch to final outcomes, dead-lettering poison records to the queue. */
+  readonly run: BatchRun;
+  /** The same with another dead-letter sink and attempt numbers (replay of dead letters). */
+  readonly runner: (options: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }) => BatchRun;
   close(): Promise<void>;
 }
+
+export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<FinalOutcome[]>;
 
 /**
  * The environment the functions read. The CDK stack sets these; the local
@@ -107,13 +113,14 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
     const engine = await createSinkEngine({ config, session: createCassandraSession(client), schemaRegistry });
-    const run = createBatchRunner({
-      engine,
-      deadLetters,
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.attemptOf === undefined ? {} : { attemptOf: options.attemptOf }),
-    });
-    return { config, engine, secrets, run, close: () => client.shutdown() };
+    const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>
+      createBatchRunner({
+        engine,
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.attemptOf === undefined ? {} : { attemptOf: options.attemptOf }),
+        ...overrides,
+      });
+    return { config, engine, secrets, s3, run: runner({ deadLetters }), runner, close: () => client.shutdown() };
   } catch (error) {
     await client.shutdown().catch(() => undefined);
     throw error;
