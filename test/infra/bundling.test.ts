@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import { SINK_CONFIG_FILE_NAME, SinkFunction } from '../../infra/constructs/sink-function.js';
-import { REPLAY_ENTRY, SINK_ENTRY } from '../../infra/stacks/sink-stack.js';
+import { SINK_ENTRY } from '../../infra/stacks/sink-stack.js';
 import { loadExample, synth } from './support/synth.js';
 
 const fixtureEntry = new URL('../fixtures/infra/entry/handler.ts', import.meta.url).pathname;
