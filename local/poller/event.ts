@@ -40,16 +40,8 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}-${String(partition)}`;
 }
 
-/** Splits a records key on its last `-` (topic names may contain `-`, partitions may not). */
-export function splitPartitionKey(key: string): { topic: string; partition: number } | undefined {
-  const dash = key.lastIndexOf('-');
-  if (dash <= 0) return undefined;
-  const digits = key.slice(dash + 1);
-  if (!/^(0|[1-9]\d{0,9})$/.test(digits)) return undefined;
-  const partition = Number(digits);
-  if (partition > 2_147_483_647) return undefined;
-  return { topic: key.slice(0, dash), partition };
-}
+/** Splits a records key on its last `-`: the core's own parser, so the poller and the handler agree. */
+export { splitTopicPartition as splitPartitionKey } from '../../lambdas/core/event/decode.js';
 
 /** Bytes as Java `byte[]` serialises them to JSON: signed, so 0x80..0xff become -128..-1. */
 export function toSignedBytes(bytes: Uint8Array): number[] {
