@@ -1,6 +1,16 @@
 import { CreateSecretCommand, DeleteSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildMskEvent, type PolledRecord } from '../../../local/poller/event.js';
 import type { MskEvent } from '../../../local/poller/types.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
@@ -141,4 +151,44 @@ export async function deleteSecrets(sm: SecretsManagerClient, arns: readonly str
 /** A topic name with dashes (the event keys partitions "<topic>-<p>", split on the last dash). */
 export function uniqueTopic(prefix: string): string {
   return `${prefix}-${uniqueName('t').replace(/_/g, '-')}`;
+}
+
+/**
+ * What the console's "Start DLQ redrive" to a custom destination does, for an
+ * emulator without StartMessageMoveTask: each message's body moves, unchanged,
+ * from one queue to the other (the moved message gets a new id).
+ */
+export async function moveMessages(sqs: SQSClient, fromUrl: string, toUrl: string, expected: number): Promise<number> {
+  const messages = await receiveAll(sqs, fromUrl, expected);
+  for (const message of messages) {
+    await sqs.send(new SendMessageCommand({ QueueUrl: toUrl, MessageBody: message.Body ?? '' }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: fromUrl, ReceiptHandle: message.ReceiptHandle ?? '' }));
+  }
+  return messages.length;
+}
+
+/** The SQS event Lambda would build from received messages. */
+export async function sqsEventOf(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<SQSEvent> {
+  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const queueArn = attributes.Attributes?.QueueArn ?? '';
+  return {
+    Records: messages.map(
+      (message): SQSRecord => ({
+        messageId: message.MessageId ?? '',
+        receiptHandle: message.ReceiptHandle ?? '',
+        body: message.Body ?? '',
+        attributes: {
+          ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+          SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+          SenderId: message.Attributes?.SenderId ?? 'AIDAEXAMPLE',
+          ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: message.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: queueArn,
+        awsRegion: endpoints.awsRegion,
+      }),
+    ),
+  };
 }
