@@ -172,7 +172,9 @@ export async function connectCassandra(connection: ConnectionConfig, deps: Cassa
       }
       const reason = describeDriverError(error);
       if (authFailure) {
-        throw new ConfigError(`authentication to ${describeTarget(connection)} (${connection.profile}) failed twice, the second time with freshly read credentials: ${reason}`, {
+        // Name the secret(s) to fix, never their values.
+        const source = built.secretIds.length > 0 ? ` from secret ${built.secretIds.join(', ')}` : '';
+        throw new ConfigError(`authentication to ${describeTarget(connection)} (${connection.profile}) failed twice, the second time with freshly read credentials${source}: ${reason}`, {
           cause: error,
         });
       }
