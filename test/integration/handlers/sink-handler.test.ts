@@ -60,8 +60,9 @@ const batch: SentRecord[] = [
   rec(1, 9, 'b3', null), // tombstone of a row that existed before the batch
   rec(1, 10, 'b2', order('2', 'shipped', 22)),
   rec(2, 0, 'c1-ü', order('-3.25', 'refunded', 31), { headers: [] }),
+  rec(2, 1, 'c2', '{"amount": "1", '), // poison: not JSON
 ];
-const poison = batch.filter((r) => (r.key === 'a3' || r.key === 'b1'));
+const poison = batch.filter((r) => ['a3', 'b1', 'c2'].includes(r.key ?? ''));
 
 beforeAll(async () => {
   admin = localCassandraClient();
@@ -150,6 +151,7 @@ describe('sink handler against Cassandra and the emulator', () => {
     const b1 = letters.get('1@7');
     expect(b1?.error.message).toContain(`${topic}/1@7`);
     expect(b1?.error.message).toMatch(/column "customer" \(uuid\): cannot convert "not-a-uuid"/);
+    expect(letters.get('2@1')?.error.message).toContain(`${topic}/2@1`);
   });
 
   it('a redelivery of the same batch converges: same rows, same write times, the poison dead-lettered again', async () => {
