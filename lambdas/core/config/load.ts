@@ -26,7 +26,14 @@ export function loadSinkConfig(text: string, sourceName: string): SinkConfig {
       }),
     );
   }
-  return parseSinkConfig(document.toJS(), sourceName);
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // The parser reports syntax; toJS() still throws for an alias without its anchor (`*a` before `&a`).
+    throw new ConfigError(`${sourceName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return parseSinkConfig(value, sourceName);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

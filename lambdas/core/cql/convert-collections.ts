@@ -1,4 +1,5 @@
 import { types } from 'cassandra-driver';
+import { showValue } from '../errors.js';
 import { ConversionFailure, describeType, fail, isBytes, type ValueConverter } from './convert-support.js';
 import { formatCqlType, type CqlType, type ListType, type MapType, type SetType, type TupleType, type UdtType, type VectorType } from './types.js';
 
@@ -76,7 +77,8 @@ function mapConverter(type: MapType, compile: Compile): ValueConverter {
   return (raw) => {
     const result = new Map<unknown, unknown>();
     for (const [key, value] of mapEntries(fromJsonText(raw))) {
-      const segment = `{${JSON.stringify(typeof key === 'string' ? key : String(key))}}`;
+      // showValue, not String(): a key object without a prototype has no toString.
+      const segment = `{${JSON.stringify(typeof key === 'string' ? key : showValue(key, 40))}}`;
       result.set(convertAt(convertKey, keyText, key, `${segment} key`, false), convertAt(convertValue, valueText, value, segment, false));
     }
     return result;

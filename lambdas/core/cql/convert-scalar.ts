@@ -126,14 +126,32 @@ export function timeuuidConverter(): ValueConverter {
   };
 }
 
+/**
+ * The driver parses embedded IPv4 only in the IPv4-mapped form (`::ffff:1.2.3.4`)
+ * and throws a TypeError for other valid forms (`::1.2.3.4`, `64:ff9b::1.2.3.4`);
+ * the WHATWG URL parser writes every IPv6 address in plain hex groups first.
+ * A zone id (`fe80::1%eth0`) has no place in a 16-byte inet.
+ */
+function ipv6Address(value: unknown, text: string): types.InetAddress {
+  if (text.includes('%')) return fail(value, 'an inet cannot hold an IPv6 zone id');
+  let hex: string;
+  try {
+    hex = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    return fail(value, 'not an IPv4 or IPv6 address');
+  }
+  return types.InetAddress.fromString(hex);
+}
+
 /** Addresses only: DSBulk would resolve a host name, which a sink must not do per record. */
 export function inetConverter(): ValueConverter {
   return (value) => {
     if (value instanceof types.InetAddress) return value;
     if (typeof value === 'string') {
       const text = value.trim();
-      if (isIP(text) === 0) return fail(value, 'not an IPv4 or IPv6 address');
-      return types.InetAddress.fromString(text);
+      const version = isIP(text);
+      if (version === 0) return fail(value, 'not an IPv4 or IPv6 address');
+      return version === 4 ? types.InetAddress.fromString(text) : ipv6Address(value, text);
     }
     if (isBytes(value)) {
       if (value.length !== 4 && value.length !== 16) return fail(value, `an inet has 4 or 16 bytes, not ${value.length}`);
