@@ -1,0 +1,55 @@
+/** MSK events and Lambda contexts for driving the handler directly. */
+import type { Context } from 'aws-lambda';
+import { buildMskEvent, type PolledRecord } from '../../local/poller/event.js';
+import type { MskEvent } from '../../local/poller/types.js';
+import { endpoints } from '../../local/services/index.js';
+
+export interface BenchMessage {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly timestamp: number;
+}
+
+/**
+ * The event the ESM would send for these messages spread over `partitions`
+ * partitions, round-tripped through JSON as the Lambda service delivers it.
+ */
+export function mskEvent(topic: string, messages: readonly BenchMessage[], partitions: number, firstOffset = 0): MskEvent {
+  const byPartition: PolledRecord[][] = Array.from({ length: partitions }, () => []);
+  messages.forEach((message, i) => {
+    const partition = i % partitions;
+    const list = byPartition[partition] as PolledRecord[];
+    list.push({
+      topic,
+      partition,
+      offset: BigInt(firstOffset + list.length),
+      timestamp: BigInt(message.timestamp),
+      timestampType: 'CREATE_TIME',
+      key: message.key,
+      value: message.value,
+      headers: [],
+    });
+  });
+  const event = buildMskEvent(byPartition.filter((list) => list.length > 0), { kind: 'msk', bootstrapServers: [endpoints.kafka] });
+  return JSON.parse(JSON.stringify(event)) as MskEvent;
+}
+
+let requests = 0;
+
+/** A Lambda-like context with `timeoutMs` left (the function timeout of the bench: 15 minutes, Lambda's maximum). */
+export function lambdaContext(timeoutMs = 900_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  requests += 1;
+  const context: Omit<Context, 'done' | 'fail' | 'succeed'> = {
+    functionName: 'kcs-bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${endpoints.awsRegion}:000000000000:function:kcs-bench`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `bench-${String(requests)}`,
+    logGroupName: '/aws/lambda/kcs-bench',
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  return context as Context;
+}
