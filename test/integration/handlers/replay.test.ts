@@ -1,4 +1,5 @@
 import { Admin, Producer } from '@platformatic/kafka';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
@@ -47,6 +48,8 @@ let dlqUrl = '';
 let replayQueueUrl = '';
 let secretArn = '';
 const runtimes: SinkRuntime[] = [];
+const s3 = new S3Client(localAwsClientConfig);
+const overflowBucket = uniqueName('kcs-it-overflow').toLowerCase().replace(/_/g, '-');
 
 const T0 = 1_770_000_000_000;
 // Offsets 0..6 of partition 0, produced to the real Kafka topic.
@@ -61,8 +64,9 @@ const sent: SentRecord[] = [
 ].map((r, offset) => ({ topic, partition: 0, offset, timestamp: T0 + offset * 1_000, headers: [['trace', Buffer.from([0x80, offset])]], ...r }));
 const at = (offset: number): SentRecord => sent[offset] as SentRecord;
 
-function environment(mapping: string): SinkEnvironment {
+function environment(mapping: string, extra: SinkEnvironment = {}): SinkEnvironment {
   return {
+    ...extra,
     SINK_CONFIG: sinkConfig(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } }),
     DLQ_URL: dlqUrl,
     AWS_REGION: process.env.AWS_REGION,
@@ -70,8 +74,8 @@ function environment(mapping: string): SinkEnvironment {
   };
 }
 
-async function runtimeFor(mapping: string): Promise<SinkRuntime> {
-  const runtime = await createSinkRuntime(environment(mapping));
+async function runtimeFor(mapping: string, extra: SinkEnvironment = {}): Promise<SinkRuntime> {
+  const runtime = await createSinkRuntime(environment(mapping, extra));
   runtimes.push(runtime);
   return runtime;
 }
@@ -116,6 +120,10 @@ afterAll(async () => {
   await deleteQueue(sqs, dlqUrl);
   await deleteQueue(sqs, replayQueueUrl);
   await deleteSecrets(sm, secrets);
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: overflowBucket })).catch(() => undefined);
+  for (const object of objects?.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: overflowBucket, Key: object.Key ?? '' }));
+  if (objects !== undefined) await s3.send(new DeleteBucketCommand({ Bucket: overflowBucket }));
+  s3.destroy();
   sqs.destroy();
   sm.destroy();
 });
@@ -164,6 +172,27 @@ describe('replay of dead letters and on-failure batches', () => {
     expect(await row('k3')).toBeUndefined();
     // The still-failing record is not dead-lettered a second time by the replay itself.
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 2_000 })).toEqual([]);
+  });
+
+  it('a dead letter too large for the queue goes through the S3 overflow and is replayed from it', async () => {
+    const fixed = runtimes[1];
+    if (fixed === undefined) throw new Error('the first test did not build the runtime');
+    await s3.send(new CreateBucketCommand({ Bucket: overflowBucket }));
+    // The old mapping again (code into the int column), with a small queue limit and an overflow bucket.
+    const old = await runtimeFor('id=key, balance=value.balance, code=value.code', { DLQ_OVERFLOW_BUCKET: overflowBucket, DLQ_MAX_MESSAGE_BYTES: '4096' });
+    const big: SentRecord = { topic, partition: 0, offset: 7, timestamp: T0 + 7_000, key: 'k8', value: JSON.stringify({ balance: '8.00', code: 'H-8', notes: 'x'.repeat(10_000) }), headers: [] };
+    expect(await createSinkHandler(old)(mskEventOf([big]), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
+
+    expect(await moveMessages(sqs, dlqUrl, replayQueueUrl, 1)).toBe(1);
+    const messages = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
+    expect(messages).toHaveLength(1);
+    const pointer = parseDeadLetterEnvelope(messages[0]?.Body ?? '');
+    expect(pointer.type).toBe('kafka-cql-sink.dead-letter-pointer');
+    expect(pointer.record).toMatchObject({ topic, partition: 0, offset: '7' });
+
+    const replay = createReplayHandler(fixed, { kafka: () => Promise.reject(new Error('not needed')) });
+    expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
+    expect(await row('k8')).toEqual({ balance: '8.00', code: null, codeText: 'H-8', writetime: micros(big) });
   });
 
   it('a message that is neither a dead letter nor an on-failure message is reported failed', async () => {
