@@ -3,6 +3,7 @@ import { codecSettingsSchema } from '../codecs/settings.js';
 import { ConfigError } from '../errors.js';
 import { mappedColumns } from '../mapping/ast.js';
 import { parseMapping } from '../mapping/parse.js';
+import { queryProblems } from './query-check.js';
 
 /** SERIAL and LOCAL_SERIAL are left out: they are only valid as the serial level of conditional writes. */
 export const consistencyLevelSchema = z.enum(['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_ONE', 'LOCAL_QUORUM', 'EACH_QUORUM']);
@@ -89,7 +90,10 @@ export const tableSettingsSchema = z
     if (table.ttl > 0 && table.ttl * SECONDS_PER_UNIT[table.ttlTimeUnit] > MAX_TTL_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['ttl'], input: table.ttl, message: `TTL exceeds Cassandra's maximum of ${MAX_TTL_SECONDS} seconds (20 years)` });
     }
-    if (table.query !== undefined) checkQueryBinds(table.query, table.mapping, ctx);
+    if (table.query !== undefined) {
+      for (const problem of queryProblems(table.query)) ctx.addIssue({ code: 'custom', path: ['query'], input: table.query, message: problem });
+      checkQueryBinds(table.query, table.mapping, ctx);
+    }
   });
 
 /** Every named bind in a custom query must be fed by a mapped column, or every write would fail. */
