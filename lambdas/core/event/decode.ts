@@ -59,7 +59,8 @@ export function decodeEvent(event: unknown): KafkaRecord[] {
   const out: KafkaRecord[] = [];
   for (const records of Object.values(parsed.records)) {
     const decoded = records.map(decodeRecord);
-    decoded.sort((a, b) => compareOffsets(a.offset, b.offset));
+    // The ESM's order is already ascending; checking that is linear, sorting costs BigInts per comparison.
+    if (!inOffsetOrder(records)) decoded.sort((a, b) => compareOffsets(a.offset, b.offset));
     out.push(...decoded);
   }
   return out;
@@ -85,6 +86,11 @@ export function decodeRecord(record: KafkaEventRecord): KafkaRecord {
     ...(record.keySchemaMetadata === undefined ? {} : { keySchemaMetadata: record.keySchemaMetadata }),
     ...(record.valueSchemaMetadata === undefined ? {} : { valueSchemaMetadata: record.valueSchemaMetadata }),
   };
+}
+
+function inOffsetOrder(records: readonly KafkaEventRecord[]): boolean {
+  for (let i = 1; i < records.length; i++) if ((records[i - 1] as KafkaEventRecord).offset > (records[i] as KafkaEventRecord).offset) return false;
+  return true;
 }
 
 /** Numeric comparison of decimal offset strings (64-bit safe). */

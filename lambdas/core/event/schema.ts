@@ -16,10 +16,15 @@ import { z } from 'zod';
  * not stop a partition. Everything the sink relies on is checked.
  */
 
-/** Standard base64 (the ESM encodes with padding). An empty string is zero bytes. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Standard base64 (the ESM encodes with padding). An empty string is zero
+ * bytes. Alphabet then at most two `=`, in a whole number of 4-character
+ * groups: the same language as `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`
+ * at half the cost (every key and value of every batch goes through it).
+ */
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const base64Schema = z.string().regex(BASE64, 'expected base64 text');
+const base64Schema = z.string().refine((text) => text.length % 4 === 0 && BASE64_CHARS.test(text), 'expected base64 text');
 
 /** Header values are Java `byte[]`, so signed (-128..127); unsigned bytes are accepted too. */
 const headerBytesSchema = z.array(z.number().int().min(-128).max(255));
