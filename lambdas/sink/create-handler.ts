@@ -50,15 +50,7 @@ export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOpti
     const counts = { written: 0, 'dead-lettered': 0, failed: 0 };
     for (const outcome of outcomes) counts[outcome.status] += 1;
     logger.info('batch done', { records: records.length, ...counts, retryFrom: response.batchItemFailures.map((failure) => failure.itemIdentifier) });
-    for (const outcome of outcomes) {
-      if (outcome.status === 'written') continue;
-      logger.warn(outcome.status === 'dead-lettered' ? 'record dead-lettered' : 'record failed; the event source will deliver it again', {
-        topic: outcome.record.topic,
-        partition: outcome.record.partition,
-        offset: outcome.record.offset,
-        error: { name: outcome.error.name, message: outcome.error.message },
-      });
-    }
+    logNotWritten(logger, outcomes);
     return response;
   };
 
@@ -67,4 +59,39 @@ export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOpti
   return middy<unknown, KafkaBatchResponse>({ timeoutEarlyInMillis: Math.min(500, margin) })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(handle);
+}
+
+/** Dead letters logged one by one per batch before only their count is: a systematic mapping error can poison every record. */
+const MAX_DEAD_LETTERS_LOGGED = 10;
+
+/**
+ * Logs what was not written without a line per record: every record of a
+ * failing partition is redelivered from its lowest failed offset, so one line
+ * per partition says all there is; dead letters are in the queue in full.
+ */
+function logNotWritten(logger: ReturnType<typeof observability>['logger'], outcomes: readonly FinalOutcome[]): void {
+  const failedByPartition = new Map<string, { first: FinalOutcome & { status: 'failed' }; count: number }>();
+  let deadLettered = 0;
+  for (const outcome of outcomes) {
+    const where = { topic: outcome.record.topic, partition: outcome.record.partition, offset: outcome.record.offset };
+    if (outcome.status === 'dead-lettered') {
+      deadLettered += 1;
+      if (deadLettered <= MAX_DEAD_LETTERS_LOGGED) logger.warn('record dead-lettered', { ...where, tables: outcome.tables, error: { name: outcome.error.name, message: outcome.error.message } });
+    } else if (outcome.status === 'failed') {
+      const key = `${outcome.record.topic}-${outcome.record.partition}`;
+      const entry = failedByPartition.get(key);
+      if (entry === undefined) failedByPartition.set(key, { first: outcome, count: 1 });
+      else entry.count += 1;
+    }
+  }
+  if (deadLettered > MAX_DEAD_LETTERS_LOGGED) logger.warn('more records dead-lettered', { count: deadLettered - MAX_DEAD_LETTERS_LOGGED });
+  for (const { first, count } of failedByPartition.values()) {
+    logger.warn('records failed; the event source will deliver them again', {
+      topic: first.record.topic,
+      partition: first.record.partition,
+      firstFailedOffset: first.record.offset,
+      failedRecords: count,
+      error: { name: first.error.name, message: first.error.message },
+    });
+  }
 }
