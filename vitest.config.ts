@@ -16,8 +16,11 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
-          // One Cassandra, one broker and one emulator on 2 cores: keep files sequential.
+          // One Cassandra, one broker and one emulator on 2 cores: keep files sequential,
+          // and run after the unit and infra projects, never beside another project that
+          // uses the services (one file stops and restarts Cassandra).
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
