@@ -1,5 +1,5 @@
 import type { SchemaRegistry } from '../core/codecs/schema-registry.js';
-import { ConfigError, PoisonRecordError, TransientError } from '../core/errors.js';
+import { ConfigError, PoisonRecordError, SinkError, TransientError } from '../core/errors.js';
 
 export interface HttpSchemaRegistryOptions {
   /** Base URL, e.g. https://registry.example.com:8081 (a trailing slash is fine). */
@@ -23,6 +23,9 @@ export class HttpSchemaRegistry implements SchemaRegistry {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
+  /** Texts that must never reach an error message: the password, the basic token, URL user info. */
+  private readonly secrets: string[] = [];
+  private readonly urlHasUserInfo: boolean;
 
   constructor(options: HttpSchemaRegistryOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
@@ -30,18 +33,45 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     if (options.basicAuth) {
       const token = Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64');
       this.headers.authorization = `Basic ${token}`;
+      this.secrets.push(token, options.basicAuth.password);
     }
+    const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@]+)@/i.exec(this.baseUrl)?.[1];
+    this.urlHasUserInfo = userInfo !== undefined;
+    if (userInfo !== undefined) this.secrets.push(userInfo, ...userInfo.split(':').slice(1));
+    this.secrets = this.secrets.filter((secret) => secret.length > 0);
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.fetchFn = options.fetch ?? fetch;
   }
 
+  /** Error text with every known secret replaced (a registry or proxy may echo the request, fetch errors quote the URL). */
+  private redact(text: string): string {
+    return this.secrets.reduce((out, secret) => out.replaceAll(secret, '***'), text);
+  }
+
   async getSchema(id: number): Promise<string> {
+    try {
+      return await this.fetchSchema(id);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      const message = this.redact(error.message);
+      // A cause that quotes a credential (a fetch error echoing its request) is dropped, not logged.
+      const causeText = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack ?? ''}` : '';
+      if (error instanceof SinkError && this.redact(causeText) !== causeText) {
+        throw new (error.constructor as new (message: string) => SinkError)(message);
+      }
+      error.message = message;
+      throw error;
+    }
+  }
+
+  private async fetchSchema(id: number): Promise<string> {
     const url = `${this.baseUrl}/schemas/ids/${id}`;
     let response: Response;
     try {
       response = await this.fetchFn(url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      throw new TransientError(`schema registry ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      // undici quotes a URL with user info in its errors: then the cause is left out.
+      throw new TransientError(`schema registry ${url}: ${error instanceof Error ? error.message : String(error)}`, this.urlHasUserInfo ? undefined : { cause: error });
     }
     const body = await response.text().catch(() => '');
     if (response.status === 404) throw new PoisonRecordError(`schema registry ${url}: no schema with id ${id} (404 ${body.slice(0, 200)})`);
