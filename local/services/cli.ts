@@ -8,7 +8,8 @@ const usage = `usage: services <start|stop|status> [cassandra|kafka|aws-emulator
   status   running or stopped, with pid and log file
 
 Ports: CASSANDRA_PORT (9042), CASSANDRA_STORAGE_PORT (7000), KAFKA_PORT (9092),
-KAFKA_CONTROLLER_PORT (9093), AWS_EMULATOR_PORT (4566). Cache: KCS_CACHE_DIR (.cache).`;
+KAFKA_CONTROLLER_PORT (9093), AWS_EMULATOR_PORT (4566). Cache: KCS_CACHE_DIR (.cache);
+service data and logs: KCS_SERVICES_DIR (.cache/services).`;
 
 function pick(names: readonly string[]): readonly ServiceDefinition[] {
   if (names.length === 0) return allServices;

@@ -10,6 +10,13 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  */
 export const cacheDir = path.resolve(process.env.KCS_CACHE_DIR ?? path.join(repoRoot, '.cache'));
 
+/**
+ * Data, logs and pid files of the running services. A second set of services
+ * (the fault-injection suite's, say) gets its own directory and ports while
+ * sharing the downloads above.
+ */
+export const servicesDir = path.resolve(process.env.KCS_SERVICES_DIR ?? path.join(cacheDir, 'services'));
+
 export const host = '127.0.0.1';
 
 function portFromEnv(name: string, fallback: number): number {

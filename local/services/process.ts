@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cacheDir, host } from './paths.js';
+import { cacheDir, host, servicesDir } from './paths.js';
 import { isPortFree } from './net.js';
 
 /** One local service: how to fetch it, launch it and tell that it is ready. */
@@ -29,7 +29,7 @@ export interface LaunchCommand {
 
 export type ServiceState = { state: 'running'; pid: number } | { state: 'stopped' };
 
-export const serviceDir = (name: string): string => path.join(cacheDir, 'services', name);
+export const serviceDir = (name: string): string => path.join(servicesDir, name);
 export const logFile = (name: string): string => path.join(serviceDir(name), `${name}.log`);
 const pidFile = (name: string): string => path.join(serviceDir(name), `${name}.pid`);
 
