@@ -1,6 +1,9 @@
-import { describeEndpoints, ensureServices } from './services/index.js';
+/**
+ * `npm start`: the sink on this machine. With no arguments it runs the demo
+ * (local services, schema, topic, queues, secret, then the sink with progress
+ * on stdout); arguments are those of `kafka-cql-sink run` (see --help).
+ */
+import { runCommand } from './cli/command.js';
+import { runCommand as runSink } from './cli/commands/run.js';
 
-// Until the local runner exists (issue 6), `npm start` brings up the local services and says where they are.
-await ensureServices((line) => { console.log(line); });
-console.log(describeEndpoints());
-console.log('\nThe services keep running; stop them with `npm run services:stop`.');
+process.exit(await runCommand(runSink, process.argv.slice(2)));

@@ -1,0 +1,141 @@
+import { describeEndpoints, endpoints } from '../../services/index.js';
+import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
+import { startSink, type RunSinkOptions } from '../../runner/run.js';
+import { integerOf, listOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { sinkTarget } from '../target.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run the sink on this machine: the Lambda handler invoked by a local Kafka event source mapping (consumer group, ordered batches, commits after success).',
+  usage: 'kafka-cql-sink run [--config <file>] [--local] [--bootstrap-servers <list>] [--dlq-url <url>] [options]',
+  description: [
+    'Without --config (and without SINK_CONFIG_FILE) it runs the demo: it starts or reuses the local Cassandra, Kafka and AWS',
+    'emulator, creates the shop keyspace and tables (config/example.schema.cql), the orders topic (3 partitions), the',
+    'dead-letter and on-failure queues and the Cassandra credentials secret, then runs config/example.sink.yaml.',
+    '--local with --config does the same for your config (add --schema to apply a CQL script first).',
+    'Otherwise it runs against the Kafka of --bootstrap-servers and the cluster of the config, with AWS as the',
+    'environment says (leave AWS_ENDPOINT_URL unset for real AWS). Progress goes to stdout; Ctrl-C stops cleanly.',
+  ].join('\n'),
+  options: {
+    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
+    local: { type: 'boolean', description: 'Use the local services (implied when no config is given).' },
+    schema: { type: 'string', value: '<file.cql>', description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).' },
+    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (plaintext).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
+    'group-id': { type: 'string', short: 'g', value: '<id>', description: 'Consumer group of the event source mapping.', env: 'KCS_GROUP_ID', default: LOCAL_NAMES.groupId },
+    'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: 'DLQ_URL' },
+    'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
+    'on-failure-url': { type: 'string', value: '<url>', description: 'SQS queue for discarded batches (on-failure destination; local: created).', env: 'KCS_ON_FAILURE_URL' },
+    topics: { type: 'string', value: '<a,b>', description: 'Topics to consume (default: every topic of the config).' },
+    partitions: { type: 'string', value: '<n>', description: 'With --local: partitions of topics it creates.', default: '3' },
+    'batch-size': { type: 'string', value: '<n>', description: 'ESM BatchSize.', default: '100' },
+    'batching-window-ms': { type: 'string', value: '<ms>', description: 'ESM MaximumBatchingWindowInSeconds, in ms.', default: '500' },
+    'max-concurrency': { type: 'string', value: '<n>', description: 'Invocations in flight at once (never two per partition).', default: '5' },
+    'timeout-ms': { type: 'string', value: '<ms>', description: 'Function timeout.', default: '60000' },
+    'max-retries': { type: 'string', value: '<n>', description: 'ESM MaximumRetryAttempts (-1: until the on-failure cap of 10).', default: '-1' },
+    'starting-position': { type: 'string', value: '<TRIM_HORIZON|LATEST>', description: 'Where a new group starts.', default: 'TRIM_HORIZON' },
+    'progress-interval-ms': { type: 'string', value: '<ms>', description: 'Progress line interval; 0 for none.', default: '2000' },
+    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT.', env: 'POWERTOOLS_LOG_LEVEL', default: 'WARN' },
+  },
+  examples: [
+    'npm start                                              # the demo on the local services',
+    'npm run cli -- run --local --config my.sink.yaml --schema my.cql',
+    'kafka-cql-sink run --config prod.sink.yaml --bootstrap-servers b-1.kafka:9092 --dlq-url https://sqs.eu-west-1.amazonaws.com/123456789012/sink-dlq',
+  ],
+  run: runSinkCommand,
+};
+
+async function runSinkCommand(values: Values, _positionals: readonly string[], io: Io): Promise<number> {
+  const configFile = stringOf(values, 'config');
+  const local = values.local === true || configFile === undefined;
+  const startingPosition = stringOf(values, 'starting-position');
+  if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
+  const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? -1;
+  const poller: RunSinkOptions['poller'] = {
+    batchSize: integerOf(values, 'batch-size', 1, 10_000) ?? 100,
+    maximumBatchingWindowMs: integerOf(values, 'batching-window-ms', 0, 300_000) ?? 500,
+    maxConcurrency: integerOf(values, 'max-concurrency', 1, 1000) ?? 5,
+    timeoutMs: integerOf(values, 'timeout-ms', 1000, 900_000) ?? 60_000,
+    maximumRetryAttempts: maxRetries,
+    startingPosition,
+  };
+  const progressIntervalMs = integerOf(values, 'progress-interval-ms', 0, 3_600_000) ?? 2000;
+  // The handler's logs and metrics: warnings only, and no EMF metric documents on a terminal.
+  process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+  let options: RunSinkOptions;
+  if (local) {
+    const schema = stringOf(values, 'schema');
+    const setup = await prepareLocal({
+      ...(configFile === undefined ? {} : { configFile }),
+      ...(schema === undefined ? {} : { schemaFile: schema }),
+      partitions: integerOf(values, 'partitions', 1, 1000) ?? 3,
+      log: (line) => { io.out(line); },
+    });
+    io.out(describeEndpoints().trim());
+    options = {
+      env: setup.env,
+      bootstrapServers: setup.bootstrapServers,
+      groupId: stringOf(values, 'group-id') ?? LOCAL_NAMES.groupId,
+      onFailureQueueUrl: setup.onFailureUrl,
+      ...topicsOption(values),
+      poller,
+    };
+    io.out(`running ${setup.configFile === EXAMPLE_CONFIG ? 'the demo config config/example.sink.yaml' : setup.configFile} on ${endpoints.kafka}, group ${options.groupId}, topics ${(options.topics ?? setup.topics).join(', ')}`);
+    io.out(`produce demo records with \`npm run produce -- --count 1000\`; Ctrl-C stops the sink (the services keep running; \`npm run services:stop\` stops them).`);
+  } else {
+    const bootstrapServers = listOf(values, 'bootstrap-servers');
+    if (bootstrapServers === undefined) throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required with --config');
+    const dlqUrl = stringOf(values, 'dlq-url');
+    if (dlqUrl === undefined) throw new UsageError('--dlq-url (or DLQ_URL) is required with --config: poison records go there');
+    const overflow = stringOf(values, 'dlq-overflow-bucket');
+    const target = await sinkTarget(configFile, false, { DLQ_URL: dlqUrl, ...(overflow === undefined ? {} : { DLQ_OVERFLOW_BUCKET: overflow }) });
+    const onFailure = stringOf(values, 'on-failure-url');
+    options = {
+      env: target.env,
+      bootstrapServers,
+      groupId: stringOf(values, 'group-id') ?? LOCAL_NAMES.groupId,
+      ...(onFailure === undefined ? {} : { onFailureQueueUrl: onFailure }),
+      ...topicsOption(values),
+      poller,
+    };
+    io.out(`running ${target.configName} on ${bootstrapServers.join(',')}, group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
+  }
+
+  const sink = await startSink({
+    ...options,
+    ...(progressIntervalMs > 0 ? { progress: (line: string) => { io.out(line); }, progressIntervalMs } : {}),
+    warn: (line) => { io.err(line); },
+  });
+  io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      io.err(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    io.out(`${signal}: stopping (in-flight batches finish and commit; Ctrl-C again to exit at once)…`);
+    void sink.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await sink.stopped;
+  } catch (error) {
+    io.err(`stopped: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const stats = sink.poller.stats();
+  io.out(`stopped: written ${String(sink.counts.written)}, dead-lettered ${String(sink.counts.deadLettered)}, failed ${String(sink.counts.failed)}, invocations ${String(stats.invocations)}`);
+  return 0;
+}
+
+function topicsOption(values: Values): { topics?: string[] } {
+  const topics = listOf(values, 'topics');
+  return topics === undefined ? {} : { topics };
+}

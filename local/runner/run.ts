@@ -1,0 +1,140 @@
+/**
+ * Runs the sink on this machine: the real sink handler (createSinkRuntime +
+ * createSinkHandler, as the Lambda entry builds them) invoked by the local
+ * event-source poller, with counts of what the core did for the progress line.
+ */
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/adapters/sink-runtime.js';
+import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
+import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
+import type { KafkaHandler, LambdaLikeContext, OnFailureDestination } from '../poller/types.js';
+import { formatProgress, type SinkCounts } from './progress.js';
+
+export interface RunSinkOptions {
+  /** What createSinkRuntime reads: SINK_CONFIG_FILE or SINK_CONFIG, DLQ_URL, … */
+  readonly env: SinkEnvironment;
+  readonly bootstrapServers: readonly string[];
+  readonly groupId: string;
+  /** Default: every topic of the config. */
+  readonly topics?: readonly string[];
+  /** SQS queue for the poller's on-failure records (discarded batches' metadata). */
+  readonly onFailureQueueUrl?: string;
+  /** ESM settings and the rest of the poller's options. */
+  readonly poller?: Partial<Omit<PollerOptions, 'bootstrapServers' | 'topics' | 'groupId' | 'handler' | 'onFailure'>>;
+  /** Wraps the handler the poller invokes (tests inject failures this way). */
+  readonly wrapHandler?: (handler: KafkaHandler) => KafkaHandler;
+  /** Receives a progress line every `progressIntervalMs`; none when absent. */
+  readonly progress?: (line: string) => void;
+  /** Default 2000 ms. */
+  readonly progressIntervalMs?: number;
+  /** Poller warnings and fatal errors; default stderr. */
+  readonly warn?: (line: string) => void;
+}
+
+export interface RunningSink {
+  readonly poller: Poller;
+  readonly runtime: SinkRuntime;
+  readonly counts: Readonly<SinkCounts>;
+  /** Stops the poller (in-flight batches finish and commit), then closes the Cassandra client. Idempotent. */
+  stop(): Promise<void>;
+  /** Settles when the runner stops: rejects if the consumer failed. */
+  readonly stopped: Promise<void>;
+}
+
+/** The Lambda-like context lacks only the deprecated done/fail/succeed callbacks, which an async handler never calls. */
+function asLambdaContext(context: LambdaLikeContext): Context {
+  return context as LambdaLikeContext & Pick<Context, 'done' | 'fail' | 'succeed'>;
+}
+
+function sqsDestination(queueUrl: string): OnFailureDestination {
+  const sqs = new SQSClient({});
+  return async (record) => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+  };
+}
+
+export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
+  const counts: SinkCounts = { written: 0, deadLettered: 0, failed: 0 };
+  const runtime = await createSinkRuntime(options.env);
+  // Count final outcomes where the handler gets them: the same runtime, with a tally around `run`.
+  const counted: SinkRuntime = {
+    ...runtime,
+    run: async (records, runOptions) => {
+      const outcomes = await runtime.run(records, runOptions);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'written') counts.written++;
+        else if (outcome.status === 'dead-lettered') counts.deadLettered++;
+        else counts.failed++;
+      }
+      return outcomes;
+    },
+  };
+  const sinkHandler = createSinkHandler(counted);
+  const handler: KafkaHandler = (event, context) => sinkHandler(event, asLambdaContext(context));
+  const warn = options.warn ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+
+  let poller: Poller;
+  try {
+    poller = createPoller({
+      bootstrapServers: options.bootstrapServers,
+      topics: options.topics ?? Object.keys(runtime.config.topics),
+      groupId: options.groupId,
+      handler: options.wrapHandler ? options.wrapHandler(handler) : handler,
+      ...(options.onFailureQueueUrl === undefined ? {} : { onFailure: sqsDestination(options.onFailureQueueUrl) }),
+      statsIntervalMs: options.progress === undefined ? 0 : (options.progressIntervalMs ?? 2000),
+      ...options.poller,
+    });
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+
+  let resolveStopped: () => void = () => undefined;
+  let rejectStopped: (error: Error) => void = () => undefined;
+  const stopped = new Promise<void>((resolve, reject) => {
+    resolveStopped = resolve;
+    rejectStopped = reject;
+  });
+  // A caller that only awaits stop() must not see an unhandled rejection.
+  stopped.catch(() => undefined);
+
+  poller.events.on('warning', (error) => { warn(`warning: ${error.message}`); });
+  if (options.progress !== undefined) {
+    const progress = options.progress;
+    poller.events.on('stats', (stats) => { progress(formatProgress(stats, counts)); });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await poller.stop();
+      } finally {
+        await runtime.close().catch((error: unknown) => { warn(`closing the Cassandra client failed: ${String(error)}`); });
+      }
+    })();
+    return stopping;
+  };
+  poller.events.on('fatal', (error) => {
+    warn(`the Kafka consumer failed: ${error.message}`);
+    void stop().finally(() => { rejectStopped(error); });
+  });
+
+  try {
+    await poller.start();
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    poller,
+    runtime,
+    counts,
+    stopped,
+    stop: async () => {
+      await stop();
+      resolveStopped();
+    },
+  };
+}
