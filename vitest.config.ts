@@ -32,6 +32,33 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          // Real Kafka, Cassandra and AWS emulator, a runner per test: one file at a time, generous waits.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      // The fault-injection suite kills and restarts its own services (other ports, another
+      // data directory): only `npm run test:fault` (KCS_FAULT_SUITE=1 and the ports) runs it.
+      ...(process.env.KCS_FAULT_SUITE === '1'
+        ? [
+            {
+              test: {
+                name: 'fault',
+                include: ['test/fault/**/*.test.ts'],
+                globalSetup: ['test/fault/global-setup.ts'],
+                testTimeout: 90_000,
+                hookTimeout: 180_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
