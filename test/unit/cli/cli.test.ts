@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { commands, main } from '../../../local/cli/main.js';
+import { helpText, parseCommandArgs, type Io } from '../../../local/cli/command.js';
+import { expectedDemoState, planDemoRecords } from '../../../local/runner/demo-data.js';
+import { splitCqlStatements, deriveLocalConfig } from '../../../local/runner/local-setup.js';
+import { formatProgress } from '../../../local/runner/progress.js';
+import type { PollerStats } from '../../../local/poller/index.js';
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
+}
+
+describe('CLI', () => {
+  it('has --help for every command', async () => {
+    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'convert-connector-config', 'produce']);
+    for (const command of commands) {
+      const io = capture();
+      expect(await main([command.name, '--help'], io)).toBe(0);
+      expect(io.stdout.join('\n')).toContain(`Usage: kafka-cql-sink ${command.name}`);
+    }
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/Commands:\n {2}run /);
+  });
+
+  it('rejects unknown commands and flags with exit 2 and a pointer to --help', async () => {
+    const io = capture();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(io.stderr[0]).toBe('unknown command "frobnicate"');
+    const flags = capture();
+    expect(await main(['check', '--colour'], flags)).toBe(2);
+    expect(flags.stderr.join('\n')).toMatch(/Unknown option '--colour'[\s\S]*kafka-cql-sink check --help/);
+    const missing = capture();
+    expect(await main(['replay', '--config', 'x.yaml'], missing)).toBe(2);
+    expect(missing.stderr[0]).toContain('give exactly one of --queue-url and --file');
+  });
+
+  it('falls back to environment variables, then defaults', () => {
+    const run = commands.find((c) => c.name === 'run');
+    if (run === undefined) throw new Error('no run command');
+    const { values } = parseCommandArgs(run, ['--batch-size', '7'], { KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,b2:9092', DLQ_URL: 'https://q' });
+    expect(values).toMatchObject({ 'batch-size': '7', 'bootstrap-servers': 'b1:9092,b2:9092', 'dlq-url': 'https://q', 'group-id': 'kafka-cql-sink-local' });
+    expect(helpText(run)).toContain('--bootstrap-servers <host:port,…>');
+    expect(helpText(run)).toContain('env KAFKA_BOOTSTRAP_SERVERS');
+  });
+});
+
+describe('demo records', () => {
+  it('are seeded, keyed by order id, with the asked numbers of poison records and tombstones', () => {
+    const plan = planDemoRecords({ count: 200, poison: 6, tombstones: 5, seed: 1 });
+    expect(planDemoRecords({ count: 200, poison: 6, tombstones: 5, seed: 1 })).toEqual(plan);
+    expect(plan).toHaveLength(200);
+    expect(plan.filter((r) => r.kind === 'poison')).toHaveLength(6);
+    expect(plan.filter((r) => r.kind === 'tombstone')).toHaveLength(5);
+    for (const record of plan) if (record.kind === 'order') expect(record.key).toBe(record.order.order_id);
+    const first = plan.find((r) => r.kind === 'order');
+    expect(first?.kind === 'order' ? Object.keys(first.order) : []).toHaveLength(10);
+  });
+
+  it('delete only orders produced before the tombstone', () => {
+    const plan = planDemoRecords({ count: 100, poison: 2, tombstones: 10, seed: 3 });
+    plan.forEach((record, index) => {
+      if (record.kind !== 'tombstone') return;
+      expect(plan.slice(0, index).some((r) => r.kind === 'order' && r.key === record.key)).toBe(true);
+    });
+    const state = expectedDemoState(plan);
+    expect(state.byId.size).toBe(100 - 2 - 10 - 10);
+    expect(state.byCustomer).toHaveLength(100 - 2 - 10);
+  });
+
+  it('default to about 1 in 50 poison records and tombstones', () => {
+    const plan = planDemoRecords({ count: 1000, seed: 5 });
+    expect(plan.filter((r) => r.kind === 'poison')).toHaveLength(20);
+    expect(() => planDemoRecords({ count: 10, poison: 5, tombstones: 5 })).toThrow(/must fit in count/);
+  });
+});
+
+describe('local setup helpers', () => {
+  it('split a CQL script at semicolons that end a line, without comments', () => {
+    expect(splitCqlStatements("-- c\nCREATE KEYSPACE k\n  WITH r = {'a': 1};\n\nCREATE TABLE k.t (a int PRIMARY KEY);\n")).toEqual([
+      "CREATE KEYSPACE k\n  WITH r = {'a': 1}",
+      'CREATE TABLE k.t (a int PRIMARY KEY)',
+    ]);
+  });
+
+  it('give a cassandra connection without credentials the local secret, and leave others alone', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x';
+    expect(deriveLocalConfig('connection: {profile: cassandra, contactPoints: [h]}\n', arn)).toEqual({ connection: { profile: 'cassandra', contactPoints: ['h'], credentialsSecretArn: arn } });
+    expect(deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn)).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+  });
+});
+
+describe('progress line', () => {
+  it('shows records/s, lag per partition, written, dead-lettered and failed', () => {
+    const stats = {
+      recordsPerSecond: 1830, totalLag: 184n, partialFailures: 0, failedInvocations: 1, recordsDiscarded: 0,
+      partitions: [
+        { topic: 'orders', partition: 0, lag: 120n },
+        { topic: 'orders', partition: 1, lag: 0n },
+        { topic: 'orders', partition: 2, lag: 64n },
+      ],
+    } as unknown as PollerStats;
+    expect(formatProgress(stats, { written: 9410, deadLettered: 12, failed: 0 }, new Date('2026-01-01T12:00:04Z'))).toBe(
+      '12:00:04  1,830 rec/s  lag orders-0=120 orders-1=0 orders-2=64 (184)  written 9,410  dead-lettered 12  failed 0  failed invocations 1',
+    );
+  });
+});
