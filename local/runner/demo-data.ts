@@ -35,6 +35,8 @@ export interface DemoPlanOptions {
   /** Tombstones among `count`; default about 1 in 50, at least 1 (0 when count < 10). */
   readonly tombstones?: number;
   readonly seed?: number;
+  /** created_at values fall in the 30 days before this (epoch ms); default now. */
+  readonly now?: number;
 }
 
 const STATUSES = ['NEW', 'PAID', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
@@ -115,6 +117,7 @@ export function planDemoRecords(options: DemoPlanOptions): DemoRecord[] {
     throw new RangeError(`poison (${String(poison)}) + 2 × tombstones (${String(tombstones)}) must fit in count (${String(count)}): each tombstone deletes an order of the run`);
   }
   const rand = random(options.seed ?? Date.now());
+  const now = options.now ?? Date.now();
   const kinds = new Array<'order' | 'poison' | 'tombstone'>(count).fill('order');
   const place = (positions: number[], kind: 'poison' | 'tombstone'): void => {
     for (let at of positions) {
@@ -133,17 +136,17 @@ export function planDemoRecords(options: DemoPlanOptions): DemoRecord[] {
       const victim = live.splice(Math.floor(rand() * live.length), 1)[0];
       if (victim === undefined) {
         deferred.push(index);
-        records.push({ kind: 'order', key: '', order: demoOrder(rand) });
+        records.push({ kind: 'order', key: '', order: demoOrder(rand, now) });
         continue;
       }
       records.push({ kind: 'tombstone', key: victim });
       continue;
     }
     if (kind === 'poison') {
-      records.push(poisonRecord(rand, records.filter((r) => r.kind === 'poison').length));
+      records.push(poisonRecord(rand, records.filter((r) => r.kind === 'poison').length, now));
       continue;
     }
-    const order = demoOrder(rand);
+    const order = demoOrder(rand, now);
     live.push(order.order_id);
     records.push({ kind: 'order', key: order.order_id, order });
   }
@@ -155,8 +158,8 @@ export function planDemoRecords(options: DemoPlanOptions): DemoRecord[] {
   return records;
 }
 
-function poisonRecord(rand: () => number, n: number): DemoRecord {
-  const order = demoOrder(rand);
+function poisonRecord(rand: () => number, n: number, now: number): DemoRecord {
+  const order = demoOrder(rand, now);
   switch (n % 3) {
     case 0:
       return { kind: 'poison', key: order.order_id, value: JSON.stringify({ ...order, amount: '12,5x' }), reason: 'amount is not a decimal number' };
