@@ -60,7 +60,8 @@ function mapTables(topic: TopicMapping, decoded: DecodedRecord): MappedRecord {
   let failures: TableFailure[] | undefined;
   for (const table of topic.tables) {
     try {
-      rows.push(table.build(decoded));
+      const row = table.build(decoded);
+      if (row !== undefined) rows.push(row);
     } catch (error) {
       (failures ??= []).push({ table: table.name, error: locate(decoded.record, table.name, error) });
     }

@@ -29,8 +29,12 @@ export interface TableStatements {
   readonly delete: string | undefined;
 }
 
-/** Builds the statement of one record for one table; throws PoisonRecordError (without the record's location). */
-export type RowBuilder = (decoded: DecodedRecord) => RowWrite;
+/**
+ * Builds the statement of one record for one table, or undefined when the
+ * record asks nothing of this table (a tombstone where deletesEnabled is
+ * false). Throws PoisonRecordError (without the record's location).
+ */
+export type RowBuilder = (decoded: DecodedRecord) => RowWrite | undefined;
 
 interface Binding {
   readonly column: string;
@@ -151,6 +155,9 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       const keys = values.slice(offset);
       return { target, statement: deleteStatement, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
     }
+    // deletesEnabled: false says deletes in Kafka are not deletes here (history
+    // tables, say): the tombstone leaves this table alone instead of failing.
+    if (tombstone && !settings.deletesEnabled) return undefined;
     if (tombstone && readsValue) {
       throw new PoisonRecordError(
         `the record is a tombstone (null value) but ${deletesOffReason(settings, model, deleteStatement !== undefined)}, and the mapping reads the value`,

@@ -85,11 +85,19 @@ describe('writes against Cassandra', () => {
     expect([row?.get('name'), row?.get('age'), row?.get('city')]).toEqual([null, null, 'Rome']);
   });
 
-  it('dead-letters a tombstone when deletes are off', async () => {
+  it('leaves the row alone on a tombstone when deletes are off', async () => {
+    await h.cql("INSERT INTO ks.users (id, name) VALUES ('d4', 'kept')");
     const engine = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name', deletesEnabled: false } } } });
     const [outcome] = await engine.process([record('users', 'd4', null)]);
+    expect(outcome?.status).toBe('written');
+    expect((await one("SELECT name FROM ks.users WHERE id = 'd4'"))?.get('name')).toBe('kept');
+  });
+
+  it('dead-letters a tombstone that a table with deletes on cannot turn into a delete', async () => {
+    const engine = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=value.id, name=value.name' } } } });
+    const [outcome] = await engine.process([record('users', 'd5', null)]);
     expect(outcome?.status).toBe('poison');
-    expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/tombstone.*deletesEnabled is false/);
+    expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/column "id" \(primary key\) from value.id is null/);
   });
 
   it('increments counters', async () => {
