@@ -43,14 +43,36 @@ const jvm17Flags = [
   '-Dio.netty.tryReflectionSetAccessible=true',
 ];
 
+/**
+ * How the commit log reaches the disk. `periodic` (default): every 10 s, so a
+ * SIGKILL can lose up to 10 s of acknowledged writes, as on any RF=1 node with
+ * the stock setting. `group`: a write is acknowledged only after its commit
+ * log segment is synced (grouped over 15 ms windows), so a killed node loses
+ * no acknowledged write; the fault-injection suite uses it
+ * (CASSANDRA_COMMITLOG_SYNC=group). `batch`: the same, syncing as soon as possible.
+ */
+function commitlogSyncYaml(): string {
+  const mode = process.env.CASSANDRA_COMMITLOG_SYNC ?? 'periodic';
+  switch (mode) {
+    case '':
+    case 'periodic':
+      return 'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms';
+    case 'group':
+      return 'commitlog_sync: group\ncommitlog_sync_group_window: 15ms';
+    case 'batch':
+      return 'commitlog_sync: batch';
+    default:
+      throw new Error(`CASSANDRA_COMMITLOG_SYNC must be periodic, group or batch, got ${JSON.stringify(mode)}`);
+  }
+}
+
 function cassandraYaml(dataDir: string): string {
   // Only keys Cassandra 5.0 knows: it rejects unknown ones. Single node, loopback only.
   return `cluster_name: kafka-cql-sink-local
 num_tokens: 1
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: SimpleSnitch
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+${commitlogSyncYaml()}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
