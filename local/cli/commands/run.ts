@@ -1,5 +1,6 @@
 import { describeEndpoints, endpoints } from '../../services/index.js';
 import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
+import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
 import { startSink, type RunSinkOptions } from '../../runner/run.js';
 import { integerOf, listOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
 import { sinkTarget } from '../target.js';
@@ -34,7 +35,8 @@ export const runCommand: Command = {
     'max-retries': { type: 'string', value: '<n>', description: 'ESM MaximumRetryAttempts (-1: until the on-failure cap of 10).', default: '-1' },
     'starting-position': { type: 'string', value: '<TRIM_HORIZON|LATEST>', description: 'Where a new group starts.', default: 'TRIM_HORIZON' },
     'progress-interval-ms': { type: 'string', value: '<ms>', description: 'Progress line interval; 0 for none.', default: '2000' },
-    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT.', env: 'POWERTOOLS_LOG_LEVEL', default: 'WARN' },
+    'demo-rate': { type: 'string', value: '<records/s>', description: 'The demo only: demo records produced per second while it runs (0: none; then use `npm run produce`).', default: '100' },
+    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT. Default WARN, or ERROR for the demo (its poison records are there on purpose).', env: 'POWERTOOLS_LOG_LEVEL' },
   },
   examples: [
     'npm start                                              # the demo on the local services',
@@ -60,10 +62,11 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   };
   const progressIntervalMs = integerOf(values, 'progress-interval-ms', 0, 3_600_000) ?? 2000;
   // The handler's logs and metrics: warnings only, and no EMF metric documents on a terminal.
-  process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? 'WARN';
+  process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? (configFile === undefined ? 'ERROR' : 'WARN');
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
   let options: RunSinkOptions;
+  let demoRate = 0;
   if (local) {
     const schema = stringOf(values, 'schema');
     const setup = await prepareLocal({
@@ -82,7 +85,13 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
       poller,
     };
     io.out(`running ${setup.configFile === EXAMPLE_CONFIG ? 'the demo config config/example.sink.yaml' : setup.configFile} on ${endpoints.kafka}, group ${options.groupId}, topics ${(options.topics ?? setup.topics).join(', ')}`);
-    io.out(`produce demo records with \`npm run produce -- --count 1000\`; Ctrl-C stops the sink (the services keep running; \`npm run services:stop\` stops them).`);
+    demoRate = setup.configFile === EXAMPLE_CONFIG ? (integerOf(values, 'demo-rate', 0, 100_000) ?? 100) : 0;
+    io.out(
+      demoRate > 0
+        ? `producing about ${String(demoRate)} demo records/s to orders, a few poison and a few tombstones (--demo-rate 0 to stop that; \`npm run produce\` adds more)`
+        : 'produce demo records with `npm run produce -- --count 1000`',
+    );
+    io.out('Ctrl-C stops the sink (the services keep running; `npm run services:stop` stops them).');
   } else {
     const bootstrapServers = listOf(values, 'bootstrap-servers');
     if (bootstrapServers === undefined) throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required with --config');
@@ -108,6 +117,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     warn: (line) => { io.err(line); },
   });
   io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
+  const feed: DemoFeed | undefined = demoRate > 0 ? startDemoFeed(options.bootstrapServers, 'orders', demoRate, (line) => { io.err(line); }) : undefined;
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -117,7 +127,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
       process.exit(130);
     }
     io.out(`${signal}: stopping (in-flight batches finish and commit; Ctrl-C again to exit at once)…`);
-    void sink.stop();
+    void (feed?.stop() ?? Promise.resolve()).then(() => sink.stop());
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -127,10 +137,12 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     io.err(`stopped: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
+    await feed?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   const stats = sink.poller.stats();
+  if (feed !== undefined) io.out(`demo feed: produced ${String(feed.produced())} records`);
   io.out(`stopped: written ${String(sink.counts.written)}, dead-lettered ${String(sink.counts.deadLettered)}, failed ${String(sink.counts.failed)}, invocations ${String(stats.invocations)}`);
   return 0;
 }
