@@ -13,8 +13,8 @@ import { FaultFixture, describeRun, until, useFaultEnvironment, type RecordSpec 
 useFaultEnvironment();
 
 const PARTITIONS = 3;
-const BEFORE = 15_000;
-const AFTER = 15_000;
+const BEFORE = 6_000;
+const AFTER = 6_000;
 // A slower writer (one row per statement, 16 in flight) keeps the poller's buffer of fetched
 // records busy while the broker is away, so offset commits fail during the outage.
 const fixture = new FaultFixture({ name: 'kafkarestart', partitions: PARTITIONS, writer: { maxConcurrentRequests: 16, maxNumberOfRecordsInBatch: 1 } });
