@@ -16,6 +16,10 @@ export class FakeSession implements CqlSession {
   inFlight = 0;
   maxInFlight = 0;
   failWith: (write: BoundWrite, call: 'execute' | 'batch') => Error | undefined = () => undefined;
+  /** How long a request takes: one timer tick by default. */
+  delay: () => Promise<unknown> = () => new Promise((resolve) => setTimeout(resolve, 1));
+  /** "start <values>" and "end <values>" (first value of each write, comma-separated) in the order they happen; tests may add their own lines. */
+  readonly log: string[] = [];
 
   constructor(private readonly tables: readonly TableSchema[] = []) {}
 
@@ -41,16 +45,19 @@ export class FakeSession implements CqlSession {
 
   private async run(kind: 'execute' | 'batch', writes: readonly BoundWrite[], options: WriteOptions): Promise<void> {
     this.calls.push({ kind, writes, options });
+    const values = writes.map((write) => String(write.values[0])).join(',');
+    this.log.push(`start ${values}`);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await this.delay();
       for (const write of writes) {
         const error = this.failWith(write, kind);
         if (error) throw error;
       }
     } finally {
       this.inFlight--;
+      this.log.push(`end ${values}`);
     }
   }
 }

@@ -1,0 +1,34 @@
+import { PoisonRecordError, type TransientError } from '../errors.js';
+import type { KafkaRecord } from '../event/record.js';
+import type { RecordOutcome } from './outcome.js';
+
+/** Per-record bookkeeping of one writer call. */
+export class Tally {
+  readonly transient: (TransientError | undefined)[];
+  readonly poison: ({ table: string; error: PoisonRecordError }[] | undefined)[];
+
+  constructor(readonly records: readonly KafkaRecord[]) {
+    this.transient = new Array<TransientError | undefined>(records.length);
+    this.poison = new Array<{ table: string; error: PoisonRecordError }[] | undefined>(records.length);
+  }
+
+  failTransient(owner: number, error: TransientError): void {
+    this.transient[owner] ??= error;
+  }
+
+  failPoison(owner: number, table: string, error: PoisonRecordError): void {
+    (this.poison[owner] ??= []).push({ table, error });
+  }
+
+  outcomes(): RecordOutcome[] {
+    return this.records.map((record, owner): RecordOutcome => {
+      const transient = this.transient[owner];
+      if (transient) return { record, status: 'transient', error: transient };
+      const poison = this.poison[owner];
+      if (!poison) return { record, status: 'written' };
+      const first = poison[0]?.error ?? new PoisonRecordError('unknown');
+      const error = poison.length === 1 ? first : new PoisonRecordError(poison.map((p) => p.error.message).join('\n'), { cause: first });
+      return { record, status: 'poison', error, tables: [...new Set(poison.map((p) => p.table))] };
+    });
+  }
+}
