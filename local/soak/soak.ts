@@ -6,10 +6,16 @@
  * is flat, no connection count grows, and every record is in Cassandra (count
  * and checksum, write time = Kafka timestamp) or in the DLQ.
  *
- * It runs on the fault suite's services (its own ports and directory, see
- * test/fault/support/fault-env.ts), never on the shared ones: a million rows
- * and a sustained full-speed load would disturb everyone else's tests and
- * benchmarks and be disturbed by them. Services it starts it stops again.
+ * It runs on services of its own (ports and directory set by run.ts), never
+ * on the shared ones: a million rows and a sustained full-speed load would
+ * disturb everyone else's tests and benchmarks and be disturbed by them; nor
+ * on the fault suite's, which that suite stops when it ends. Services it
+ * starts it stops again.
+ *
+ * The producer is held to a window ahead of the committed offsets
+ * (--window, default 20,000 records): a steady stream, not a backlog, so
+ * that what the samples measure is the sink's steady state rather than a
+ * Kafka client's fetch buffers filling and draining.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +34,7 @@ import { createPoller } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext } from '../poller/types.js';
 import { ensureServices, endpoints, localCassandraCredentials, ports, stopServices } from '../services/index.js';
 import { repoRoot } from '../services/paths.js';
-import { awsClientConfig, uniqueName, until, useFaultEnvironment, withCassandra } from '../../test/fault/support/harness.js';
+import { awsClientConfig, uniqueName, until, withCassandra } from '../../test/fault/support/harness.js';
 import { expectedRowLine, LineChecksum, POISON_EVERY, soakRecord } from './records.js';
 
 const { values: args } = parseArgs({
@@ -36,8 +42,9 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '1000000' },
     partitions: { type: 'string', default: '4' },
     'batch-size': { type: 'string', default: '1000' },
-    'sample-ms': { type: 'string', default: '5000' },
+    'sample-ms': { type: 'string', default: '3000' },
     'timeout-min': { type: 'string', default: '90' },
+    window: { type: 'string', default: '20000' },
     /** Allowed growth of the last quarter's median over the second quarter's (RSS and heap after GC). */
     'memory-tolerance': { type: 'string', default: '0.15' },
     out: { type: 'string', default: path.join(repoRoot, 'local', 'soak', 'results', 'soak.json') },
@@ -48,10 +55,11 @@ const PARTITIONS = Number(args.partitions);
 const BATCH_SIZE = Number(args['batch-size']);
 const SAMPLE_MS = Number(args['sample-ms']);
 const TIMEOUT_MS = Number(args['timeout-min']) * 60_000;
+const WINDOW = Number(args.window);
 const MEMORY_TOLERANCE = Number(args['memory-tolerance']);
 /** Absolute slack on top of the relative tolerance, for runs so short their medians sit near the baseline. */
 const MEMORY_SLACK_BYTES = 16 * 1024 * 1024;
-for (const [name, value] of Object.entries({ RECORDS, PARTITIONS, BATCH_SIZE, SAMPLE_MS, TIMEOUT_MS, MEMORY_TOLERANCE })) {
+for (const [name, value] of Object.entries({ RECORDS, PARTITIONS, BATCH_SIZE, SAMPLE_MS, TIMEOUT_MS, MEMORY_TOLERANCE, WINDOW })) {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name.toLowerCase()} must be a positive number`);
 }
 
@@ -143,7 +151,13 @@ function quarters(samples: readonly Sample[]): [Sample[], Sample[], Sample[], Sa
 // ------------------------------------------------------------------ the run
 
 async function main(): Promise<number> {
-  useFaultEnvironment();
+  // The SDK clients inside the runtime read the emulator endpoint, region and (dummy) keys from the environment.
+  process.env.AWS_ENDPOINT_URL = endpoints.aws;
+  process.env.AWS_REGION = endpoints.awsRegion;
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // a WARN line per dead letter would drown the samples
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const started = await ensureServices(log);
   const sqs = new SQSClient(awsClientConfig);
   const admin = new Admin({ clientId: 'soak-admin', bootstrapBrokers: [endpoints.kafka] });
@@ -219,15 +233,20 @@ async function main(): Promise<number> {
     const producer = spawn(
       process.execPath,
       [...process.execArgv.filter((a) => a !== '--expose-gc'), path.join(repoRoot, 'local', 'soak', 'produce.ts'), endpoints.kafka, topic, String(RECORDS), String(PARTITIONS), String(t0)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
+    const grant = (): void => {
+      if (producer.stdin.writable) producer.stdin.write(`${String(committed() + WINDOW)}\n`);
+    };
+    grant();
+    const credit = setInterval(grant, 200);
     let producerExit: number | null | undefined;
     producer.on('exit', (code) => (producerExit = code));
     producer.stdout.on('data', (chunk: Buffer) => {
       log(`${chunk.toString('utf8').trim()} (${String(committed())} committed)`);
     });
 
-    log(`${String(RECORDS)} records, ${String(PARTITIONS)} partitions, batch size ${String(BATCH_SIZE)}; Cassandra ${endpoints.cassandra}, Kafka ${endpoints.kafka}; gc ${gc === undefined ? 'not exposed' : 'forced before each sample'}`);
+    log(`${String(RECORDS)} records, ${String(PARTITIONS)} partitions, batch size ${String(BATCH_SIZE)}, producer window ${String(WINDOW)}; Cassandra ${endpoints.cassandra}, Kafka ${endpoints.kafka}; gc ${gc === undefined ? 'not exposed' : 'forced before each sample'}`);
     const timer = setInterval(() => {
       const s = sample(startedAt, committed());
       samples.push(s);
@@ -242,6 +261,8 @@ async function main(): Promise<number> {
       await until('every record committed', () => committed() >= RECORDS || (producerExit !== undefined && producerExit !== 0), TIMEOUT_MS, 200);
     } finally {
       clearInterval(timer);
+      clearInterval(credit);
+      producer.stdin.end();
     }
     if (producerExit !== undefined && producerExit !== 0) throw new Error(`the producer exited with ${String(producerExit)}`);
     samples.push(sample(startedAt, committed()));
@@ -310,7 +331,7 @@ async function main(): Promise<number> {
     const report = {
       finishedAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
-      settings: { records: RECORDS, partitions: PARTITIONS, batchSize: BATCH_SIZE, sampleMs: SAMPLE_MS, memoryTolerance: MEMORY_TOLERANCE, memorySlackMB: mb(MEMORY_SLACK_BYTES), gcBeforeSample: gc !== undefined, services: { cassandra: endpoints.cassandra, kafka: endpoints.kafka, commitlogSync: process.env.CASSANDRA_COMMITLOG_SYNC } },
+      settings: { records: RECORDS, partitions: PARTITIONS, batchSize: BATCH_SIZE, producerWindow: WINDOW, sampleMs: SAMPLE_MS, memoryTolerance: MEMORY_TOLERANCE, memorySlackMB: mb(MEMORY_SLACK_BYTES), gcBeforeSample: gc !== undefined, services: { cassandra: endpoints.cassandra, kafka: endpoints.kafka, commitlogSync: process.env.CASSANDRA_COMMITLOG_SYNC } },
       elapsedS: Math.round(elapsedMs / 1000),
       recordsPerSecond10to90: rate,
       invocations,

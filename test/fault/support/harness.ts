@@ -142,6 +142,8 @@ export interface SinkTally {
   readonly outcomes: { written: number; deadLettered: number; failed: number };
   /** Failed outcomes by kind of error (name and message without record locations and numbers). */
   readonly failureReasons: Map<string, number>;
+  /** The first full error message of each kind. */
+  readonly failureExamples: Map<string, string>;
   readonly invocations: InvocationReport[];
   /** When each invocation ended and each commit was made (epoch ms). */
   readonly invocationEndedAt: number[];
@@ -271,6 +273,7 @@ export class FaultFixture {
     const tally: SinkTally = {
       outcomes: { written: 0, deadLettered: 0, failed: 0 },
       failureReasons: new Map(),
+      failureExamples: new Map(),
       invocations: [],
       invocationEndedAt: [],
       commitAt: [],
@@ -290,6 +293,7 @@ export class FaultFixture {
             // Grouped by kind of failure: the record's location and numbers taken out.
             const reason = `${outcome.error.name}: ${outcome.error.message.replace(/\S*@\d+\S*/g, '<record>').replace(/\d+/g, 'N').slice(0, 120)}`;
             tally.failureReasons.set(reason, (tally.failureReasons.get(reason) ?? 0) + 1);
+            if (!tally.failureExamples.has(reason)) tally.failureExamples.set(reason, outcome.error.message.slice(0, 600));
           }
         }
         return outcomes;
@@ -607,6 +611,7 @@ export function describeRun(name: string, sink: RunningSink, verification: Verif
     delivered: stats.recordsDelivered,
     outcomes: tally.outcomes,
     failureReasons: Object.fromEntries(tally.failureReasons),
+    failureExamples: [...tally.failureExamples.values()],
     warnings: tally.warnings.length,
     fatal: tally.fatal,
   })}`;
