@@ -58,14 +58,23 @@ import { median, percentile, perSecond, ratio, round, steadyRate } from './lib/s
 
 const quick = process.argv.includes('--quick');
 const skipBaseline = process.argv.includes('--no-baseline');
+/** `--flag=N`: a positive integer option. */
+function intFlag(name: string): number | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (arg === undefined) return undefined;
+  const value = Number(arg.slice(name.length + 3));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive integer, got ${arg}`);
+  return value;
+}
 
 /** How much work each part does; `--quick` keeps the whole run under 5 minutes. */
 const plan = quick
   ? { runs: 2, sizes: [100, 1_000, 10_000], recordsPerSize: { 100: 3_000, 1_000: 5_000, 10_000: 10_000 }, cpuRecords: 10_000, cpuPasses: 3, e2eRecords: 10_000, e2eRuns: 1, initRuns: 2 }
   : { runs: 5, sizes: [100, 1_000, 10_000], recordsPerSize: { 100: 10_000, 1_000: 10_000, 10_000: 10_000 }, cpuRecords: 10_000, cpuPasses: 5, e2eRecords: 30_000, e2eRuns: 3, initRuns: 5 };
+plan.e2eRecords = intFlag('e2e-records') ?? plan.e2eRecords;
 const PARTITIONS = 4;
-/** The ESM's default BatchSize and the local poller's default concurrency (about one provisioned poller). */
-const E2E_BATCH_SIZE = 100;
+/** The poller's batch size: the ESM's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
+const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? 100;
 const SCHEMA_ID = 1;
 const T0 = Date.UTC(2026, 3, 1);
 
@@ -392,6 +401,7 @@ interface Headline {
 type Result = Headline & {
   machine: { cpus: number; model: string; memory_gb: number; node: string };
   mode: string;
+  setup: { e2e: { batch_size: number } };
   generated_at: string;
   latency_ms: Record<string, { ceiling: ReturnType<typeof pick>; json: ReturnType<typeof pick>; avro: ReturnType<typeof pick> }>;
 };
@@ -406,7 +416,7 @@ function markdown(r: Result): string {
     `| (a) driver ceiling, 10,000-row batches | ${n(r.ceiling_rps)} records/s |`,
     `| (b) handler, 10,000-record JSON events | ${n(r.handler_rps)} records/s |`,
     `| (b) handler, 10,000-record Avro events | ${n(r.handler_avro_rps)} records/s |`,
-    `| (c) end to end, Kafka → poller → handler | ${n(r.e2e_rps)} records/s |`,
+    `| (c) end to end, Kafka → poller (batch size ${n(r.setup.e2e.batch_size)}) → handler | ${n(r.e2e_rps)} records/s |`,
     `| (d) baseline, Kafka Connect + Camel Cassandra sink | ${n(r.baseline_rps)} records/s |`,
     `| (b)/(a) (target ≥ 0.9) | ${n(r.handler_over_ceiling)} |`,
     `| (c)/(d) (target ≥ 2) | ${n(r.e2e_over_baseline)} |`,
