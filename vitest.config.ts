@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// KCS_TEST_REPORT=<path prefix> adds a JSON report (CI prints a summary from it); the fault
+// suite, a run of its own, writes beside the main one.
+const report = process.env.KCS_TEST_REPORT;
+const reportFile = `${report ?? ''}${process.env.KCS_FAULT_SUITE === '1' ? '-fault' : ''}.json`;
+
 export default defineConfig({
   test: {
+    reporters: report === undefined || report === '' ? ['default'] : ['default', ['json', { outputFile: reportFile }]],
     projects: [
       {
         test: {
@@ -37,8 +43,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          // Real Kafka, Cassandra and AWS emulator, a runner per test: one file at a time, generous waits.
+          // Real Kafka, Cassandra and AWS emulator, a runner per test: one file at a time, generous
+          // waits, and after the integration project (which stops and restarts Cassandra).
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
