@@ -138,7 +138,8 @@ export interface LocalSetup {
 /**
  * Derives the run config from a config file for the local services: a
  * `cassandra` connection without credentials gets the local secret (user
- * cassandra) so the same file works against the PasswordAuthenticator.
+ * cassandra) so the same file works against the PasswordAuthenticator, and
+ * loopback contact points become the local Cassandra's endpoint.
  */
 export function deriveLocalConfig(text: string, secretArn: string): Record<string, unknown> {
   const raw = parseYaml(text) as unknown;
@@ -147,7 +148,17 @@ export function deriveLocalConfig(text: string, secretArn: string): Record<strin
   const connection = config.connection;
   if (typeof connection === 'object' && connection !== null) {
     const c = connection as Record<string, unknown>;
-    if (c.profile === 'cassandra' && c.credentialsSecretArn === undefined) return { ...config, connection: { ...c, credentialsSecretArn: secretArn } };
+    if (c.profile !== 'cassandra') return config;
+    // A config pointing at this machine means the local Cassandra, wherever CASSANDRA_PORT moved it.
+    const loopback = Array.isArray(c.contactPoints) && c.contactPoints.every((point) => typeof point === 'string' && /^(127\.|localhost\b|\[?::1\]?)/.test(point));
+    return {
+      ...config,
+      connection: {
+        ...c,
+        ...(loopback ? { contactPoints: [endpoints.cassandra] } : {}),
+        ...(c.credentialsSecretArn === undefined ? { credentialsSecretArn: secretArn } : {}),
+      },
+    };
   }
   return config;
 }

@@ -42,6 +42,7 @@ export async function demoTarget(prefix: string): Promise<DemoTarget> {
   const configText = readFileSync(EXAMPLE_CONFIG, 'utf8')
     .replaceAll('shop.', `${keyspace}.`)
     .replace(/^ {2}orders:$/m, `  ${topic}:`)
+    .replace('127.0.0.1:9042', endpoints.cassandra)
     .replace('localDataCenter: datacenter1', `localDataCenter: datacenter1\n  credentialsSecretArn: ${secretArn}`);
   const configFile = path.join(dir, 'sink.yaml');
   writeFileSync(configFile, configText);
