@@ -55,6 +55,7 @@ import {
   useEmulatorEnvironment,
 } from './lib/setup.js';
 import { median, percentile, perSecond, ratio, round, steadyRate } from './lib/stats.js';
+import { DEFAULT_BATCH_SIZE } from '../infra/config/deploy-schema.js';
 
 const quick = process.argv.includes('--quick');
 const skipBaseline = process.argv.includes('--no-baseline');
@@ -73,8 +74,8 @@ const plan = quick
   : { runs: 5, sizes: [100, 1_000, 10_000], recordsPerSize: { 100: 10_000, 1_000: 10_000, 10_000: 10_000 }, cpuRecords: 10_000, cpuPasses: 5, e2eRecords: 30_000, e2eRuns: 3, initRuns: 5 };
 plan.e2eRecords = intFlag('e2e-records') ?? plan.e2eRecords;
 const PARTITIONS = 4;
-/** The poller's batch size: the ESM's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
-const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? 100;
+/** The poller's batch size: the deployment's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
+const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? DEFAULT_BATCH_SIZE;
 const SCHEMA_ID = 1;
 const T0 = Date.UTC(2026, 3, 1);
 
