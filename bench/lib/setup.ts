@@ -7,7 +7,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Admin, Producer } from '@platformatic/kafka';
 import cassandra from 'cassandra-driver';
-import { endpoints, localCassandraCredentials } from '../../local/services/index.js';
+import { endpoints, localCassandraClient as cassandraClient, localCassandraCredentials } from '../../local/services/index.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
 import { ORDER_MAPPING, schemaCql } from './records.js';
 
@@ -31,15 +31,6 @@ export function useEmulatorEnvironment(env: NodeJS.ProcessEnv = process.env): vo
   env.POWERTOOLS_LOG_LEVEL = 'WARN';
   env.POWERTOOLS_METRICS_DISABLED = 'true';
   env.POWERTOOLS_DEV ??= 'false';
-}
-
-export function cassandraClient(options: Partial<cassandra.ClientOptions> = {}): cassandra.Client {
-  return new cassandra.Client({
-    contactPoints: [endpoints.cassandra],
-    localDataCenter: endpoints.cassandraLocalDataCenter,
-    credentials: localCassandraCredentials,
-    ...options,
-  });
 }
 
 export async function createSchema(client: cassandra.Client): Promise<void> {
@@ -148,3 +139,5 @@ export async function produce(topic: string, partitions: number, messages: reado
     await producer.close();
   }
 }
+
+export { cassandraClient };

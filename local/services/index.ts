@@ -1,5 +1,6 @@
+import cassandra from 'cassandra-driver';
 import { awsEmulatorService } from './aws-emulator.js';
-import { cassandraService } from './cassandra.js';
+import { cassandraService, localCassandraCredentials } from './cassandra.js';
 import { kafkaService } from './kafka.js';
 import { endpoints } from './paths.js';
 import { serviceState, startService, stopService, type ServiceDefinition } from './process.js';
@@ -33,4 +34,14 @@ export function describeEndpoints(): string {
 Cassandra   ${endpoints.cassandra}  (local DC ${endpoints.cassandraLocalDataCenter}, user cassandra / cassandra)
 Kafka       ${endpoints.kafka}
 AWS (SQS, Secrets Manager, S3)  ${endpoints.aws}  (region ${endpoints.awsRegion}, any access key)`;
+}
+
+/** A driver client for the local Cassandra (its superuser); close it with `shutdown()`. */
+export function localCassandraClient(options: Partial<cassandra.ClientOptions> = {}): cassandra.Client {
+  return new cassandra.Client({
+    contactPoints: [endpoints.cassandra],
+    localDataCenter: endpoints.cassandraLocalDataCenter,
+    credentials: localCassandraCredentials,
+    ...options,
+  });
 }

@@ -1,17 +1,6 @@
-import cassandra from 'cassandra-driver';
-import { endpoints, localCassandraCredentials } from '../../local/services/index.js';
+import { endpoints, localCassandraClient, localCassandraCredentials } from '../../local/services/index.js';
 
-export { endpoints, localCassandraCredentials };
-
-/** A driver client for the local Cassandra; close it with `shutdown()`. */
-export function localCassandraClient(options: Partial<cassandra.ClientOptions> = {}): cassandra.Client {
-  return new cassandra.Client({
-    contactPoints: [endpoints.cassandra],
-    localDataCenter: endpoints.cassandraLocalDataCenter,
-    credentials: localCassandraCredentials,
-    ...options,
-  });
-}
+export { endpoints, localCassandraClient, localCassandraCredentials };
 
 /** AWS SDK v3 client settings for the local emulator. The keys are dummies the emulator accepts. */
 export const localAwsClientConfig = {

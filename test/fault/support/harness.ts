@@ -24,7 +24,7 @@ import type { FinalOutcome, RetryPolicy } from '../../../lambdas/core/sink/batch
 import { createSinkHandler, type SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';
 import { createPoller, type InvocationReport, type Poller, type PollerOptions } from '../../../local/poller/index.js';
 import type { KafkaHandler, LambdaLikeContext } from '../../../local/poller/types.js';
-import { endpoints, localCassandraCredentials } from '../../../local/services/index.js';
+import { endpoints, localCassandraClient as cassandraClient, localCassandraCredentials } from '../../../local/services/index.js';
 import { serviceState } from '../../../local/services/process.js';
 
 /** The SDK clients inside the runtime read the emulator endpoint, region and (dummy) keys from the process environment. */
@@ -50,15 +50,6 @@ export const awsClientConfig = {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-}
-
-export function cassandraClient(options: Partial<cassandra.ClientOptions> = {}): cassandra.Client {
-  return new cassandra.Client({
-    contactPoints: [endpoints.cassandra],
-    localDataCenter: endpoints.cassandraLocalDataCenter,
-    credentials: localCassandraCredentials,
-    ...options,
-  });
 }
 
 export async function withCassandra<T>(run: (client: cassandra.Client) => Promise<T>): Promise<T> {
@@ -616,3 +607,5 @@ export function describeRun(name: string, sink: RunningSink, verification: Verif
     fatal: tally.fatal,
   })}`;
 }
+
+export { cassandraClient };
