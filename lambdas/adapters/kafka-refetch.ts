@@ -1,5 +1,6 @@
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
 import { Consumer, type RecordsBatch, type SASLOptions } from '@platformatic/kafka';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { ConfigError, PoisonRecordError, TransientError, describeLocation } from '../core/errors.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import type { OffsetRange } from '../core/event/on-failure.js';
@@ -100,7 +101,7 @@ export async function refetchRecords(connection: KafkaConnection, ranges: readon
     // Required by the client; no group is joined (only Metadata and Fetch are sent).
     groupId: `kafka-cql-sink-replay-${process.pid}`,
     bootstrapBrokers: [...connection.bootstrapServers],
-    ...connectionOptions(connection.auth),
+    ...kafkaClientOptions(connection.auth),
     timeout: 10_000,
     retries: 2,
   });
@@ -230,7 +231,19 @@ function batchRecords(topic: string, partition: number, batch: RecordsBatch): Ka
   }));
 }
 
-function connectionOptions(auth: BrokerAuth): { tls?: object; sasl?: SASLOptions } {
+/** The connection part of a @platformatic/kafka client's options (Consumer, Admin, Producer). */
+export interface KafkaClientAuthOptions {
+  tls?: TlsConnectionOptions;
+  sasl?: SASLOptions;
+}
+
+/**
+ * Turns a BrokerAuth into client options: TLS with the system's CAs (MSK's
+ * certificates are publicly trusted; NODE_EXTRA_CA_CERTS adds a private CA),
+ * SASL PLAIN/SCRAM with the username and password, or for MSK IAM TLS plus
+ * SASL/OAUTHBEARER with a fresh MSK IAM token per connection.
+ */
+export function kafkaClientOptions(auth: BrokerAuth): KafkaClientAuthOptions {
   switch (auth.type) {
     case 'none':
       return auth.tls === true ? { tls: {} } : {};
@@ -240,6 +253,20 @@ function connectionOptions(auth: BrokerAuth): { tls?: object; sasl?: SASLOptions
       return { ...(auth.tls === true ? { tls: {} } : {}), sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password } };
     case 'msk-iam':
       return { tls: {}, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(auth.region, auth.credentials) } };
+  }
+}
+
+/** What a BrokerAuth is, for logs and progress lines: never a credential. */
+export function describeBrokerAuth(auth: BrokerAuth): string {
+  switch (auth.type) {
+    case 'none':
+      return auth.tls === true ? 'TLS, no authentication' : 'plaintext, no authentication';
+    case 'tls':
+      return 'TLS, no authentication';
+    case 'sasl':
+      return `SASL/${auth.mechanism} as ${auth.username}${auth.tls === true ? ' over TLS' : ' (plaintext)'}`;
+    case 'msk-iam':
+      return `MSK IAM (SASL/OAUTHBEARER over TLS, ${auth.region})`;
   }
 }
 

@@ -1,66 +1,172 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ConfigError } from '../core/errors.js';
-import { mskBootstrapServers, splitServers, type BrokerAuth, type KafkaConnection } from './kafka-refetch.js';
+import { mskBootstrapServers, splitServers, type BrokerAuth, type KafkaConnection, type MskListener } from './kafka-refetch.js';
+import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
 import type { SecretSource } from './secrets.js';
 import type { SinkEnvironment } from './sink-runtime.js';
 
 /**
- * How the replay function reaches Kafka to re-read the offsets of an event
- * source mapping's on-failure message. The stack sets (infra/constructs/kafka-source.ts):
+ * How a client of ours reaches Kafka: the replay function (to re-read the
+ * offsets of an event source mapping's on-failure message) and the local
+ * `run` command. The stack sets for the replay function (infra/constructs/kafka-source.ts):
  *  - KAFKA_CLUSTER_ARN (MSK) or KAFKA_BOOTSTRAP_SERVERS (self-managed, local)
  *  - KAFKA_AUTH: iam | sasl-scram-512 | sasl-scram-256 | plain | mtls | none
  *  - KAFKA_AUTH_SECRET_ARN: the SASL secret ({username, password})
- * Resolved on first use and kept for the container.
+ * The CLI spells the kinds none | tls | plain | scram-256 | scram-512 | iam;
+ * both spellings are accepted everywhere (mtls is not supported yet).
  */
+
+export type KafkaAuthKind = 'none' | 'tls' | 'plain' | 'scram-256' | 'scram-512' | 'iam';
+
+export const KAFKA_AUTH_KINDS: readonly KafkaAuthKind[] = ['none', 'tls', 'plain', 'scram-256', 'scram-512', 'iam'];
+
+const ALIASES: Readonly<Record<string, KafkaAuthKind>> = {
+  'sasl-scram-256': 'scram-256',
+  'sasl-scram-512': 'scram-512',
+  'scram-sha-256': 'scram-256',
+  'scram-sha-512': 'scram-512',
+  'msk-iam': 'iam',
+};
+
+/** Parses a KAFKA_AUTH / --kafka-auth value (case-insensitive; the deployment's spellings too); undefined or empty is `none`. */
+export function parseKafkaAuthKind(text: string | undefined): KafkaAuthKind {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '') return 'none';
+  const kind = ALIASES[value] ?? KAFKA_AUTH_KINDS.find((k) => k === value);
+  if (kind === undefined) {
+    throw new ConfigError(`Kafka authentication ${JSON.stringify(text)} is not supported (supported: ${KAFKA_AUTH_KINDS.join(', ')}; also sasl-scram-256, sasl-scram-512)`);
+  }
+  return kind;
+}
+
+export interface KafkaConnectionSettings {
+  /** KAFKA_AUTH / --kafka-auth; default none. */
+  readonly auth?: string;
+  /** The SASL secret, JSON {username, password}: KAFKA_AUTH_SECRET_ARN / --kafka-auth-secret-arn. */
+  readonly authSecretArn?: string;
+  /** An MSK cluster: brokers come from GetBootstrapBrokers (its listener for the auth kind), TLS is on. */
+  readonly clusterArn?: string;
+  /** Used when there is no cluster ARN. */
+  readonly bootstrapServers?: readonly string[];
+  /** TLS for plain/SCRAM/none without a cluster ARN (a self-managed SASL_SSL or SSL listener); default off. */
+  readonly tls?: boolean;
+  /** Region for MSK IAM when neither the cluster ARN nor an MSK broker name gives one (AWS_REGION). */
+  readonly region?: string;
+}
+
+export interface KafkaConnectionDeps {
+  readonly secrets: SecretSource;
+  /** Default: a KafkaClient for the region (AWS as the environment says). */
+  readonly kafkaClient?: (region: string) => KafkaClient;
+  /** Default: the Node.js credential provider chain. */
+  readonly credentials?: () => AwsCredentialsProvider;
+}
+
+/** The settings the replay function (and the CLI's fallbacks) read from the environment. */
+export function kafkaSettingsFromEnvironment(env: SinkEnvironment): KafkaConnectionSettings {
+  const text = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const auth = text('KAFKA_AUTH');
+  const authSecretArn = text('KAFKA_AUTH_SECRET_ARN');
+  const clusterArn = text('KAFKA_CLUSTER_ARN');
+  const servers = splitServers(text('KAFKA_BOOTSTRAP_SERVERS') ?? '');
+  const tls = text('KAFKA_TLS');
+  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
+  return {
+    ...(auth === undefined ? {} : { auth }),
+    ...(authSecretArn === undefined ? {} : { authSecretArn }),
+    ...(clusterArn === undefined ? {} : { clusterArn }),
+    ...(servers.length === 0 ? {} : { bootstrapServers: servers }),
+    ...(tls === undefined ? {} : { tls: ['1', 'true', 'yes'].includes(tls.toLowerCase()) }),
+    ...(region === undefined ? {} : { region }),
+  };
+}
+
+/** The region of an MSK cluster ARN (arn:aws:kafka:<region>:…). */
+function arnRegion(arn: string | undefined): string | undefined {
+  const region = arn?.split(':')[3];
+  return region === undefined || region === '' ? undefined : region;
+}
+
+/** The region of an MSK broker name (b-1.name.abc123.c2.kafka.<region>.amazonaws.com:9098). */
+function brokerRegion(servers: readonly string[] | undefined): string | undefined {
+  for (const server of servers ?? []) {
+    const match = /\.kafka(?:-serverless)?\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/.exec(server);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return undefined;
+}
+
+/** The MSK listener that serves an auth kind. */
+export function mskListenerFor(kind: KafkaAuthKind): MskListener {
+  if (kind === 'iam') return 'iam';
+  if (kind === 'scram-256' || kind === 'scram-512') return 'sasl-scram';
+  return 'tls';
+}
+
+/**
+ * Resolves the BrokerAuth for settings: reads the SASL secret (its values
+ * never appear in an error), picks TLS (always with MSK), and for IAM the
+ * region and the credential provider chain.
+ */
+export async function resolveBrokerAuth(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<BrokerAuth> {
+  const kind = parseKafkaAuthKind(settings.auth);
+  const msk = settings.clusterArn !== undefined && settings.clusterArn !== '';
+  const tls = msk || settings.tls === true;
+  const sasl = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'): Promise<BrokerAuth> => {
+    const secretArn = settings.authSecretArn;
+    if (secretArn === undefined || secretArn === '') throw new ConfigError(`Kafka authentication ${kind} needs the SASL secret's ARN (KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn)`);
+    const { username, password } = await deps.secrets.getUsernamePassword(secretArn);
+    return { type: 'sasl', mechanism, username, password, tls };
+  };
+  switch (kind) {
+    case 'iam': {
+      const region = arnRegion(settings.clusterArn) ?? brokerRegion(settings.bootstrapServers) ?? settings.region;
+      if (region === undefined) throw new ConfigError('Kafka authentication iam needs a region: give the MSK cluster ARN, MSK broker names, or set AWS_REGION');
+      const provider = deps.credentials?.() ?? fromNodeProviderChain();
+      return { type: 'msk-iam', region, credentials: async () => provider() };
+    }
+    case 'scram-512':
+      return sasl('SCRAM-SHA-512');
+    case 'scram-256':
+      return sasl('SCRAM-SHA-256');
+    case 'plain':
+      return sasl('PLAIN');
+    case 'tls':
+      return { type: 'tls' };
+    case 'none':
+      return tls ? { type: 'none', tls: true } : { type: 'none' };
+  }
+}
+
+/** Resolves brokers and auth: GetBootstrapBrokers for a cluster ARN (which wins over bootstrap servers), else the bootstrap servers. */
+export async function resolveKafkaConnection(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<KafkaConnection> {
+  const kind = parseKafkaAuthKind(settings.auth);
+  const clusterArn = settings.clusterArn;
+  if (clusterArn === undefined || clusterArn === '') {
+    if (settings.bootstrapServers === undefined || settings.bootstrapServers.length === 0) {
+      throw new ConfigError('no Kafka brokers: set KAFKA_CLUSTER_ARN or KAFKA_BOOTSTRAP_SERVERS (or --msk-cluster-arn, --bootstrap-servers)');
+    }
+  }
+  const auth = await resolveBrokerAuth(settings, deps);
+  if (clusterArn !== undefined && clusterArn !== '') {
+    const region = arnRegion(clusterArn) ?? settings.region ?? 'us-east-1';
+    const kafka = deps.kafkaClient?.(region) ?? new KafkaClient({ region });
+    return { bootstrapServers: await mskBootstrapServers(kafka, clusterArn, mskListenerFor(kind)), auth };
+  }
+  return { bootstrapServers: [...(settings.bootstrapServers ?? [])], auth };
+}
+
+/** For the replay function: resolved on first use and kept for the container. */
 export function kafkaConnectionFromEnvironment(env: SinkEnvironment, secrets: SecretSource): () => Promise<KafkaConnection> {
   let resolved: Promise<KafkaConnection> | undefined;
   return () => {
-    resolved ??= resolve(env, secrets);
+    resolved ??= resolveKafkaConnection(kafkaSettingsFromEnvironment(env), { secrets });
     // A failed resolution is not kept: the next message tries again.
     resolved.catch(() => { resolved = undefined; });
     return resolved;
   };
-}
-
-async function resolve(env: SinkEnvironment, secrets: SecretSource): Promise<KafkaConnection> {
-  const authType = env.KAFKA_AUTH ?? 'none';
-  const clusterArn = env.KAFKA_CLUSTER_ARN;
-  const region = clusterArn?.split(':')[3] ?? env.AWS_REGION ?? 'us-east-1';
-  const sasl = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'): Promise<BrokerAuth> => {
-    const secretArn = env.KAFKA_AUTH_SECRET_ARN;
-    if (secretArn === undefined || secretArn === '') throw new ConfigError(`KAFKA_AUTH=${authType} needs KAFKA_AUTH_SECRET_ARN`);
-    const { username, password } = await secrets.getUsernamePassword(secretArn);
-    return { type: 'sasl', mechanism, username, password, tls: clusterArn !== undefined };
-  };
-  let auth: BrokerAuth;
-  switch (authType) {
-    case 'iam': {
-      const provider = fromNodeProviderChain();
-      auth = { type: 'msk-iam', region, credentials: async () => provider() };
-      break;
-    }
-    case 'sasl-scram-512':
-      auth = await sasl('SCRAM-SHA-512');
-      break;
-    case 'sasl-scram-256':
-      auth = await sasl('SCRAM-SHA-256');
-      break;
-    case 'plain':
-      auth = await sasl('PLAIN');
-      break;
-    case 'none':
-      auth = { type: 'none' };
-      break;
-    default:
-      throw new ConfigError(`KAFKA_AUTH=${JSON.stringify(authType)} is not supported for re-reading records (supported: iam, sasl-scram-512, sasl-scram-256, plain, none)`);
-  }
-  if (clusterArn !== undefined && clusterArn !== '') {
-    const listener = authType === 'iam' ? 'iam' : authType.startsWith('sasl-scram') ? 'sasl-scram' : 'tls';
-    const bootstrapServers = await mskBootstrapServers(new KafkaClient({ region }), clusterArn, listener);
-    return { bootstrapServers, auth };
-  }
-  const servers = splitServers(env.KAFKA_BOOTSTRAP_SERVERS ?? '');
-  if (servers.length === 0) throw new ConfigError('set KAFKA_CLUSTER_ARN or KAFKA_BOOTSTRAP_SERVERS so on-failure batches can be re-read from Kafka');
-  return { bootstrapServers: servers, auth };
 }

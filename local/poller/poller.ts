@@ -11,7 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, type Message, type MessagesStream } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, type AdminOptions, type ConsumerOptions, type Message, type MessagesStream } from '@platformatic/kafka';
+import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
 import {
   buildOnFailureRecord,
   countExpired,
@@ -33,6 +34,12 @@ import type { KafkaHandler, KafkaTimestampType, OnFailureCondition, OnFailureDes
 export interface PollerOptions {
   /** Kafka brokers, `host:port`. */
   readonly bootstrapServers: readonly string[];
+  /**
+   * How every client of the poller (the consumer, the admin client) connects:
+   * plaintext (default), TLS, SASL PLAIN/SCRAM or MSK IAM, as the replay
+   * adapter does (lambdas/adapters/kafka-refetch.ts).
+   */
+  readonly auth?: BrokerAuth;
   readonly topics: readonly string[];
   /** The consumer group (an ESM's group id is fixed at creation). */
   readonly groupId: string;
@@ -181,6 +188,29 @@ function validateRange(name: string, value: number, min: number, max: number, al
   if (!Number.isInteger(value) || ((value < min || value > max) && !(allowMinusOne && value === -1))) {
     throw new RangeError(`${name} must be an integer in ${String(min)}..${String(max)}${allowMinusOne ? ' or -1' : ''}, got ${String(value)}`);
   }
+}
+
+/** The options of the poller's consumer: the group, its session settings and the connection (options.auth). */
+export function pollerConsumerOptions(options: PollerOptions): ConsumerOptions<Buffer, Buffer, Buffer, Buffer> {
+  return {
+    groupId: options.groupId,
+    clientId: options.clientId ?? `local-poller-${options.groupId}`,
+    bootstrapBrokers: [...options.bootstrapServers],
+    ...kafkaClientOptions(options.auth ?? { type: 'none' }),
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+    rebalanceTimeout: options.rebalanceTimeoutMs ?? 15_000,
+    maxWaitTime: Math.min(500, Math.max(50, options.maximumBatchingWindowMs ?? 500)),
+  };
+}
+
+/** The options of the poller's admin client (topic configs), with the same connection as the consumer. */
+export function pollerAdminOptions(options: PollerOptions): AdminOptions {
+  return {
+    clientId: `${options.clientId ?? 'local-poller'}-admin`,
+    bootstrapBrokers: [...options.bootstrapServers],
+    ...kafkaClientOptions(options.auth ?? { type: 'none' }),
+  };
 }
 
 export function createPoller(options: PollerOptions): Poller {
@@ -609,7 +639,7 @@ export function createPoller(options: PollerOptions): Poller {
   // ------------------------------------------------------------ lifecycle
 
   async function resolveTimestampTypes(): Promise<void> {
-    const admin = new Admin({ clientId: `${options.clientId ?? 'local-poller'}-admin`, bootstrapBrokers: [...options.bootstrapServers] });
+    const admin = new Admin(pollerAdminOptions(options));
     try {
       const described = await admin.describeConfigs({
         resources: options.topics.map((topic) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['message.timestamp.type'] })),
@@ -628,15 +658,7 @@ export function createPoller(options: PollerOptions): Poller {
   async function start(): Promise<void> {
     if (running || consumer !== undefined) throw new Error('poller already started');
     await resolveTimestampTypes();
-    const c = new Consumer({
-      groupId: options.groupId,
-      clientId: options.clientId ?? `local-poller-${options.groupId}`,
-      bootstrapBrokers: [...options.bootstrapServers],
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
-      rebalanceTimeout: options.rebalanceTimeoutMs ?? 15_000,
-      maxWaitTime: Math.min(500, Math.max(50, maximumBatchingWindowMs)),
-    });
+    const c = new Consumer(pollerConsumerOptions(options));
     consumer = c;
     running = true;
     startedAt = Date.now();

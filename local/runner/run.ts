@@ -5,6 +5,7 @@
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import type { BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/adapters/sink-runtime.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
@@ -15,13 +16,15 @@ export interface RunSinkOptions {
   /** What createSinkRuntime reads: SINK_CONFIG_FILE or SINK_CONFIG, DLQ_URL, … */
   readonly env: SinkEnvironment;
   readonly bootstrapServers: readonly string[];
+  /** How the poller connects to Kafka (TLS, SASL, MSK IAM); default plaintext. */
+  readonly auth?: BrokerAuth;
   readonly groupId: string;
   /** Default: every topic of the config. */
   readonly topics?: readonly string[];
   /** SQS queue for the poller's on-failure records (discarded batches' metadata). */
   readonly onFailureQueueUrl?: string;
   /** ESM settings and the rest of the poller's options. */
-  readonly poller?: Partial<Omit<PollerOptions, 'bootstrapServers' | 'topics' | 'groupId' | 'handler' | 'onFailure'>>;
+  readonly poller?: Partial<Omit<PollerOptions, 'bootstrapServers' | 'auth' | 'topics' | 'groupId' | 'handler' | 'onFailure'>>;
   /** Wraps the handler the poller invokes (tests inject failures this way). */
   readonly wrapHandler?: (handler: KafkaHandler) => KafkaHandler;
   /** Receives a progress line every `progressIntervalMs`; none when absent. */
@@ -78,6 +81,7 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   try {
     poller = createPoller({
       bootstrapServers: options.bootstrapServers,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
       topics: options.topics ?? Object.keys(runtime.config.topics),
       groupId: options.groupId,
       handler: options.wrapHandler ? options.wrapHandler(handler) : handler,

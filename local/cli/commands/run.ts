@@ -1,3 +1,7 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { describeBrokerAuth, type KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
+import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../lambdas/adapters/replay-kafka.js';
+import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import { describeEndpoints, endpoints } from '../../services/index.js';
 import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
 import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
@@ -8,7 +12,7 @@ import { sinkTarget } from '../target.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run the sink on this machine: the Lambda handler invoked by a local Kafka event source mapping (consumer group, ordered batches, commits after success).',
-  usage: 'kafka-cql-sink run [--config <file>] [--local] [--bootstrap-servers <list>] [--dlq-url <url>] [options]',
+  usage: 'kafka-cql-sink run [--config <file>] [--local] [--bootstrap-servers <list> | --msk-cluster-arn <arn>] [--kafka-auth <kind>] [--dlq-url <url>] [options]',
   description: [
     'Without --config (and without SINK_CONFIG_FILE) it runs the demo: it starts or reuses the local Cassandra, Kafka and AWS',
     'emulator, creates the shop keyspace and tables (config/example.schema.cql), the orders topic (3 partitions), the',
@@ -16,12 +20,27 @@ export const runCommand: Command = {
     '--local with --config does the same for your config (add --schema to apply a CQL script first).',
     'Otherwise it runs against the Kafka of --bootstrap-servers and the cluster of the config, with AWS as the',
     'environment says (leave AWS_ENDPOINT_URL unset for real AWS). Progress goes to stdout; Ctrl-C stops cleanly.',
+    '',
+    'Kafka authentication (--kafka-auth), as the event source mapping and the replay function do:',
+    '  none       plaintext (TLS with --msk-cluster-arn or --kafka-tls)',
+    '  tls        TLS, no client authentication (system CAs; NODE_EXTRA_CA_CERTS adds a private CA)',
+    '  plain      SASL/PLAIN; scram-256, scram-512: SASL/SCRAM-SHA-256/512. Username and password from the',
+    '             Secrets Manager secret of --kafka-auth-secret-arn (JSON {"username","password"}); TLS with',
+    '             --msk-cluster-arn or --kafka-tls',
+    '  iam        MSK IAM: TLS + SASL/OAUTHBEARER, signed with the AWS credentials of the environment',
+    '--msk-cluster-arn takes the brokers of the listener for that kind from GetBootstrapBrokers (iam: SASL/IAM,',
+    'scram-*: SASL/SCRAM, otherwise TLS), so --bootstrap-servers is not needed; it wins when both are given.',
+    'The local services (--local, the demo) are plaintext: these flags do not apply there.',
   ].join('\n'),
   options: {
     config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
     local: { type: 'boolean', description: 'Use the local services (implied when no config is given).' },
     schema: { type: 'string', value: '<file.cql>', description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (plaintext).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
+    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
+    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka (see above); the deployment\'s spellings sasl-scram-256/512 work too.', env: 'KAFKA_AUTH', default: 'none' },
+    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: 'KAFKA_AUTH_SECRET_ARN' },
+    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: 'KAFKA_CLUSTER_ARN' },
+    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).', env: 'KAFKA_TLS' },
     'group-id': { type: 'string', short: 'g', value: '<id>', description: 'Consumer group of the event source mapping.', env: 'KCS_GROUP_ID', default: LOCAL_NAMES.groupId },
     'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: 'DLQ_URL' },
     'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
@@ -42,6 +61,8 @@ export const runCommand: Command = {
     'npm start                                              # the demo on the local services',
     'npm run cli -- run --local --config my.sink.yaml --schema my.cql',
     'kafka-cql-sink run --config prod.sink.yaml --bootstrap-servers b-1.kafka:9092 --dlq-url https://sqs.eu-west-1.amazonaws.com/123456789012/sink-dlq',
+    'kafka-cql-sink run --config prod.sink.yaml --msk-cluster-arn arn:aws:kafka:eu-west-1:123456789012:cluster/prod/abcd-1234 --kafka-auth iam --dlq-url …',
+    'kafka-cql-sink run --config prod.sink.yaml -b broker-1:9096 --kafka-tls --kafka-auth scram-512 --kafka-auth-secret-arn arn:aws:secretsmanager:… --dlq-url …',
   ],
   run: runSinkCommand,
 };
@@ -76,6 +97,9 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
       log: (line) => { io.out(line); },
     });
     io.out(describeEndpoints().trim());
+    if (parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' || stringOf(values, 'msk-cluster-arn') !== undefined) {
+      io.err('note: the local Kafka is plaintext; --kafka-auth and --msk-cluster-arn (KAFKA_AUTH, KAFKA_CLUSTER_ARN) are ignored with --local');
+    }
     options = {
       env: setup.env,
       bootstrapServers: setup.bootstrapServers,
@@ -93,22 +117,26 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     );
     io.out('Ctrl-C stops the sink (the services keep running; `npm run services:stop` stops them).');
   } else {
-    const bootstrapServers = listOf(values, 'bootstrap-servers');
-    if (bootstrapServers === undefined) throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required with --config');
+    const settings = kafkaSettingsFromFlags(values);
+    if (settings.clusterArn === undefined && settings.bootstrapServers === undefined) {
+      throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config');
+    }
     const dlqUrl = stringOf(values, 'dlq-url');
     if (dlqUrl === undefined) throw new UsageError('--dlq-url (or DLQ_URL) is required with --config: poison records go there');
     const overflow = stringOf(values, 'dlq-overflow-bucket');
     const target = await sinkTarget(configFile, false, { DLQ_URL: dlqUrl, ...(overflow === undefined ? {} : { DLQ_OVERFLOW_BUCKET: overflow }) });
     const onFailure = stringOf(values, 'on-failure-url');
+    const kafka = await resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
     options = {
       env: target.env,
-      bootstrapServers,
+      bootstrapServers: kafka.bootstrapServers,
+      auth: kafka.auth,
       groupId: stringOf(values, 'group-id') ?? LOCAL_NAMES.groupId,
       ...(onFailure === undefined ? {} : { onFailureQueueUrl: onFailure }),
       ...topicsOption(values),
       poller,
     };
-    io.out(`running ${target.configName} on ${bootstrapServers.join(',')}, group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
+    io.out(`running ${target.configName} on ${kafka.bootstrapServers.join(',')} (${describeBrokerAuth(kafka.auth)}), group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
   }
 
   const sink = await startSink({
@@ -150,4 +178,35 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
 function topicsOption(values: Values): { topics?: string[] } {
   const topics = listOf(values, 'topics');
   return topics === undefined ? {} : { topics };
+}
+
+/** The Kafka settings of the flags (which fall back to KAFKA_* variables); a usage error for an unknown --kafka-auth. */
+export function kafkaSettingsFromFlags(values: Values, env: NodeJS.ProcessEnv = process.env): KafkaConnectionSettings {
+  const auth = stringOf(values, 'kafka-auth');
+  try {
+    parseKafkaAuthKind(auth);
+  } catch {
+    throw new UsageError(`--kafka-auth must be one of ${KAFKA_AUTH_KINDS.join(', ')}, got ${JSON.stringify(auth)}`);
+  }
+  const authSecretArn = stringOf(values, 'kafka-auth-secret-arn');
+  const clusterArn = stringOf(values, 'msk-cluster-arn');
+  const bootstrapServers = listOf(values, 'bootstrap-servers');
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  return {
+    ...(auth === undefined ? {} : { auth }),
+    ...(authSecretArn === undefined ? {} : { authSecretArn }),
+    ...(clusterArn === undefined ? {} : { clusterArn }),
+    ...(bootstrapServers === undefined || bootstrapServers.length === 0 ? {} : { bootstrapServers }),
+    ...(values['kafka-tls'] === true ? { tls: true } : {}),
+    ...(region === undefined || region === '' ? {} : { region }),
+  };
+}
+
+/** Brokers and auth for `run`: the replay function's resolution (secret, GetBootstrapBrokers, IAM), with flag names in usage errors. */
+export async function resolveRunKafka(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<KafkaConnection> {
+  const kind = parseKafkaAuthKind(settings.auth);
+  if ((kind === 'plain' || kind === 'scram-256' || kind === 'scram-512') && settings.authSecretArn === undefined) {
+    throw new UsageError(`--kafka-auth ${kind} needs --kafka-auth-secret-arn (or KAFKA_AUTH_SECRET_ARN): the Secrets Manager secret with the SASL username and password`);
+  }
+  return resolveKafkaConnection(settings, deps);
 }
