@@ -37,6 +37,8 @@ export type BrokerAuth =
 export interface KafkaConnection {
   readonly bootstrapServers: readonly string[];
   readonly auth: BrokerAuth;
+  /** PEM root CA of brokers signed by a private CA; default the system's CAs. */
+  readonly ca?: string;
 }
 
 /** Which MSK listener to use; default IAM. */
@@ -101,7 +103,7 @@ export async function refetchRecords(connection: KafkaConnection, ranges: readon
     // Required by the client; no group is joined (only Metadata and Fetch are sent).
     groupId: `kafka-cql-sink-replay-${process.pid}`,
     bootstrapBrokers: [...connection.bootstrapServers],
-    ...kafkaClientOptions(connection.auth),
+    ...kafkaClientOptions(connection.auth, connection.ca),
     timeout: 10_000,
     retries: 2,
   });
@@ -239,20 +241,21 @@ export interface KafkaClientAuthOptions {
 
 /**
  * Turns a BrokerAuth into client options: TLS with the system's CAs (MSK's
- * certificates are publicly trusted; NODE_EXTRA_CA_CERTS adds a private CA),
+ * certificates are publicly trusted) or the given private root CA,
  * SASL PLAIN/SCRAM with the username and password, or for MSK IAM TLS plus
  * SASL/OAUTHBEARER with a fresh MSK IAM token per connection.
  */
-export function kafkaClientOptions(auth: BrokerAuth): KafkaClientAuthOptions {
+export function kafkaClientOptions(auth: BrokerAuth, ca?: string): KafkaClientAuthOptions {
+  const tls = ca === undefined ? {} : { ca };
   switch (auth.type) {
     case 'none':
-      return auth.tls === true ? { tls: {} } : {};
+      return auth.tls === true ? { tls } : {};
     case 'tls':
-      return { tls: {} };
+      return { tls };
     case 'sasl':
-      return { ...(auth.tls === true ? { tls: {} } : {}), sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password } };
+      return { ...(auth.tls === true ? { tls } : {}), sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password } };
     case 'msk-iam':
-      return { tls: {}, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(auth.region, auth.credentials) } };
+      return { tls, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(auth.region, auth.credentials) } };
   }
 }
 

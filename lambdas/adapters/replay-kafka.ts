@@ -53,6 +53,8 @@ export interface KafkaConnectionSettings {
   readonly tls?: boolean;
   /** Region for MSK IAM when neither the cluster ARN nor an MSK broker name gives one (AWS_REGION). */
   readonly region?: string;
+  /** Secret holding the PEM root CA of brokers signed by a private CA: KAFKA_ROOT_CA_SECRET_ARN. */
+  readonly rootCaSecretArn?: string;
 }
 
 export interface KafkaConnectionDeps {
@@ -75,6 +77,7 @@ export function kafkaSettingsFromEnvironment(env: SinkEnvironment): KafkaConnect
   const servers = splitServers(text('KAFKA_BOOTSTRAP_SERVERS') ?? '');
   const tls = text('KAFKA_TLS');
   const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
+  const rootCaSecretArn = text('KAFKA_ROOT_CA_SECRET_ARN');
   return {
     ...(auth === undefined ? {} : { auth }),
     ...(authSecretArn === undefined ? {} : { authSecretArn }),
@@ -82,6 +85,7 @@ export function kafkaSettingsFromEnvironment(env: SinkEnvironment): KafkaConnect
     ...(servers.length === 0 ? {} : { bootstrapServers: servers }),
     ...(tls === undefined ? {} : { tls: ['1', 'true', 'yes'].includes(tls.toLowerCase()) }),
     ...(region === undefined ? {} : { region }),
+    ...(rootCaSecretArn === undefined ? {} : { rootCaSecretArn }),
   };
 }
 
@@ -115,7 +119,8 @@ export function mskListenerFor(kind: KafkaAuthKind): MskListener {
 export async function resolveBrokerAuth(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<BrokerAuth> {
   const kind = parseKafkaAuthKind(settings.auth);
   const msk = settings.clusterArn !== undefined && settings.clusterArn !== '';
-  const tls = msk || settings.tls === true;
+  // A private root CA only makes sense over TLS, so naming one turns TLS on.
+  const tls = msk || settings.tls === true || (settings.rootCaSecretArn !== undefined && settings.rootCaSecretArn !== '');
   const sasl = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'): Promise<BrokerAuth> => {
     const secretArn = settings.authSecretArn;
     if (secretArn === undefined || secretArn === '') throw new ConfigError(`Kafka authentication ${kind} needs the SASL secret's ARN (KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn)`);
@@ -152,12 +157,13 @@ export async function resolveKafkaConnection(settings: KafkaConnectionSettings, 
     }
   }
   const auth = await resolveBrokerAuth(settings, deps);
+  const ca = settings.rootCaSecretArn === undefined || settings.rootCaSecretArn === '' ? {} : { ca: await deps.secrets.getText(settings.rootCaSecretArn) };
   if (clusterArn !== undefined && clusterArn !== '') {
     const region = arnRegion(clusterArn) ?? settings.region ?? 'us-east-1';
     const kafka = deps.kafkaClient?.(region) ?? new KafkaClient({ region });
-    return { bootstrapServers: await mskBootstrapServers(kafka, clusterArn, mskListenerFor(kind)), auth };
+    return { bootstrapServers: await mskBootstrapServers(kafka, clusterArn, mskListenerFor(kind)), auth, ...ca };
   }
-  return { bootstrapServers: [...(settings.bootstrapServers ?? [])], auth };
+  return { bootstrapServers: [...(settings.bootstrapServers ?? [])], auth, ...ca };
 }
 
 /** For the replay function: resolved on first use and kept for the container. */

@@ -190,3 +190,26 @@ describe('kafkaSettingsFromEnvironment', () => {
     expect(kafkaSettingsFromEnvironment({})).toEqual({});
   });
 });
+
+describe('a private root CA (KAFKA_ROOT_CA_SECRET_ARN)', () => {
+  const CA_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-root-ca-AbCdEf';
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n';
+
+  it('is read from its secret and trusted by every TLS connection, which it turns on', async () => {
+    const texts: string[] = [];
+    const secrets: SecretSource = { ...fakeSecrets(), getText: (id) => { texts.push(id); return Promise.resolve(PEM); } };
+    const settings = kafkaSettingsFromEnvironment({ KAFKA_AUTH: 'sasl-scram-512', KAFKA_AUTH_SECRET_ARN: SECRET_ARN, KAFKA_BOOTSTRAP_SERVERS: 'k1:9096', KAFKA_ROOT_CA_SECRET_ARN: CA_ARN });
+    const connection = await resolveKafkaConnection(settings, { secrets });
+    expect(texts).toEqual([CA_ARN]);
+    expect(connection.ca).toBe(PEM);
+    expect(connection.auth).toMatchObject({ type: 'sasl', mechanism: 'SCRAM-SHA-512', tls: true });
+    expect(kafkaClientOptions(connection.auth, connection.ca)).toMatchObject({ tls: { ca: PEM }, sasl: { mechanism: 'SCRAM-SHA-512' } });
+  });
+
+  it('leaves TLS off and reads nothing when not set', async () => {
+    const settings = kafkaSettingsFromEnvironment({ KAFKA_AUTH: 'none', KAFKA_BOOTSTRAP_SERVERS: 'k1:9092' });
+    const connection = await resolveKafkaConnection(settings, { secrets: fakeSecrets() });
+    expect(connection.ca).toBeUndefined();
+    expect(kafkaClientOptions(connection.auth, connection.ca)).toEqual({});
+  });
+});
