@@ -6,6 +6,7 @@ import { createLogger, observabilitySettings } from '../../../lambdas/adapters/o
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import { connectionSchema } from '../../../lambdas/core/config/connection.js';
 import { ConfigError, TransientError } from '../../../lambdas/core/errors.js';
+import { captureOutput } from '../../support/capture-output.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
 
 const client = new SecretsManagerClient(localAwsClientConfig);
@@ -20,28 +21,6 @@ async function createSecret(value: string): Promise<string> {
   if (out.ARN === undefined) throw new Error('no ARN');
   created.push(out.ARN);
   return out.ARN;
-}
-
-/** Captures everything written to stdout/stderr (Powertools, console, the driver) while `run` runs. */
-async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const chunks: string[] = [];
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  const stderrWrite = process.stderr.write.bind(process.stderr);
-  const tap =
-    (original: typeof process.stdout.write) =>
-    (chunk: unknown, ...rest: unknown[]): boolean => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-    };
-  process.stdout.write = tap(stdoutWrite);
-  process.stderr.write = tap(stderrWrite);
-  try {
-    const result = await run();
-    return { result, lines: chunks.join('').split('\n') };
-  } finally {
-    process.stdout.write = stdoutWrite;
-    process.stderr.write = stderrWrite;
-  }
 }
 
 beforeAll(async () => {
@@ -99,12 +78,13 @@ describe('Cassandra with credentials from Secrets Manager', () => {
     const arn = await createSecret(JSON.stringify({ username: role, password }));
     const secrets = new SecretsManagerSource({ client });
     const logger = createLogger({ ...observabilitySettings(), serviceName: 'kcs-test' });
-    const { result: session, lines } = await captureOutput(async () => {
+    const { result: session, error, lines } = await captureOutput(async () => {
       const connected = await getCassandraClient(connectionFor(arn), { secrets, log: (message, fields) => { logger.info(message, fields ?? {}); } });
       const rs = await connected.execute('SELECT release_version FROM system.local');
       logger.info('queried', { rows: rs.rowLength });
       return connected;
     });
+    expect(error).toBeUndefined();
     expect(session).toBe(await getCassandraClient(connectionFor(arn), { secrets }));
     expect(lines.some((line) => line.includes('connected to the database'))).toBe(true);
     const leaks = lines.filter((line) => line.includes(password));

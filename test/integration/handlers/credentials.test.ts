@@ -7,6 +7,7 @@ import { observability } from '../../../lambdas/adapters/observability.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
+import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
 import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, mskEventOf, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment } from './support.js';
 
@@ -34,38 +35,6 @@ const wrongPassword = `Wrong-${uniqueName('pw')}-${Math.random().toString(36).sl
 let admin: cassandra.Client;
 let dlqUrl = '';
 const runtimes: SinkRuntime[] = [];
-
-/** Everything written to stdout/stderr or through console while `run` runs (Powertools writes to stdout itself). */
-async function capture<T>(run: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; lines: string[] }> {
-  const chunks: string[] = [];
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  const stderrWrite = process.stderr.write.bind(process.stderr);
-  const tap =
-    (original: typeof process.stdout.write) =>
-    (chunk: unknown, ...rest: unknown[]): boolean => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-    };
-  const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-  const originals = consoleMethods.map((name) => [name, console[name].bind(console)] as const);
-  process.stdout.write = tap(stdoutWrite);
-  process.stderr.write = tap(stderrWrite);
-  for (const [name, original] of originals) {
-    console[name] = (...args: unknown[]) => {
-      chunks.push(`${args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 8 }))).join(' ')}\n`);
-      original(...args);
-    };
-  }
-  try {
-    return { result: await run(), error: undefined, lines: chunks.join('').split('\n') };
-  } catch (error) {
-    return { result: undefined, error, lines: chunks.join('').split('\n') };
-  } finally {
-    process.stdout.write = stdoutWrite;
-    process.stderr.write = stderrWrite;
-    for (const [name, original] of originals) console[name] = original;
-  }
-}
 
 function environment(secretArn: string): SinkEnvironment {
   return {
@@ -110,7 +79,7 @@ describe('Cassandra credentials from Secrets Manager', () => {
 
   it('a wrong password fails the init with a ConfigError that names the secret, not the password', async () => {
     const arn = await createSecret(sm, { username: role, password: wrongPassword }, secrets);
-    const { error, lines } = await capture(() => createSinkRuntime(environment(arn), { log: runtimeLog }));
+    const { error, lines } = await captureOutput(() => createSinkRuntime(environment(arn), { log: runtimeLog }));
     expect(error).toBeInstanceOf(ConfigError);
     const message = error instanceof Error ? error.message : '';
     expect(message).toMatch(/authentication .* failed/);
@@ -124,7 +93,7 @@ describe('Cassandra credentials from Secrets Manager', () => {
 
   it('runtime creation and a batch with a poison record log nothing that contains the password', async () => {
     const arn = await createSecret(sm, { username: role, password }, secrets);
-    const { result: response, error, lines } = await capture(async () => {
+    const { result: response, error, lines } = await captureOutput(async () => {
       const runtime = await createSinkRuntime(environment(arn), { log: runtimeLog });
       runtimes.push(runtime);
       const records = [

@@ -6,6 +6,7 @@ import { createLogger, observabilitySettings } from '../../../lambdas/adapters/o
 import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
+import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, uniqueName } from '../../support/services.js';
 import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, mskEventOf, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
 
@@ -33,28 +34,6 @@ const INJECTION = "'); DROP KEYSPACE system_auth; --";
 let admin: cassandra.Client;
 let dlqUrl = '';
 const runtimes: SinkRuntime[] = [];
-
-/** Everything written to stdout/stderr while `run` runs. */
-async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; text: string }> {
-  const chunks: string[] = [];
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const tap =
-    (original: typeof process.stdout.write) =>
-    (chunk: unknown, ...rest: unknown[]): boolean => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-    };
-  process.stdout.write = tap(writes.out);
-  process.stderr.write = tap(writes.err);
-  try {
-    return { result: await run(), error: undefined, text: chunks.join('') };
-  } catch (error) {
-    return { result: undefined, error, text: chunks.join('') };
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-  }
-}
 
 /** An error's name, message, stack and every cause, as one text. */
 function errorText(error: unknown): string {
