@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { NetworkConfig } from '../config/deploy-schema.js';
+import type { DeployConfig, NetworkConfig } from '../config/deploy-schema.js';
 
 export interface SinkNetworkProps {
   /** An existing VPC (by attributes: no lookup) or `create`. Ignored when `vpc` is given. */
@@ -52,6 +52,20 @@ export class SinkNetwork extends Construct {
         new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: this.vpc, allowAllOutbound: true, description: 'kafka-cql-sink functions (egress only)' }),
       ];
   }
+}
+
+/**
+ * The availability zones of a deployment's VPC, known at synth: the existing VPC's,
+ * the created one's, or the dev stack's. The stacks answer `Stack.availabilityZones`
+ * with these: its default asks the account (a context lookup), and a created `ec2.Vpc`
+ * reads it to check its own zones, so `cdk synth` would need AWS credentials.
+ */
+export function deploymentZones(deploy: DeployConfig): string[] {
+  const network = deploy.network;
+  if (deploy.dev !== undefined) return deploy.dev.availabilityZones ?? defaultZones(deploy.env.region);
+  if (network === undefined) throw new Error('deployment has neither `network` nor `dev` (the schema requires one)');
+  if ('create' in network) return network.create.availabilityZones ?? defaultZones(deploy.env.region);
+  return [...network.availabilityZones];
 }
 
 /** Two zones named after the region: explicit, because asking the account for its zones is a lookup. */

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { parseTableName } from '../../lambdas/core/config/table-name.js';
 import type { DevConfig, DevTableConfig } from '../config/deploy-schema.js';
 import type { Deployment } from '../config/load.js';
-import { createVpc, defaultZones } from '../constructs/network.js';
+import { createVpc, deploymentZones } from '../constructs/network.js';
 import { acknowledgeDevStack } from './nag-acknowledgements.js';
 
 export interface DevStackProps extends StackProps {
@@ -27,12 +27,14 @@ export class DevStack extends Stack {
   readonly clusterArn: string;
   /** For the sink functions: the brokers admit this group. */
   readonly clientSecurityGroup: ec2.SecurityGroup;
+  private readonly zones: string[];
 
   constructor(scope: Construct, id: string, props: DevStackProps) {
     super(scope, id, props);
     const { deploy, sink } = props.deployment;
     const dev: DevConfig = deploy.dev ?? { msk: { instanceType: 'kafka.t3.small', kafkaVersion: '3.6.0' }, tables: {}, availabilityZones: undefined };
-    this.vpc = createVpc(this, 'Vpc', dev.availabilityZones ?? defaultZones(this.region), 1);
+    this.zones = deploymentZones({ ...deploy, dev });
+    this.vpc = createVpc(this, 'Vpc', this.zones, 1);
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', { vpc: this.vpc, description: 'kafka-cql-sink functions (egress only)', allowAllOutbound: true });
     const brokers = new ec2.SecurityGroup(this, 'BrokerSecurityGroup', { vpc: this.vpc, description: 'dev MSK brokers', allowAllOutbound: true });
     // The sink functions reach the brokers; the MSK event source mapping's
@@ -59,6 +61,11 @@ export class DevStack extends Stack {
     if (sink.connection.profile === 'keyspaces') this.createTables(dev.tables, props.deployment);
     new CfnOutput(this, 'ClusterArn', { value: cluster.attrArn });
     acknowledgeDevStack(this);
+  }
+
+  /** The configured zones, never a lookup: `cdk synth` runs without AWS credentials (see deploymentZones). */
+  override get availabilityZones(): string[] {
+    return [...this.zones];
   }
 
   private createTables(tables: Record<string, DevTableConfig>, deployment: Deployment): void {

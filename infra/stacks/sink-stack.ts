@@ -12,7 +12,7 @@ import { ConnectionAccess } from '../constructs/connection-access.js';
 import { DeadLetter } from '../constructs/dead-letter.js';
 import { KafkaSource } from '../constructs/kafka-source.js';
 import { SinkMonitoring } from '../constructs/monitoring.js';
-import { SinkNetwork } from '../constructs/network.js';
+import { deploymentZones, SinkNetwork } from '../constructs/network.js';
 import { SinkFunction } from '../constructs/sink-function.js';
 import { acknowledgeSinkStack } from './nag-acknowledgements.js';
 
@@ -44,10 +44,12 @@ export class SinkStack extends Stack {
   readonly replay: SinkFunction;
   readonly deadLetter: DeadLetter;
   readonly monitoring: SinkMonitoring;
+  private readonly zones: string[];
 
   constructor(scope: Construct, id: string, props: SinkStackProps) {
     super(scope, id, props);
     const { deploy, sink: sinkConfig, bundledSinkConfig, topics } = props.deployment;
+    this.zones = deploymentZones(deploy);
     const network = new SinkNetwork(this, 'Network', { config: deploy.network, vpc: props.dev?.vpc, securityGroups: props.dev && [props.dev.clientSecurityGroup] });
     const replayTimeout = Duration.seconds(deploy.replay.timeoutSeconds);
     this.deadLetter = new DeadLetter(this, 'DeadLetter', {
@@ -132,6 +134,11 @@ export class SinkStack extends Stack {
       msk: kafka.type === 'msk',
       keyspacesRegion: sinkConfig.connection.profile === 'keyspaces' ? sinkConfig.connection.region : undefined,
     });
+  }
+
+  /** The deployment's zones, never a lookup: `cdk synth` runs without AWS credentials (see deploymentZones). */
+  override get availabilityZones(): string[] {
+    return [...this.zones];
   }
 }
 

@@ -43,6 +43,9 @@ export function synth(deployment: Deployment, options: SynthOptions = {}): Synth
   const prebuiltCode = options.bundleHandlers === true ? undefined : { sink: FIXTURE_CODE, replay: FIXTURE_CODE };
   const built = buildApp(deployment, { app, prebuiltCode });
   const assembly = app.synth();
+  // In process, a context lookup is only recorded as missing; `cdk synth` would call AWS for it.
+  const lookups = (assembly.manifest.missing ?? []).map((missing) => missing.key);
+  if (lookups.length > 0) throw new Error(`synth needs context lookups, so \`cdk synth\` would call AWS: ${lookups.join(', ')}`);
   const stacks = [built.sink, ...(built.dev === undefined ? [] : [built.dev])];
   const templates: Record<string, Template> = {};
   const templateFiles: Record<string, string> = {};
