@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretArnSchema } from '../../lambdas/core/config/connection.js';
+import { CONSUMER_GROUP_ID_PATTERN } from './consumer-groups.js';
 
 /** Records per invocation unless the deployment says otherwise (see eventSource.batchSize). */
 export const DEFAULT_BATCH_SIZE = 500;
@@ -108,6 +109,8 @@ const kafkaSchema = z.discriminatedUnion('type', [mskSchema, selfManagedSchema])
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+const consumerGroupIdSchema = z.string().regex(CONSUMER_GROUP_ID_PATTERN, 'expected 1-200 of letters, digits and -/*:_+=.@');
+
 const eventSourceSchema = z
   .object({
     topics: z.array(z.string().min(1)).min(1).optional().describe('Topics to consume; each must be in the sink config. Default: every topic of the sink config.'),
@@ -115,11 +118,13 @@ const eventSourceSchema = z
     maximumBatchingWindowSeconds: z.number().int().min(0).max(300).optional().describe('Seconds to gather records before invoking (MaximumBatchingWindowInSeconds). Default: the Lambda default.'),
     startingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).default('TRIM_HORIZON').describe('Where a new consumer group starts.'),
     startingPositionTimestamp: z.number().int().positive().optional().describe('Unix seconds; required with AT_TIMESTAMP and only then.'),
-    consumerGroupId: z
-      .string()
-      .regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'expected 1-200 of letters, digits and -/*:_+=.@')
+    consumerGroupId: consumerGroupIdSchema
       .optional()
-      .describe('Kafka consumer group (fixed once created). Default: `<stack name>-sink`.'),
+      .describe('Kafka consumer group of the one consumed topic (fixed once created); with several topics use `consumerGroups`. Default: `<stack name>-sink-<topic>`.'),
+    consumerGroups: z
+      .record(z.string(), consumerGroupIdSchema)
+      .optional()
+      .describe('Kafka consumer group per consumed topic (topic → group id, each fixed once created, all different). Default per topic: `<stack name>-sink-<topic>`.'),
     filters: z
       .array(jsonObject)
       .max(5)
@@ -140,6 +145,15 @@ const eventSourceSchema = z
   .superRefine((source, ctx) => {
     if (source.minimumPollers > source.maximumPollers) {
       ctx.addIssue({ code: 'custom', path: ['minimumPollers'], input: source.minimumPollers, message: `must not exceed maximumPollers (${source.maximumPollers})` });
+    }
+    if (source.consumerGroupId !== undefined && source.consumerGroups !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['consumerGroupId'], input: source.consumerGroupId, message: 'not allowed with consumerGroups: name the group of every topic there' });
+    }
+    const seen = new Map<string, string>();
+    for (const [topic, group] of Object.entries(source.consumerGroups ?? {})) {
+      const other = seen.get(group);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['consumerGroups', topic], input: group, message: `already the group of ${other}: a group id must be unique per mapping` });
+      seen.set(group, topic);
     }
     const needsTimestamp = source.startingPosition === 'AT_TIMESTAMP';
     if (needsTimestamp !== (source.startingPositionTimestamp !== undefined)) {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { formatPath, parseSinkConfig } from '../../lambdas/core/config/load.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { ConfigError, showValue } from '../../lambdas/core/errors.js';
+import { resolveConsumerGroups, type ConsumerGroup } from './consumer-groups.js';
 import { deployConfigSchema, type DeployConfig } from './deploy-schema.js';
 import { checkDevTables } from './dev-tables.js';
 import { bundledSinkConfig, connectionSecretProblems, createdSecretName } from './secret.js';
@@ -17,6 +18,8 @@ export interface Deployment {
   readonly bundledSinkConfig: unknown;
   /** Topics the event source mappings consume. */
   readonly topics: readonly string[];
+  /** The consumer group of each consumed topic. */
+  readonly consumerGroups: Readonly<Record<string, ConsumerGroup>>;
 }
 
 /** Reads a deployment config file and the sink config it names. Throws one ConfigError listing every problem. */
@@ -40,8 +43,10 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
   const userSink = parseSinkConfig(sinkInput, sinkSource);
   const sinkTopics = Object.keys(userSink.topics);
   const topics = deploy.eventSource.topics ?? sinkTopics;
+  const consumerGroups = resolveConsumerGroups(deploy, topics);
   const problems = [
     ...topics.filter((topic) => !sinkTopics.includes(topic)).map((topic) => `eventSource.topics: ${showValue(topic)} is not a topic of the sink config (${sinkTopics.join(', ')})`),
+    ...consumerGroups.problems,
     ...connectionSecretProblems(deploy, userSink),
     ...checkDevTables(deploy, userSink),
   ];
@@ -49,7 +54,7 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
   const secretArn = deploy.connectionSecret.mode === 'create' ? partialSecretArn(deploy, createdSecretName(deploy)) : undefined;
   const bundled = bundledSinkConfig(sinkInput, userSink, secretArn);
   // Parsed again so that permissions follow what the function will read, created secret included.
-  return { deploy, sink: parseSinkConfig(bundled, sinkSource), topics, bundledSinkConfig: bundled };
+  return { deploy, sink: parseSinkConfig(bundled, sinkSource), topics, consumerGroups: consumerGroups.groups, bundledSinkConfig: bundled };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Duration, Fn, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ConsumerGroup } from '../config/consumer-groups.js';
 import type { EventSourceConfig, KafkaConfig } from '../config/deploy-schema.js';
 
 export interface KafkaSourceProps {
@@ -14,8 +15,8 @@ export interface KafkaSourceProps {
   readonly kafka: KafkaConfig;
   readonly eventSource: EventSourceConfig;
   readonly topics: readonly string[];
-  /** Consumer group id; with several topics, each mapping uses `<id>-<topic>` (a group id is unique per mapping). */
-  readonly consumerGroupId: string;
+  /** The consumer group of each topic (see resolveConsumerGroups): a function of the stack and the topic only. */
+  readonly consumerGroups: Readonly<Record<string, ConsumerGroup>>;
   /** On-failure destination: batches that exhaust their retries or exceed the record age land here as metadata. */
   readonly onFailureQueue: sqs.IQueue;
   /** For self-managed brokers: where the pollers' network interfaces go. */
@@ -78,14 +79,31 @@ export class KafkaSource extends Construct {
               vpcSubnets: props.subnets,
               securityGroup: props.securityGroup,
             });
+      // The mapping's logical id comes from the function and the topic (plus, self-managed, the
+      // bootstrap servers, whose change replaces the mapping anyway): never from the topic count.
       props.function.addEventSource(source);
+      this.warnIfDerived(topic);
     }
     if (kafka.type === 'msk' && kafka.auth.type === 'iam') this.grantIamRead(props.function, true);
   }
 
   /** The consumer group of one topic's mapping. */
   groupId(topic: string): string {
-    return this.props.topics.length === 1 ? this.props.consumerGroupId : `${this.props.consumerGroupId}-${topic}`;
+    const group = this.props.consumerGroups[topic];
+    if (group === undefined) throw new Error(`no consumer group for topic ${JSON.stringify(topic)} (got groups for ${Object.keys(this.props.consumerGroups).join(', ')})`);
+    return group.id;
+  }
+
+  /** Synth cannot see what is deployed: say which group a derived default picks, and how to pin it. */
+  private warnIfDerived(topic: string): void {
+    if (this.props.consumerGroups[topic]?.pinned !== false) return;
+    const group = this.groupId(topic);
+    Annotations.of(this).addWarningV2(
+      `kafka-cql-sink:derivedConsumerGroup:${topic}`,
+      `topic ${topic} consumes in the default consumer group "${group}" (from the stack name and the topic); ` +
+        `pin it with eventSource.consumerGroups: {${topic}: ${group}}. If this stack was deployed before with ${topic} as its only topic ` +
+        `and no consumerGroupId, its group is "${Stack.of(this).stackName}-sink": pin that one instead to keep its offsets (docs/deploy.md, Upgrading).`,
+    );
   }
 
   /** Lets the replay function re-read offsets named by the mappings' on-failure messages. */

@@ -80,7 +80,7 @@ export class SinkStack extends Stack {
       kafka,
       eventSource: deploy.eventSource,
       topics,
-      consumerGroupId: deploy.eventSource.consumerGroupId ?? `${deploy.stackName}-sink`,
+      consumerGroups: props.deployment.consumerGroups,
       onFailureQueue: dlq,
       vpc: network.vpc,
       subnets: network.subnets,

@@ -13,7 +13,7 @@ describe('self-managed + astra', () => {
   it('consumes the bootstrap servers with provisioned pollers', () => {
     expect(mapping.Properties).toMatchObject({
       SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ['broker-1.kafka.internal:9096', 'broker-2.kafka.internal:9096'] } },
-      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders-astra-sink-sink' },
+      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders-astra-sink-sink-orders' },
       Topics: ['orders'],
       StartingPosition: 'LATEST',
       ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 8 },
