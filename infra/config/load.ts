@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { formatPath, parseSinkConfig } from '../../lambdas/core/config/load.js';
+import { formatPath, parseSinkConfig, unknownSettings } from '../../lambdas/core/config/load.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { ConfigError, showValue } from '../../lambdas/core/errors.js';
 import { deployConfigSchema, type DeployConfig } from './deploy-schema.js';
@@ -84,7 +84,7 @@ function readYaml(file: string): unknown {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting`).join('; ');
+  if (issue.code === 'unrecognized_keys') return unknownSettings(deployConfigSchema, issue).join('; ');
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: required (${issue.expected})`;
   if (issue.code === 'invalid_union' && issue.discriminator !== undefined && typeof issue.input === 'object' && issue.input !== null) {
     // The input is the whole object; show the tag. Zod 4 already ends the path with the discriminator.

@@ -107,3 +107,20 @@ describe('progress line', () => {
     );
   });
 });
+
+describe('CLI polish', () => {
+  it('prints the version of package.json', async () => {
+    const io = capture();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^kafka-cql-sink \d+\.\d+\.\d+/);
+  });
+
+  it('suggests the command or flag a typo meant', async () => {
+    const command = capture();
+    expect(await main(['chek'], command)).toBe(2);
+    expect(command.stderr[0]).toBe('unknown command "chek" (did you mean "check"?)');
+    const flag = capture();
+    expect(await main(['run', '--batch-sise', '5'], flag)).toBe(2);
+    expect(flag.stderr[0]).toContain('(did you mean "batch-size"?)');
+  });
+});
