@@ -4,6 +4,7 @@ import { helpText, parseCommandArgs, type Io } from '../../../local/cli/command.
 import { expectedDemoState, planDemoRecords } from '../../../local/runner/demo-data.js';
 import { splitCqlStatements, deriveLocalConfig } from '../../../local/runner/local-setup.js';
 import { formatProgress } from '../../../local/runner/progress.js';
+import { groupIdForConfig, sharedGroupWarning } from '../../../local/runner/consumer-group.js';
 import type { PollerStats } from '../../../local/poller/index.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
@@ -41,7 +42,8 @@ describe('CLI', () => {
     const run = commands.find((c) => c.name === 'run');
     if (run === undefined) throw new Error('no run command');
     const { values } = parseCommandArgs(run, ['--batch-size', '7'], { KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,b2:9092', DLQ_URL: 'https://q' });
-    expect(values).toMatchObject({ 'batch-size': '7', 'bootstrap-servers': 'b1:9092,b2:9092', 'dlq-url': 'https://q', 'group-id': 'kafka-cql-sink-local' });
+    expect(values).toMatchObject({ 'batch-size': '7', 'bootstrap-servers': 'b1:9092,b2:9092', 'dlq-url': 'https://q' });
+    expect(values['group-id']).toBeUndefined();
     expect(helpText(run)).toContain('--bootstrap-servers <host:port,…>');
     expect(helpText(run)).toContain('env KAFKA_BOOTSTRAP_SERVERS');
   });
@@ -122,5 +124,20 @@ describe('CLI polish', () => {
     const flag = capture();
     expect(await main(['run', '--batch-sise', '5'], flag)).toBe(2);
     expect(flag.stderr[0]).toContain('(did you mean "batch-size"?)');
+  });
+});
+
+describe('consumer group of a local run', () => {
+  it('is derived from the config file name, never the demo\'s', () => {
+    expect(groupIdForConfig('/home/me/configs/payments sink.yaml')).toBe('kafka-cql-sink-payments_sink');
+    expect(groupIdForConfig('my.sink.json')).toBe('kafka-cql-sink-my.sink');
+    expect(groupIdForConfig('orders.yml')).not.toBe('kafka-cql-sink-local');
+  });
+
+  it('warns by name about members already in the group', () => {
+    expect(sharedGroupWarning('g', [])).toBeUndefined();
+    const warning = sharedGroupWarning('g', [{ memberId: 'm-1', clientId: 'connector-task-0', host: '/10.0.0.5' }]);
+    expect(warning).toContain('consumer group g has 1 active member: connector-task-0@10.0.0.5 (m-1)');
+    expect(warning).toContain('--group-id');
   });
 });
