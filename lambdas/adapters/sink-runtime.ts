@@ -6,6 +6,7 @@ import type cassandra from 'cassandra-driver';
 import { loadSinkConfig } from '../core/config/load.js';
 import type { SinkConfig } from '../core/config/schema.js';
 import type { DeadLetterSink } from '../core/dead-letter.js';
+import type { CqlSession } from '../core/cql/session.js';
 import { ConfigError } from '../core/errors.js';
 import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/sink/batch-runner.js';
 import { createSinkEngine, type SinkEngine } from '../core/sink/engine.js';
@@ -85,6 +86,8 @@ export interface SinkRuntimeOptions {
   readonly attemptOf?: (record: KafkaRecord) => number;
   readonly cassandra?: CassandraClientOverrides;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Wraps the Cassandra session (check --sample: prepare for real, write nothing). */
+  readonly wrapSession?: (session: CqlSession) => CqlSession;
 }
 
 export async function createSinkRuntime(env: SinkEnvironment, options: SinkRuntimeOptions = {}): Promise<SinkRuntime> {
@@ -112,7 +115,8 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
       registries.set(topic, new HttpSchemaRegistry({ url: registry.url, ...(basicAuth === undefined ? {} : { basicAuth }) }));
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
-    const engine = await createSinkEngine({ config, session: createCassandraSession(client), schemaRegistry });
+    const session = createCassandraSession(client);
+    const engine = await createSinkEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>
       createBatchRunner({
         engine,
