@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, parseSinkConfig, unknownSettings } from '../../lambdas/core/config/load.js';
+import { placeholderSecretProblems } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { ConfigError, showValue } from '../../lambdas/core/errors.js';
 import { deployConfigSchema, type DeployConfig } from './deploy-schema.js';
@@ -49,7 +50,10 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
   const secretArn = deploy.connectionSecret.mode === 'create' ? partialSecretArn(deploy, createdSecretName(deploy)) : undefined;
   const bundled = bundledSinkConfig(sinkInput, userSink, secretArn);
   // Parsed again so that permissions follow what the function will read, created secret included.
-  return { deploy, sink: parseSinkConfig(bundled, sinkSource), topics, bundledSinkConfig: bundled };
+  const sink = parseSinkConfig(bundled, sinkSource);
+  const placeholders = placeholderSecretProblems(sink);
+  if (placeholders.length > 0) throw new ConfigError(placeholders.map((problem) => `${sinkSource}: ${problem}`));
+  return { deploy, sink, topics, bundledSinkConfig: bundled };
 }
 
 /**

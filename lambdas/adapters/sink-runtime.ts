@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { loadSinkConfig } from '../core/config/load.js';
+import { placeholderSecretProblems } from '../core/config/placeholders.js';
 import type { SinkConfig } from '../core/config/schema.js';
 import type { DeadLetterSink } from '../core/dead-letter.js';
 import type { CqlSession } from '../core/cql/session.js';
@@ -92,6 +93,9 @@ export interface SinkRuntimeOptions {
 
 export async function createSinkRuntime(env: SinkEnvironment, options: SinkRuntimeOptions = {}): Promise<SinkRuntime> {
   const config = loadConfigFromEnvironment(env);
+  // A placeholder would only fail later as a missing secret; say what it is before connecting.
+  const placeholders = placeholderSecretProblems(config);
+  if (placeholders.length > 0) throw new ConfigError(placeholders);
   const aws = awsClientConfig(env);
   const secrets = new SecretsManagerSource({ client: new SecretsManagerClient(aws) });
   const s3 = new S3Client(aws);

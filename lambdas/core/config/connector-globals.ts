@@ -1,11 +1,11 @@
 import type { SinkConfigInput } from './schema.js';
 import { KEYSPACES_MAX_BATCH } from './profile-rules.js';
+import { placeholderSecretArn } from './placeholders.js';
 
 type ConnectionInput = SinkConfigInput['connection'];
 type TopicInput = SinkConfigInput['topics'][string];
 type Take = (key: string) => string | undefined;
 
-export const placeholderSecretArn = (what: string): string => `arn:aws:secretsmanager:us-east-1:000000000000:secret:REPLACE_ME-${what}`;
 const KEYSPACES_HOST = /^cassandra(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/;
 
 /** The connection: Astra when there is a bundle, Keyspaces when the contact points are its endpoint, else Cassandra. */

@@ -84,6 +84,7 @@ async function check(values: Values, positionals: readonly string[], io: Io): Pr
   let dryRun: ReturnType<typeof dryRunSession> | undefined;
   try {
     const target = await sinkTarget(configFile, values.local === true);
+    for (const note of target.notes) io.err(note);
     const runtime = await createSinkRuntime(target.env, {
       deadLetters: unusedDeadLetters,
       wrapSession: (real) => (dryRun = dryRunSession(real)),

@@ -5,6 +5,8 @@ import { expectedDemoState, planDemoRecords } from '../../../local/runner/demo-d
 import { splitCqlStatements, deriveLocalConfig } from '../../../local/runner/local-setup.js';
 import { formatProgress } from '../../../local/runner/progress.js';
 import { groupIdForConfig, sharedGroupWarning } from '../../../local/runner/consumer-group.js';
+import { placeholderSecretArn } from '../../../lambdas/core/config/placeholders.js';
+import { endpoints } from '../../../local/services/index.js';
 import type { PollerStats } from '../../../local/poller/index.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
@@ -87,10 +89,31 @@ describe('local setup helpers', () => {
     ]);
   });
 
-  it('give a cassandra connection without credentials the local secret, and leave others alone', () => {
+  it('point a cassandra connection at the local services, and say so for every change', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x';
-    expect(deriveLocalConfig('connection: {profile: cassandra, contactPoints: [h]}\n', arn)).toEqual({ connection: { profile: 'cassandra', contactPoints: ['h'], credentialsSecretArn: arn } });
-    expect(deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn)).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+    const converted = [
+      'connection:',
+      '  profile: cassandra',
+      '  contactPoints: [10.0.1.10, 10.0.1.11]',
+      '  port: 9142',
+      '  localDataCenter: eu-west-1a',
+      '  tls: { checkHostname: false }',
+      `  credentialsSecretArn: ${placeholderSecretArn('cassandra-credentials')}`,
+    ].join('\n');
+    const { config, notes } = deriveLocalConfig(converted, arn);
+    expect(config).toEqual({ connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: 'datacenter1', credentialsSecretArn: arn } });
+    expect(notes).toEqual([
+      `--local: contact points 10.0.1.10:9142, 10.0.1.11:9142 → ${endpoints.cassandra}, the local Cassandra, not the cluster of the file`,
+      '--local: localDataCenter "eu-west-1a" → datacenter1, the local Cassandra\'s',
+      '--local: tls left out, the local Cassandra is plaintext',
+      `--local: credentialsSecretArn (the placeholder ${placeholderSecretArn('cassandra-credentials')}) → the local secret kafka-cql-sink/local-cassandra (user cassandra)`,
+    ]);
+
+    const already = deriveLocalConfig(`connection: {profile: cassandra, contactPoints: ["${endpoints.cassandra}"], localDataCenter: datacenter1, credentialsSecretArn: "${arn}"}\n`, arn);
+    expect(already.notes).toEqual([]);
+    const keyspaces = deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn);
+    expect(keyspaces.config).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+    expect(keyspaces.notes[0]).toContain('the keyspaces profile is used as written');
   });
 });
 
