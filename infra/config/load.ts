@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { formatPath, parseSinkConfig } from '../../lambdas/core/config/load.js';
+import { formatPath, parseSinkConfig, unknownSettings } from '../../lambdas/core/config/load.js';
+import { placeholderSecretProblems } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { ConfigError, showValue } from '../../lambdas/core/errors.js';
 import { resolveConsumerGroups, type ConsumerGroup } from './consumer-groups.js';
@@ -54,7 +55,10 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
   const secretArn = deploy.connectionSecret.mode === 'create' ? partialSecretArn(deploy, createdSecretName(deploy)) : undefined;
   const bundled = bundledSinkConfig(sinkInput, userSink, secretArn);
   // Parsed again so that permissions follow what the function will read, created secret included.
-  return { deploy, sink: parseSinkConfig(bundled, sinkSource), topics, consumerGroups: consumerGroups.groups, bundledSinkConfig: bundled };
+  const sink = parseSinkConfig(bundled, sinkSource);
+  const placeholders = placeholderSecretProblems(sink);
+  if (placeholders.length > 0) throw new ConfigError(placeholders.map((problem) => `${sinkSource}: ${problem}`));
+  return { deploy, sink, topics, consumerGroups: consumerGroups.groups, bundledSinkConfig: bundled };
 }
 
 /**
@@ -89,7 +93,7 @@ function readYaml(file: string): unknown {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting`).join('; ');
+  if (issue.code === 'unrecognized_keys') return unknownSettings(deployConfigSchema, issue).join('; ');
   if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: required (${issue.expected})`;
   if (issue.code === 'invalid_union' && issue.discriminator !== undefined && typeof issue.input === 'object' && issue.input !== null) {
     // The input is the whole object; show the tag. Zod 4 already ends the path with the discriminator.

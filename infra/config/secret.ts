@@ -1,3 +1,4 @@
+import { secretReferences } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import type { DeployConfig } from './deploy-schema.js';
 
@@ -43,13 +44,7 @@ export function bundledSinkConfig(input: unknown, sink: SinkConfig, createdSecre
 
 /** Every secret ARN the functions read, from the (bundled) sink config. */
 export function referencedSecretArns(sink: SinkConfig): string[] {
-  const arns: (string | undefined)[] = [];
-  const connection = sink.connection;
-  if (connection.profile === 'cassandra') arns.push(connection.credentialsSecretArn, connection.tls?.caSecretArn);
-  if (connection.profile === 'astra') arns.push(connection.tokenSecretArn, 'secretArn' in connection.secureConnectBundle ? connection.secureConnectBundle.secretArn : undefined);
-  if (connection.profile === 'keyspaces' && connection.auth.type === 'service-specific') arns.push(connection.auth.secretArn);
-  for (const topic of Object.values(sink.topics)) arns.push(topic.schemaRegistry?.basicAuthSecretArn);
-  return [...new Set(arns.filter((arn) => arn !== undefined))];
+  return [...new Set(secretReferences(sink).map((reference) => reference.arn))];
 }
 
 /** The S3 object of an Astra secure connect bundle, when it comes from S3. */

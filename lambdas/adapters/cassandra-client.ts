@@ -104,7 +104,8 @@ export async function buildClientOptions(connection: ConnectionConfig, deps: Cas
         options.sslOptions = {
           rejectUnauthorized: tls.rejectUnauthorized,
           ...(ca === undefined ? {} : { ca: [ca] }),
-          ...(tls.rejectUnauthorized ? {} : { checkServerIdentity: () => undefined }),
+          // Certificates still verified against the CA; only the name check is skipped (connector: ssl.hostnameValidation=false).
+          ...(tls.rejectUnauthorized && tls.checkHostname ? {} : { checkServerIdentity: () => undefined }),
         };
       }
       return { options, secretIds };

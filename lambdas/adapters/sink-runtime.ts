@@ -4,8 +4,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { loadSinkConfig } from '../core/config/load.js';
+import { placeholderSecretProblems } from '../core/config/placeholders.js';
 import type { SinkConfig } from '../core/config/schema.js';
 import type { DeadLetterSink } from '../core/dead-letter.js';
+import type { CqlSession } from '../core/cql/session.js';
 import { ConfigError } from '../core/errors.js';
 import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/sink/batch-runner.js';
 import { createSinkEngine, type SinkEngine } from '../core/sink/engine.js';
@@ -85,10 +87,15 @@ export interface SinkRuntimeOptions {
   readonly attemptOf?: (record: KafkaRecord) => number;
   readonly cassandra?: CassandraClientOverrides;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Wraps the Cassandra session (check --sample: prepare for real, write nothing). */
+  readonly wrapSession?: (session: CqlSession) => CqlSession;
 }
 
 export async function createSinkRuntime(env: SinkEnvironment, options: SinkRuntimeOptions = {}): Promise<SinkRuntime> {
   const config = loadConfigFromEnvironment(env);
+  // A placeholder would only fail later as a missing secret; say what it is before connecting.
+  const placeholders = placeholderSecretProblems(config);
+  if (placeholders.length > 0) throw new ConfigError(placeholders);
   const aws = awsClientConfig(env);
   const secrets = new SecretsManagerSource({ client: new SecretsManagerClient(aws) });
   const s3 = new S3Client(aws);
@@ -112,7 +119,8 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
       registries.set(topic, new HttpSchemaRegistry({ url: registry.url, ...(basicAuth === undefined ? {} : { basicAuth }) }));
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
-    const engine = await createSinkEngine({ config, session: createCassandraSession(client), schemaRegistry });
+    const session = createCassandraSession(client);
+    const engine = await createSinkEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>
       createBatchRunner({
         engine,

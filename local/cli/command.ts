@@ -1,5 +1,6 @@
 /** The small command framework of the CLI: node:util parseArgs, generated --help, exit codes. */
 import { parseArgs } from 'node:util';
+import { didYouMeanSuffix } from '../../lambdas/core/config/suggest.js';
 
 export interface Io {
   out(line: string): void;
@@ -64,7 +65,9 @@ export function parseCommandArgs(command: Command, argv: readonly string[], env:
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: command.positionals ?? false });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error));
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    throw new UsageError(unknown === undefined ? message : `${message}${didYouMeanSuffix(unknown, Object.keys(command.options))}`);
   }
   const values: Values = {};
   for (const [name, spec] of Object.entries(command.options)) {

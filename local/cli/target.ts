@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSinkConfig } from '../../lambdas/core/config/load.js';
+import { placeholderSecretProblems } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
+import { ConfigError } from '../../lambdas/core/errors.js';
 import { localCassandraCredentials } from '../services/index.js';
 import { deriveLocalConfig, ensureSecret, LOCAL_NAMES, localAwsEnvironment, useLocalAws } from '../runner/local-setup.js';
 import { UsageError } from './command.js';
@@ -16,6 +18,8 @@ export interface SinkTarget {
   readonly env: Record<string, string | undefined>;
   readonly config: SinkConfig;
   readonly configName: string;
+  /** With --local: each change made to the file's connection, to print. */
+  readonly notes: readonly string[];
 }
 
 /** Reads and validates the config file (throws a ConfigError listing every problem). */
@@ -38,12 +42,18 @@ export function readConfigFile(file: string): { text: string; config: SinkConfig
  */
 export async function sinkTarget(configFile: string, local: boolean, extra: Record<string, string | undefined> = {}): Promise<SinkTarget> {
   const { text, config, name } = readConfigFile(configFile);
-  if (!local) return { env: { ...process.env, SINK_CONFIG_FILE: configFile, SINK_CONFIG: undefined, ...extra }, config, configName: name };
+  if (!local) {
+    const placeholders = placeholderSecretProblems(config);
+    if (placeholders.length > 0) throw new ConfigError(placeholders.map((problem) => `${name}: ${problem}`));
+    return { env: { ...process.env, SINK_CONFIG_FILE: configFile, SINK_CONFIG: undefined, ...extra }, config, configName: name, notes: [] };
+  }
   useLocalAws();
   const secretArn = await ensureSecret(LOCAL_NAMES.secret, { ...localCassandraCredentials });
+  const derived = deriveLocalConfig(text, secretArn);
   return {
-    env: { ...process.env, ...localAwsEnvironment, SINK_CONFIG_FILE: undefined, SINK_CONFIG: JSON.stringify(deriveLocalConfig(text, secretArn)), ...extra },
+    env: { ...process.env, ...localAwsEnvironment, SINK_CONFIG_FILE: undefined, SINK_CONFIG: JSON.stringify(derived.config), ...extra },
     config,
     configName: name,
+    notes: derived.notes,
   };
 }

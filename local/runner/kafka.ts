@@ -1,6 +1,7 @@
 /** Kafka chores of the local runner: create the demo topic, produce demo records. */
 import { Admin, Producer } from '@platformatic/kafka';
 import { demoValue, planDemoRecords, type DemoPlanOptions, type DemoRecord } from './demo-data.js';
+import type { FileRecord } from './record-file.js';
 
 /** Creates `topic` with `partitions` partitions unless it exists; waits until every partition has a leader. Returns true if it created it. */
 export async function ensureTopic(bootstrapServers: readonly string[], topic: string, partitions: number): Promise<boolean> {
@@ -85,5 +86,27 @@ export async function committedOffsets(bootstrapServers: readonly string[], grou
     return result;
   } finally {
     await admin.close().catch(() => undefined);
+  }
+}
+
+/** Produces a user's records (see record-file.ts) in file order, with an idempotent producer. */
+export async function produceRecords(bootstrapServers: readonly string[], topic: string, records: readonly FileRecord[]): Promise<void> {
+  const producer = new Producer({ clientId: 'kafka-cql-sink-producer', bootstrapBrokers: [...bootstrapServers], idempotent: true });
+  try {
+    const chunk = 1000;
+    for (let from = 0; from < records.length; from += chunk) {
+      const messages = records.slice(from, from + chunk).map((record) => ({
+        topic,
+        ...(record.key === undefined ? {} : { key: record.key }),
+        ...(record.value === undefined ? {} : { value: record.value }),
+        ...(record.timestamp === undefined ? {} : { timestamp: record.timestamp }),
+        ...(record.partition === undefined ? {} : { partition: record.partition }),
+        // A Map with Buffer keys: a plain object of headers makes this client's send never settle.
+        headers: new Map([...record.headers].map(([name, value]) => [Buffer.from(name), Buffer.from(value)])),
+      }));
+      await producer.send({ messages });
+    }
+  } finally {
+    await producer.close().catch(() => undefined);
   }
 }

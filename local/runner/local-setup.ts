@@ -11,6 +11,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import cassandra from 'cassandra-driver';
 import { parse as parseYaml } from 'yaml';
 import { loadSinkConfig } from '../../lambdas/core/config/load.js';
+import { isPlaceholderSecretArn } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { endpoints, ensureServices, localCassandraCredentials } from '../services/index.js';
 import { repoRoot } from '../services/paths.js';
@@ -135,32 +136,55 @@ export interface LocalSetup {
   readonly secretArn: string;
 }
 
+/** The run config for the local services, and a line for every change made to the file's connection. */
+export interface LocalConfig {
+  readonly config: Record<string, unknown>;
+  readonly notes: readonly string[];
+}
+
+const LOOPBACK = /^(127\.|localhost\b|\[?::1\]?)/;
+
 /**
  * Derives the run config from a config file for the local services: a
- * `cassandra` connection without credentials gets the local secret (user
- * cassandra) so the same file works against the PasswordAuthenticator, and
- * loopback contact points become the local Cassandra's endpoint.
+ * `cassandra` connection goes to the local Cassandra (contact points, data
+ * center, plaintext) with the local credentials secret (user cassandra), so
+ * the same file — a converted connector config with its placeholder secret
+ * included — runs as it is. Every change is stated in a note, never made
+ * silently.
  */
-export function deriveLocalConfig(text: string, secretArn: string): Record<string, unknown> {
+export function deriveLocalConfig(text: string, secretArn: string): LocalConfig {
   const raw = parseYaml(text) as unknown;
-  if (typeof raw !== 'object' || raw === null) return {};
+  if (typeof raw !== 'object' || raw === null) return { config: {}, notes: [] };
   const config = raw as Record<string, unknown>;
   const connection = config.connection;
-  if (typeof connection === 'object' && connection !== null) {
-    const c = connection as Record<string, unknown>;
-    if (c.profile !== 'cassandra') return config;
-    // A config pointing at this machine means the local Cassandra, wherever CASSANDRA_PORT moved it.
-    const loopback = Array.isArray(c.contactPoints) && c.contactPoints.every((point) => typeof point === 'string' && /^(127\.|localhost\b|\[?::1\]?)/.test(point));
-    return {
-      ...config,
-      connection: {
-        ...c,
-        ...(loopback ? { contactPoints: [endpoints.cassandra] } : {}),
-        ...(c.credentialsSecretArn === undefined ? { credentialsSecretArn: secretArn } : {}),
-      },
-    };
+  if (typeof connection !== 'object' || connection === null) return { config, notes: [] };
+  const c = { ...(connection as Record<string, unknown>) };
+  if (c.profile !== 'cassandra') return { config, notes: [`--local: the ${String(c.profile)} profile is used as written (only a cassandra connection runs on the local services)`] };
+  const notes: string[] = [];
+  const points = Array.isArray(c.contactPoints) ? c.contactPoints.map(String) : [];
+  const port = typeof c.port === 'number' ? c.port : 9042;
+  const given = points.map((point) => (/:\d+$/.test(point) ? point : `${point}:${String(port)}`));
+  if (given.length !== 1 || given[0] !== endpoints.cassandra) {
+    const why = points.every((point) => LOOPBACK.test(point)) ? 'the local Cassandra (CASSANDRA_PORT)' : 'the local Cassandra, not the cluster of the file';
+    notes.push(`--local: contact points ${given.join(', ') || '(none)'} → ${endpoints.cassandra}, ${why}`);
   }
-  return config;
+  c.contactPoints = [endpoints.cassandra];
+  delete c.port;
+  if (c.localDataCenter !== endpoints.cassandraLocalDataCenter) {
+    notes.push(`--local: localDataCenter ${JSON.stringify(c.localDataCenter)} → ${endpoints.cassandraLocalDataCenter}, the local Cassandra's`);
+    c.localDataCenter = endpoints.cassandraLocalDataCenter;
+  }
+  if (c.tls !== undefined) {
+    notes.push('--local: tls left out, the local Cassandra is plaintext');
+    delete c.tls;
+  }
+  const credentials = c.credentialsSecretArn;
+  if (credentials !== secretArn) {
+    const what = typeof credentials !== "string" ? 'none in the file' : isPlaceholderSecretArn(credentials) ? `the placeholder ${credentials}` : credentials;
+    notes.push(`--local: credentialsSecretArn (${what}) → the local secret ${LOCAL_NAMES.secret} (user ${localCassandraCredentials.username})`);
+    c.credentialsSecretArn = secretArn;
+  }
+  return { config: { ...config, connection: c }, notes };
 }
 
 export async function prepareLocal(options: LocalSetupOptions = {}): Promise<LocalSetup> {
@@ -186,9 +210,11 @@ export async function prepareLocal(options: LocalSetupOptions = {}): Promise<Loc
   const secretArn = await ensureSecret(LOCAL_NAMES.secret, { username: localCassandraCredentials.username, password: localCassandraCredentials.password });
   log(`dead-letter queue ${dlqUrl}; on-failure queue ${onFailureUrl}; credentials secret ${LOCAL_NAMES.secret}`);
 
+  const local = deriveLocalConfig(text, secretArn);
+  if (configFile !== EXAMPLE_CONFIG) for (const note of local.notes) log(note);
   const env: Record<string, string> = {
     ...localAwsEnvironment,
-    SINK_CONFIG: JSON.stringify(deriveLocalConfig(text, secretArn)),
+    SINK_CONFIG: JSON.stringify(local.config),
     DLQ_URL: dlqUrl,
     AWS_LAMBDA_FUNCTION_NAME: 'kafka-cql-sink-local',
   };

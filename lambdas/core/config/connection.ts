@@ -21,7 +21,11 @@ const cassandraSchema = z
       .object({
         caSecretArn: secretArnSchema.optional().describe('Secret holding the PEM CA bundle that signed the node certificates.'),
         caFile: z.string().min(1).optional().describe('Path of a PEM CA bundle shipped with the function or local runner (use caSecretArn in AWS).'),
-        rejectUnauthorized: z.boolean().default(true).describe('Verify node certificates and host names; turn off only for a throwaway test cluster (connector: ssl.hostnameValidation).'),
+        rejectUnauthorized: z.boolean().default(true).describe('Verify node certificates against the CA (and host names); turn off only for a throwaway test cluster.'),
+        checkHostname: z
+          .boolean()
+          .default(true)
+          .describe('Check that a node certificate names the host connected to. false keeps certificate verification against the CA and skips only the name check, for nodes reached by addresses their certificates do not list (connector: ssl.hostnameValidation=false).'),
       })
       .strict()
       .refine((tls) => tls.caSecretArn === undefined || tls.caFile === undefined, { error: 'give caSecretArn or caFile, not both', path: ['caFile'] })

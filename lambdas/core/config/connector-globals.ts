@@ -1,11 +1,11 @@
 import type { SinkConfigInput } from './schema.js';
 import { KEYSPACES_MAX_BATCH } from './profile-rules.js';
+import { placeholderSecretArn } from './placeholders.js';
 
 type ConnectionInput = SinkConfigInput['connection'];
 type TopicInput = SinkConfigInput['topics'][string];
 type Take = (key: string) => string | undefined;
 
-export const placeholderSecretArn = (what: string): string => `arn:aws:secretsmanager:us-east-1:000000000000:secret:REPLACE_ME-${what}`;
 const KEYSPACES_HOST = /^cassandra(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/;
 
 /** The connection: Astra when there is a bundle, Keyspaces when the contact points are its endpoint, else Cassandra. */
@@ -44,7 +44,8 @@ export function convertConnection(take: Take, warnings: string[]): ConnectionInp
   }
   const sslProvider = take('ssl.provider');
   if (sslProvider !== undefined && sslProvider.toLowerCase() !== 'none') {
-    connection.tls = { rejectUnauthorized: take('ssl.hostnameValidation')?.toLowerCase() !== 'false' };
+    // The connector's hostnameValidation=false skips the name check only; its certificates are still verified.
+    connection.tls = take('ssl.hostnameValidation')?.toLowerCase() === 'false' ? { checkHostname: false } : {};
     const truststore = take('ssl.truststore.path');
     if (truststore !== undefined) warnings.push(`ssl.truststore.path: export the CA of ${truststore} as PEM, store it in Secrets Manager and set connection.tls.caSecretArn`);
     for (const key of ['ssl.keystore.path', 'ssl.openssl.keyCertChain', 'ssl.openssl.privateKey']) {
@@ -82,6 +83,9 @@ export function convertFormats(take: Take, warnings: string[]): Omit<TopicInput,
   return result;
 }
 
+/** The writer's default (lambdas/core/config/schema.ts): per instance, so far below the connector's 500 per task. */
+export const RECOMMENDED_MAX_CONCURRENT_REQUESTS = 128;
+
 export function convertWriter(take: Take, profile: ConnectionInput['profile'], warnings: string[]): SinkConfigInput['writer'] {
   const concurrency = take('maxConcurrentRequests');
   let batch = take('maxNumberOfRecordsInBatch');
@@ -91,6 +95,11 @@ export function convertWriter(take: Take, profile: ConnectionInput['profile'], w
   }
   const ignoreErrors = take('ignoreErrors');
   if (ignoreErrors !== undefined) warnings.push(`ignoreErrors: ${ignoreErrors} has no equivalent; records that can never be written go to the dead-letter queue and the rest is retried`);
+  if (concurrency !== undefined && Number(concurrency) > 2 * RECOMMENDED_MAX_CONCURRENT_REQUESTS) {
+    warnings.push(
+      `maxConcurrentRequests: ${concurrency} carried over, far above the recommended ${String(RECOMMENDED_MAX_CONCURRENT_REQUESTS)}: here it is per Lambda instance, and the cluster sees it times the concurrent invocations (up to 5 per poller); lower it unless the cluster was sized for that`,
+    );
+  }
   if (concurrency === undefined && batch === undefined) return undefined;
   return {
     ...(concurrency === undefined ? {} : { maxConcurrentRequests: Number(concurrency) }),

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
 import { sinkConfigSchema, type SinkConfig } from './schema.js';
+import { didYouMeanSuffix, knownKeysAt } from './suggest.js';
 
 /**
  * Validates a config object. Throws one ConfigError listing every problem as
@@ -44,7 +45,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting`);
+      return unknownSettings(sinkConfigSchema, issue);
     case 'invalid_type':
       if (issue.input === undefined) return [`${path}: required (${issue.expected})`];
       return [`${path}: expected ${issue.expected} (got ${showValue(issue.input)})`];
@@ -58,4 +59,10 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     default:
       return [`${path}: ${issue.message}${issue.input === undefined ? '' : ` (got ${showValue(issue.input)})`}`];
   }
+}
+
+/** `<path>: unknown setting`, with the nearest known name when one is close. */
+export function unknownSettings(schema: z.core.$ZodType, issue: z.core.$ZodIssueUnrecognizedKeys): string[] {
+  const known = knownKeysAt(schema, issue.path);
+  return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown setting${didYouMeanSuffix(key, known)}`);
 }

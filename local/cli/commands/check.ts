@@ -1,8 +1,23 @@
 import { createSinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
 import type { DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import { stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
+import type { KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
+import { endpoints } from '../../services/index.js';
+import { checkSample, dryRunSession, formatSampleReport, sampleRecords } from '../../runner/sample-check.js';
+import { integerOf, stringOf, UsageError, type Command, type Io, type OptionSpec, type Values } from '../command.js';
 import { readConfigFile, sinkTarget } from '../target.js';
+import { kafkaSettingsFromFlags, resolveRunKafka, runCommand } from './run.js';
+
+/** --sample reads Kafka as `run` does: the same flags. */
+const kafkaFlags = ['bootstrap-servers', 'kafka-auth', 'kafka-auth-secret-arn', 'msk-cluster-arn', 'kafka-tls'] as const;
+const kafkaOptions: Record<string, OptionSpec> = Object.fromEntries(
+  kafkaFlags.flatMap((name) => {
+    const spec = runCommand.options[name];
+    return spec === undefined ? [] : [[name, spec]];
+  }),
+);
 
 /** check builds the engine only; nothing is ever written, so nothing is ever dead-lettered. */
 const unusedDeadLetters: DeadLetterSink = {
@@ -12,20 +27,35 @@ const unusedDeadLetters: DeadLetterSink = {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Validate a sink config: the schema, then every mapping against the live tables of the cluster. Prints every problem; exit 1 if there are any.',
-  usage: 'kafka-cql-sink check --config <file> [--local | --offline]',
+  usage: 'kafka-cql-sink check --config <file> [--local | --offline] [--sample <n> [--sample-from earliest|latest] [--bootstrap-servers <list>]] [--json]',
   description: [
     'First the config file is validated (types, names, mapping syntax, profile rules). Then, unless --offline, the sink',
     'connects as the Lambda would (credentials from Secrets Manager), reads every target table, checks each mapping',
     '(unknown columns, unmapped primary key columns, incompatible types) and prepares every statement.',
-    'Exit codes: 0 no problems, 1 problems found (or the cluster could not be reached), 2 usage error.',
+    '',
+    '--sample N then reads up to N records of each topic (shared among its partitions; the first ones, or the last with',
+    '--sample-from latest), without joining a group or committing, runs them through decode → map → convert → bind',
+    'exactly as the sink would, writes nothing, and lists the records that would be dead-lettered, grouped by error.',
+    'Kafka is the local one with --local, else --bootstrap-servers or --msk-cluster-arn with the `run` auth flags.',
+    'Exit codes: 0 no problems, 1 problems found (a sampled record that would be dead-lettered counts; or the cluster',
+    'could not be reached), 2 usage error.',
   ].join('\n'),
   options: {
     config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
     local: { type: 'boolean', description: 'Check against the local services (AWS emulator; local credentials for a cassandra connection without any).' },
     offline: { type: 'boolean', description: 'Validate the file only; do not connect.' },
+    sample: { type: 'string', value: '<n>', description: 'Also run up to n records of each topic through the sink, writing nothing.' },
+    'sample-from': { type: 'string', value: '<earliest|latest>', description: 'Which records --sample reads.', default: 'earliest' },
+    json: { type: 'boolean', description: 'With --sample: the report as one JSON object.' },
+    ...kafkaOptions,
   },
   positionals: true,
-  examples: ['npm run cli -- check --local --config config/example.sink.yaml', 'kafka-cql-sink check --config prod.sink.yaml   # AWS credentials and region from the environment'],
+  examples: [
+    'npm run cli -- check --local --config config/example.sink.yaml',
+    'npm run cli -- check --local --config my.sink.yaml --sample 1000',
+    'kafka-cql-sink check --config prod.sink.yaml   # AWS credentials and region from the environment',
+    'kafka-cql-sink check --config prod.sink.yaml --sample 500 --sample-from latest -b b-1.kafka:9092',
+  ],
   run: check,
 };
 
@@ -41,18 +71,52 @@ async function check(values: Values, positionals: readonly string[], io: Io): Pr
     return report(error, io, configFile);
   }
   io.out(`${name}: the config is valid`);
-  if (values.offline === true) return 0;
+  const sample = integerOf(values, 'sample', 1, 1_000_000);
+  const from = stringOf(values, 'sample-from') ?? 'earliest';
+  if (from !== 'earliest' && from !== 'latest') throw new UsageError(`--sample-from must be earliest or latest, got ${JSON.stringify(from)}`);
+  if (values.offline === true) {
+    if (sample !== undefined) throw new UsageError('--sample reads Kafka and the live tables: it cannot be --offline');
+    return 0;
+  }
 
+  let kafka: KafkaConnection | undefined;
+  if (sample !== undefined) kafka = values.local === true ? { bootstrapServers: [endpoints.kafka], auth: { type: 'none' } } : await remoteKafka(values);
+  let dryRun: ReturnType<typeof dryRunSession> | undefined;
   try {
     const target = await sinkTarget(configFile, values.local === true);
-    const runtime = await createSinkRuntime(target.env, { deadLetters: unusedDeadLetters });
-    const tables = runtime.engine.tables;
-    await runtime.close();
-    io.out(`${name}: every mapping fits its table (${tables.join(', ')}); every statement prepared`);
-    return 0;
+    for (const note of target.notes) io.err(note);
+    const runtime = await createSinkRuntime(target.env, {
+      deadLetters: unusedDeadLetters,
+      wrapSession: (real) => (dryRun = dryRunSession(real)),
+    });
+    try {
+      io.out(`${name}: every mapping fits its table (${runtime.engine.tables.join(', ')}); every statement prepared`);
+      if (kafka === undefined) return 0;
+      const records = await sampleRecords(kafka, Object.keys(runtime.config.topics), sample ?? 0, from);
+      const result = await checkSample(runtime.engine, records);
+      if (values.json === true) io.out(JSON.stringify({ ...result, writesNotSent: dryRun?.writes() ?? 0 }));
+      else {
+        const print = (line: string): void => {
+          if (result.wouldDeadLetter > 0) io.err(line);
+          else io.out(line);
+        };
+        for (const line of formatSampleReport(result)) print(`${name}: ${line}`);
+      }
+      return result.wouldDeadLetter > 0 ? 1 : 0;
+    } finally {
+      await runtime.close();
+    }
   } catch (error) {
     return report(error, io, name);
   }
+}
+
+async function remoteKafka(values: Values): Promise<KafkaConnection> {
+  const settings = kafkaSettingsFromFlags(values);
+  if (settings.clusterArn === undefined && settings.bootstrapServers === undefined) {
+    throw new UsageError('--sample needs Kafka: --local, --bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn');
+  }
+  return resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
 }
 
 function report(error: unknown, io: Io, name: string): number {

@@ -33,6 +33,7 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
   if ((queueUrl === undefined) === (file === undefined)) throw new UsageError('give exactly one of --queue-url and --file');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const target = await sinkTarget(configFile, values.local === true);
+  for (const note of target.notes) io.err(note);
   const maxMessages = integerOf(values, 'max-messages', 1);
   const print = (results: readonly ReplayResult[]): void => {
     for (const r of results) {

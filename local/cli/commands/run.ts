@@ -4,6 +4,7 @@ import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type Kafk
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import { describeEndpoints, endpoints } from '../../services/index.js';
 import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
+import { activeMembers, groupIdForConfig, sharedGroupWarning } from '../../runner/consumer-group.js';
 import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
 import { startSink, type RunSinkOptions } from '../../runner/run.js';
 import { integerOf, listOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
@@ -41,7 +42,13 @@ export const runCommand: Command = {
     'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: 'KAFKA_AUTH_SECRET_ARN' },
     'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: 'KAFKA_CLUSTER_ARN' },
     'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).', env: 'KAFKA_TLS' },
-    'group-id': { type: 'string', short: 'g', value: '<id>', description: 'Consumer group of the event source mapping.', env: 'KCS_GROUP_ID', default: LOCAL_NAMES.groupId },
+    'group-id': {
+      type: 'string',
+      short: 'g',
+      value: '<id>',
+      description: `Consumer group of the event source mapping. Default: ${LOCAL_NAMES.groupId} for the demo, kafka-cql-sink-<config file name> for your config (its own offsets, never the demo's).`,
+      env: 'KCS_GROUP_ID',
+    },
     'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: 'DLQ_URL' },
     'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
     'on-failure-url': { type: 'string', value: '<url>', description: 'SQS queue for discarded batches (on-failure destination; local: created).', env: 'KCS_ON_FAILURE_URL' },
@@ -103,7 +110,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     options = {
       env: setup.env,
       bootstrapServers: setup.bootstrapServers,
-      groupId: stringOf(values, 'group-id') ?? LOCAL_NAMES.groupId,
+      groupId: stringOf(values, 'group-id') ?? (setup.configFile === EXAMPLE_CONFIG ? LOCAL_NAMES.groupId : groupIdForConfig(setup.configFile)),
       onFailureQueueUrl: setup.onFailureUrl,
       ...topicsOption(values),
       poller,
@@ -131,13 +138,16 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
       env: target.env,
       bootstrapServers: kafka.bootstrapServers,
       auth: kafka.auth,
-      groupId: stringOf(values, 'group-id') ?? LOCAL_NAMES.groupId,
+      groupId: stringOf(values, 'group-id') ?? groupIdForConfig(configFile),
       ...(onFailure === undefined ? {} : { onFailureQueueUrl: onFailure }),
       ...topicsOption(values),
       poller,
     };
     io.out(`running ${target.configName} on ${kafka.bootstrapServers.join(',')} (${describeBrokerAuth(kafka.auth)}), group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
   }
+
+  const warning = sharedGroupWarning(options.groupId, await activeMembers(options.bootstrapServers, options.groupId, options.auth));
+  if (warning !== undefined) io.err(warning);
 
   const sink = await startSink({
     ...options,

@@ -4,6 +4,9 @@ import { helpText, parseCommandArgs, type Io } from '../../../local/cli/command.
 import { expectedDemoState, planDemoRecords } from '../../../local/runner/demo-data.js';
 import { splitCqlStatements, deriveLocalConfig } from '../../../local/runner/local-setup.js';
 import { formatProgress } from '../../../local/runner/progress.js';
+import { groupIdForConfig, sharedGroupWarning } from '../../../local/runner/consumer-group.js';
+import { placeholderSecretArn } from '../../../lambdas/core/config/placeholders.js';
+import { endpoints } from '../../../local/services/index.js';
 import type { PollerStats } from '../../../local/poller/index.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
@@ -14,7 +17,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 describe('CLI', () => {
   it('has --help for every command', async () => {
-    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'convert-connector-config', 'produce']);
+    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'produce']);
     for (const command of commands) {
       const io = capture();
       expect(await main([command.name, '--help'], io)).toBe(0);
@@ -41,7 +44,8 @@ describe('CLI', () => {
     const run = commands.find((c) => c.name === 'run');
     if (run === undefined) throw new Error('no run command');
     const { values } = parseCommandArgs(run, ['--batch-size', '7'], { KAFKA_BOOTSTRAP_SERVERS: 'b1:9092,b2:9092', DLQ_URL: 'https://q' });
-    expect(values).toMatchObject({ 'batch-size': '7', 'bootstrap-servers': 'b1:9092,b2:9092', 'dlq-url': 'https://q', 'group-id': 'kafka-cql-sink-local' });
+    expect(values).toMatchObject({ 'batch-size': '7', 'bootstrap-servers': 'b1:9092,b2:9092', 'dlq-url': 'https://q' });
+    expect(values['group-id']).toBeUndefined();
     expect(helpText(run)).toContain('--bootstrap-servers <host:port,…>');
     expect(helpText(run)).toContain('env KAFKA_BOOTSTRAP_SERVERS');
   });
@@ -85,10 +89,31 @@ describe('local setup helpers', () => {
     ]);
   });
 
-  it('give a cassandra connection without credentials the local secret, and leave others alone', () => {
+  it('point a cassandra connection at the local services, and say so for every change', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x';
-    expect(deriveLocalConfig('connection: {profile: cassandra, contactPoints: [h]}\n', arn)).toEqual({ connection: { profile: 'cassandra', contactPoints: ['h'], credentialsSecretArn: arn } });
-    expect(deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn)).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+    const converted = [
+      'connection:',
+      '  profile: cassandra',
+      '  contactPoints: [10.0.1.10, 10.0.1.11]',
+      '  port: 9142',
+      '  localDataCenter: eu-west-1a',
+      '  tls: { checkHostname: false }',
+      `  credentialsSecretArn: ${placeholderSecretArn('cassandra-credentials')}`,
+    ].join('\n');
+    const { config, notes } = deriveLocalConfig(converted, arn);
+    expect(config).toEqual({ connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: 'datacenter1', credentialsSecretArn: arn } });
+    expect(notes).toEqual([
+      `--local: contact points 10.0.1.10:9142, 10.0.1.11:9142 → ${endpoints.cassandra}, the local Cassandra, not the cluster of the file`,
+      '--local: localDataCenter "eu-west-1a" → datacenter1, the local Cassandra\'s',
+      '--local: tls left out, the local Cassandra is plaintext',
+      `--local: credentialsSecretArn (the placeholder ${placeholderSecretArn('cassandra-credentials')}) → the local secret kafka-cql-sink/local-cassandra (user cassandra)`,
+    ]);
+
+    const already = deriveLocalConfig(`connection: {profile: cassandra, contactPoints: ["${endpoints.cassandra}"], localDataCenter: datacenter1, credentialsSecretArn: "${arn}"}\n`, arn);
+    expect(already.notes).toEqual([]);
+    const keyspaces = deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn);
+    expect(keyspaces.config).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+    expect(keyspaces.notes[0]).toContain('the keyspaces profile is used as written');
   });
 });
 
@@ -105,5 +130,37 @@ describe('progress line', () => {
     expect(formatProgress(stats, { written: 9410, deadLettered: 12, failed: 0 }, new Date('2026-01-01T12:00:04Z'))).toBe(
       '12:00:04  1,830 rec/s  lag orders-0=120 orders-1=0 orders-2=64 (184)  written 9,410  dead-lettered 12  failed 0  failed invocations 1',
     );
+  });
+});
+
+describe('CLI polish', () => {
+  it('prints the version of package.json', async () => {
+    const io = capture();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^kafka-cql-sink \d+\.\d+\.\d+/);
+  });
+
+  it('suggests the command or flag a typo meant', async () => {
+    const command = capture();
+    expect(await main(['chek'], command)).toBe(2);
+    expect(command.stderr[0]).toBe('unknown command "chek" (did you mean "check"?)');
+    const flag = capture();
+    expect(await main(['run', '--batch-sise', '5'], flag)).toBe(2);
+    expect(flag.stderr[0]).toContain('(did you mean "batch-size"?)');
+  });
+});
+
+describe('consumer group of a local run', () => {
+  it('is derived from the config file name, never the demo\'s', () => {
+    expect(groupIdForConfig('/home/me/configs/payments sink.yaml')).toBe('kafka-cql-sink-payments_sink');
+    expect(groupIdForConfig('my.sink.json')).toBe('kafka-cql-sink-my.sink');
+    expect(groupIdForConfig('orders.yml')).not.toBe('kafka-cql-sink-local');
+  });
+
+  it('warns by name about members already in the group', () => {
+    expect(sharedGroupWarning('g', [])).toBeUndefined();
+    const warning = sharedGroupWarning('g', [{ memberId: 'm-1', clientId: 'connector-task-0', host: '/10.0.0.5' }]);
+    expect(warning).toContain('consumer group g has 1 active member: connector-task-0@10.0.0.5 (m-1)');
+    expect(warning).toContain('--group-id');
   });
 });

@@ -6,6 +6,16 @@ import { parseProperties } from '../../../lambdas/core/config/properties.js';
 
 const fixture = readFileSync(new URL('../../fixtures/connector/cassandra-sink.properties', import.meta.url), 'utf8');
 
+describe('ssl.hostnameValidation', () => {
+  const tlsOf = (validation: string) =>
+    (convertConnectorConfig(`topics=t\ncontactPoints=db1\nloadBalancing.localDc=dc1\nssl.provider=JDK\nssl.hostnameValidation=${validation}`).config.connection as { tls?: unknown }).tls;
+
+  it('false skips the host name check only: certificates are still verified', () => {
+    expect(tlsOf('false')).toEqual({ checkHostname: false });
+    expect(tlsOf('true')).toEqual({});
+  });
+});
+
 describe('convertConnectorConfig on a realistic connector file', () => {
   const { config, warnings } = convertConnectorConfig(fixture);
 
@@ -16,7 +26,7 @@ describe('convertConnectorConfig on a realistic connector file', () => {
       localDataCenter: 'eu-west-1a',
       port: 9042,
       credentialsSecretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:REPLACE_ME-cassandra-credentials',
-      tls: { rejectUnauthorized: true },
+      tls: {},
     });
     expect(JSON.stringify(config)).not.toContain('s3cr3t');
     expect(JSON.stringify(config)).not.toContain('changeit');
@@ -25,8 +35,10 @@ describe('convertConnectorConfig on a realistic connector file', () => {
     expect(warnings).toContain('ssl.truststore.password: not converted (secrets are never copied)');
   });
 
-  it('keeps the writer limits and the formats', () => {
+  it('keeps the writer limits and the formats, and warns about a concurrency far above the recommended one', () => {
     expect(config.writer).toEqual({ maxConcurrentRequests: 500, maxNumberOfRecordsInBatch: 16 });
+    expect(warnings.find((w) => w.startsWith('maxConcurrentRequests: 500 carried over, far above the recommended 128'))).toBeDefined();
+    expect(convertConnectorConfig('topics=t\nmaxConcurrentRequests=200').warnings.join('\n')).not.toContain('maxConcurrentRequests');
     expect(config.topics.orders).toMatchObject({ keyFormat: 'string', valueFormat: 'json' });
   });
 

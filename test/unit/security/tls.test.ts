@@ -174,3 +174,24 @@ describe('TLS verification against a loopback server (real driver)', { timeout: 
     }
   });
 });
+
+describe('checkHostname: false (connector ssl.hostnameValidation=false)', { timeout: 30_000 }, () => {
+  it('skips only the name check: a trusted certificate for another name connects, an untrusted one is still refused', async () => {
+    const server = await tlsServer();
+    const named = (tls: Record<string, unknown>) => sslOptionsOf({ profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', tls });
+    // The node is reached as db.internal; its certificate names localhost and 127.0.0.1 only.
+    const strict = { ...(await named({ caSecretArn: arn('ca') })), host: '127.0.0.1', servername: 'db.internal' };
+    expect(await driverConnect(strict, server.port)).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i);
+    expect(server.handshakes()).toBe(0);
+
+    const relaxed = { ...(await named({ caSecretArn: arn('ca'), checkHostname: false })), host: '127.0.0.1', servername: 'db.internal' };
+    expect(relaxed.rejectUnauthorized).toBe(true);
+    await driverConnect(relaxed, server.port);
+    expect(server.handshakes()).toBeGreaterThan(0);
+
+    const wrongCa = { ...(await named({ checkHostname: false })), ca: [OTHER_CA_CERT], host: '127.0.0.1', servername: 'db.internal' };
+    const before = server.handshakes();
+    expect(await driverConnect(wrongCa, server.port)).toMatch(/self[- ]signed certificate|unable to verify|DEPTH_ZERO_SELF_SIGNED_CERT/i);
+    expect(server.handshakes()).toBe(before);
+  });
+});
