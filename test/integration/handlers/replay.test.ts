@@ -262,7 +262,7 @@ describe('replay of dead letters and on-failure batches', () => {
         bootstrapServers: endpoints.kafka,
         payloadSize: 400,
         recordsInfo: {
-          [`${topic}-0`]: { firstRecordOffset: String(first), lastRecordOffset: String(BigInt(first) + 4n), firstRecordTimestamp: new Date(timestamp).toISOString(), lastRecordTimestamp: new Date(timestamp).toISOString() },
+          [`${topic}-0`]: { firstRecordOffset: String(first), lastRecordOffset: String(first + 4n), firstRecordTimestamp: new Date(timestamp).toISOString(), lastRecordTimestamp: new Date(timestamp).toISOString() },
         },
       },
     };
