@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretArnSchema } from '../../lambdas/core/config/connection.js';
 import { CONSUMER_GROUP_ID_PATTERN } from './consumer-groups.js';
+import { validateFilterPatterns } from '../../lambdas/core/filter/pattern.js';
 
 /** Records per invocation unless the deployment says otherwise (see eventSource.batchSize). */
 export const DEFAULT_BATCH_SIZE = 500;
@@ -127,9 +128,13 @@ const eventSourceSchema = z
       .describe('Kafka consumer group per consumed topic (topic → group id, each fixed once created, all different). Default per topic: `<stack name>-sink-<topic>`.'),
     filters: z
       .array(jsonObject)
-      .max(5)
+      .superRefine((patterns, ctx) => {
+        for (const issue of validateFilterPatterns(patterns)) ctx.addIssue({ code: 'custom', path: [...issue.path], input: issue.input, message: issue.message });
+      })
       .optional()
-      .describe('Event filtering patterns on the record (e.g. `{value: {status: ["PAID"]}}`); unmatched records are skipped, not written.'),
+      .describe(
+        'Event filtering patterns on the record value (e.g. `{value: {status: ["PAID"]}}`), at most 5, ORed; unmatched records are skipped, not written, and the replay function and the local poller skip them too. Operators: exact values, null, "", prefix, suffix, equals-ignore-case, anything-but, numeric, exists (see docs/deploy.md).',
+      ),
     minimumPollers: z.number().int().min(1).max(200).default(1).describe('Provisioned pollers always running (MinimumPollers).'),
     maximumPollers: z.number().int().min(1).max(2000).default(10).describe('Upper bound of the offset-lag autoscaling (MaximumPollers).'),
     retryAttempts: z.number().int().min(-1).max(10_000).default(10).describe('Retries of a failing batch before it goes to the on-failure destination; -1 retries until the record expires.'),

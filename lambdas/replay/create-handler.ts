@@ -11,6 +11,7 @@ import { ConfigError, PoisonRecordError, TransientError } from '../core/errors.j
 import { decodeEvent } from '../core/event/decode.js';
 import { isOnFailureMessage, parseOnFailureMessage, type OffsetRange } from '../core/event/on-failure.js';
 import type { KafkaRecord } from '../core/event/record.js';
+import { NO_FILTER, type RecordFilter } from '../core/filter/index.js';
 import type { FinalOutcome } from '../core/sink/batch-runner.js';
 
 export interface ReplayDeps {
@@ -19,6 +20,12 @@ export interface ReplayDeps {
   readonly refetch?: (connection: KafkaConnection, ranges: readonly OffsetRange[]) => Promise<RefetchResult>;
   /** As for the sink handler: no write starts later than this before the deadline. Default 3,000 ms. */
   readonly stopWritesBeforeDeadlineMs?: number;
+  /**
+   * The event source mappings' filters (KAFKA_FILTERS): records of an
+   * on-failure range that the mapping never delivered are skipped, not
+   * written. Default: none, every record of the range is written.
+   */
+  readonly filter?: RecordFilter;
 }
 
 interface Loaded {
@@ -41,7 +48,8 @@ const inRanges = (ranges: readonly OffsetRange[]) => (record: KafkaRecord): bool
  *    queue's redrive policy: never a second, diverging copy.
  *  - the event source mapping's on-failure messages (offsets only): the
  *    records are read again from Kafka (or taken from an S3 destination's
- *    payload) and run like a fresh batch; poison ones are dead-lettered.
+ *    payload), those the mapping's filters skip are left out (deps.filter),
+ *    and the rest run like a fresh batch; poison ones are dead-lettered.
  * A message that is neither is reported failed, so it returns to the
  * dead-letter queue for a person to look at.
  */
@@ -53,6 +61,18 @@ export function createReplayHandler(runtime: SinkRuntime, deps: ReplayDeps) {
   // Poison dead letters are not sent to the queue again: the message itself fails and returns there.
   const replayRun = runtime.runner({ deadLetters: { send: () => Promise.resolve() }, attemptOf: (record) => attempts.get(record) ?? 1 });
 
+  const filter = deps.filter ?? NO_FILTER;
+  /**
+   * An on-failure range spans every offset between the batch's first and last
+   * record, including those the mapping's filters skipped: they are skipped
+   * here too, and counted.
+   */
+  const delivered = (message: SQSRecord, records: readonly KafkaRecord[]): KafkaRecord[] => {
+    const kept = records.filter((record) => filter.matches(record));
+    if (kept.length < records.length) logger.info('records skipped by the event source filters', { messageId: message.messageId, filtered: records.length - kept.length, kept: kept.length });
+    return kept;
+  };
+
   const load = async (message: SQSRecord): Promise<Loaded> => {
     let body: unknown;
     try {
@@ -62,13 +82,13 @@ export function createReplayHandler(runtime: SinkRuntime, deps: ReplayDeps) {
     }
     if (isOnFailureMessage(body)) {
       const batch = parseOnFailureMessage(body);
-      if (batch.payload !== undefined) return { message, kind: 'on-failure', records: decodeEvent(batch.payload).filter(inRanges(batch.ranges)) };
+      if (batch.payload !== undefined) return { message, kind: 'on-failure', records: delivered(message, decodeEvent(batch.payload).filter(inRanges(batch.ranges))) };
       const result = await refetch(await deps.kafka(), batch.ranges);
       if (result.missing.length > 0) {
         // Gone from Kafka (retention or compaction): nothing left to write. Kept visible, not dropped silently.
         logger.error('records of an on-failure batch are no longer in Kafka', { messageId: message.messageId, missing: result.missing });
       }
-      return { message, kind: 'on-failure', records: result.records };
+      return { message, kind: 'on-failure', records: delivered(message, result.records) };
     }
     const letter = await readDeadLetterBody(message.body, runtime.s3);
     const record = deadLetterToRecord(letter);

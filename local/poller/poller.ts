@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, type AdminOptions, type ConsumerOptions, type Message, type MessagesStream } from '@platformatic/kafka';
 import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
+import { NO_FILTER, type RecordFilter } from '../../lambdas/core/filter/index.js';
 import {
   buildOnFailureRecord,
   countExpired,
@@ -47,6 +48,12 @@ export interface PollerOptions {
   readonly handler: KafkaHandler;
   /** Where discarded batches' metadata goes; also caps infinite retries at 10, as Lambda does. */
   readonly onFailure?: OnFailureDestination;
+  /**
+   * The mapping's FilterCriteria (lambdas/core/filter): records whose value
+   * matches none of the patterns are never delivered; their offsets are
+   * committed as the records around them are, as Lambda skips them. Default: none.
+   */
+  readonly filter?: RecordFilter;
 
   /** `msk` (default) → `"aws:kafka"` events with an `eventSourceArn`; `self-managed` → `"SelfManagedKafka"`. */
   readonly eventSourceKind?: 'msk' | 'self-managed';
@@ -110,6 +117,8 @@ export interface PollerStats {
   readonly recordsDelivered: number;
   /** Records committed after a successful invocation. */
   readonly recordsProcessed: number;
+  /** Records the filters skipped (never delivered, committed). */
+  readonly recordsFiltered: number;
   /** Records processed per second over the last 10 s. */
   readonly recordsPerSecond: number;
   readonly invocations: number;
@@ -168,6 +177,8 @@ interface PartitionState {
   /** One past the highest offset accepted: lower offsets are refetches and are ignored. */
   nextFetch: bigint | null;
   committed: bigint | null;
+  /** One past the highest offset the filters skipped: committed once nothing before it is left to process. */
+  skippedTo: bigint | null;
   inFlight: boolean;
   retry: RetryState | undefined;
   notBefore: number;
@@ -227,6 +238,7 @@ export function createPoller(options: PollerOptions): Poller {
   if (options.bootstrapServers.length === 0) throw new RangeError('bootstrapServers must not be empty');
 
   const reportBatchItemFailures = options.reportBatchItemFailures ?? true;
+  const filter = options.filter ?? NO_FILTER;
   const maxConcurrency = options.maxConcurrency ?? 5;
   const maxBuffered = options.maxBufferedRecords ?? Math.max(10 * batchSize, 1000);
   const eventSourceKind = options.eventSourceKind ?? 'msk';
@@ -257,6 +269,7 @@ export function createPoller(options: PollerOptions): Poller {
   const counters = {
     recordsDelivered: 0,
     recordsProcessed: 0,
+    recordsFiltered: 0,
     invocations: 0,
     failedInvocations: 0,
     timedOutInvocations: 0,
@@ -295,7 +308,7 @@ export function createPoller(options: PollerOptions): Poller {
     let state = states.get(key);
     if (state === undefined) {
       state = {
-        key, topic, partition, buffer: [], nextFetch: null, committed: null, inFlight: false,
+        key, topic, partition, buffer: [], nextFetch: null, committed: null, skippedTo: null, inFlight: false,
         retry: undefined, notBefore: 0, lastRequestId: undefined, lastFunctionError: false, highWatermark: null,
       };
       states.set(key, state);
@@ -303,6 +316,13 @@ export function createPoller(options: PollerOptions): Poller {
     // After a rebalance the stream restarts from the committed offset; what we hold already is kept.
     if (state.nextFetch !== null && message.offset < state.nextFetch) return;
     state.nextFetch = message.offset + 1n;
+    if (!filter.matches({ value: orNull(message.value) })) {
+      // Never delivered; its offset is committed with (or, on an idle partition, instead of) the records around it.
+      counters.recordsFiltered++;
+      state.skippedTo = message.offset + 1n;
+      schedule(Date.now());
+      return;
+    }
     state.buffer.push({
       topic,
       partition,
@@ -356,7 +376,17 @@ export function createPoller(options: PollerOptions): Poller {
     }, Math.max(0, at - Date.now()));
   }
 
+  /** Commits past filtered records on partitions with nothing left to process (owned like an invocation, so commits never overlap). */
+  function commitSkipped(): void {
+    for (const state of states.values()) {
+      const skippedTo = state.skippedTo;
+      if (skippedTo === null || state.inFlight || state.buffer.length > 0 || skippedTo <= (state.committed ?? -1n)) continue;
+      track(randomUUID(), [state], () => advance(state, skippedTo));
+    }
+  }
+
   function pump(): void {
+    commitSkipped();
     while (running && inFlight.size < maxConcurrency) {
       const now = Date.now();
       discardExpired(now);
@@ -505,14 +535,18 @@ export function createPoller(options: PollerOptions): Poller {
     if (exhausted.length > 0) await discard(exhausted, 'RetryAttemptsExhausted', { requestId, invocations, invoked: true, functionError: false });
   }
 
-  /** Drops records below `position` from the buffer and commits `position`. */
-  async function advance(state: PartitionState, position: bigint): Promise<void> {
+  /** Drops records below `position` from the buffer and commits `position` (or past the filtered records that follow it). */
+  async function advance(state: PartitionState, processedTo: bigint): Promise<void> {
     let dropped = 0;
-    while (state.buffer.length > 0 && (state.buffer[0]?.offset ?? position) < position) {
+    while (state.buffer.length > 0 && (state.buffer[0]?.offset ?? processedTo) < processedTo) {
       state.buffer.shift();
       dropped++;
     }
     released(dropped);
+    // Filtered records up to the next one to process are done too.
+    const next = state.buffer[0]?.offset;
+    const skippedTo = state.skippedTo ?? processedTo;
+    const position = skippedTo > processedTo ? (next !== undefined && next < skippedTo ? next : skippedTo) : processedTo;
     const leaderEpoch = state.buffer[0]?.leaderEpoch ?? -1;
     state.committed = position;
     if (consumer === undefined) return;
@@ -597,7 +631,7 @@ export function createPoller(options: PollerOptions): Poller {
         const groupOffset = committed.get(topic)?.[partition];
         if (state === undefined) {
           state = {
-            key, topic, partition, buffer: [], nextFetch: null, committed: null, inFlight: false,
+            key, topic, partition, buffer: [], nextFetch: null, committed: null, skippedTo: null, inFlight: false,
             retry: undefined, notBefore: 0, lastRequestId: undefined, lastFunctionError: false, highWatermark: null,
           };
           states.set(key, state);

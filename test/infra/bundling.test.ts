@@ -9,6 +9,7 @@ import { SINK_ENTRY } from '../../infra/stacks/sink-stack.js';
 import { loadExample, synth } from './support/synth.js';
 
 const fixtureEntry = new URL('../fixtures/infra/entry/handler.ts', import.meta.url).pathname;
+const mskIamEntry = new URL('../fixtures/infra/entry/msk-iam-handler.ts', import.meta.url).pathname;
 
 /** Bundles one entry with the SinkFunction settings; returns the asset directory. */
 function bundle(entry: string): string {
@@ -41,6 +42,15 @@ describe('bundling with local esbuild', () => {
     // The bundle loads in Node 22 as Lambda would load it, CommonJS driver included.
     const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: () => Promise<{ driver: string }> };
     await expect(module.handler()).resolves.toEqual({ driver: 'function' });
+  });
+
+  it('bundles AWS’s MSK IAM signer so that it signs in the ESM bundle', async () => {
+    const dir = bundle(mskIamEntry);
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: () => Promise<{ url: string }> };
+    const url = new URL((await module.handler()).url);
+    expect(url.host).toBe('kafka.eu-west-1.amazonaws.com');
+    expect(url.searchParams.get('Action')).toBe('kafka-cluster:Connect');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
   // Not imported: the real handler connects to the database at init.

@@ -52,6 +52,17 @@ describe('deployment config validation', () => {
     expect(found.some((problem) => problem.startsWith('d.yaml: kafka.auth.type:') && problem.includes('"kerberos"'))).toBe(true);
   });
 
+  it('rejects filter operators the sink cannot evaluate as Lambda does, with the path and value', () => {
+    const filters = [{ value: { status: ['PAID'] } }, { value: { sku: [{ wildcard: 'A*' }], $or: [{ a: ['x'] }] } }, { key: ['k'], value: { n: [{ numeric: ['>', 'ten'] }] } }];
+    expect(problems(() => parseDeployConfig({ ...base, eventSource: { filters } }, 'd.yaml'))).toEqual([
+      'd.yaml: eventSource.filters.1.value.sku.0.wildcard: operator "wildcard" is not supported (supported: prefix, suffix, equals-ignore-case, anything-but, numeric, exists, or a plain value) (got "A*")',
+      'd.yaml: eventSource.filters.1.value.$or: "$or" is not supported here (combine alternatives as separate filters, which Lambda ORs) (got [{"a":["x"]}])',
+      'd.yaml: eventSource.filters.2.key: Kafka event source mappings filter on "value" only (not on key, topic, partition or other metadata) (got ["k"])',
+      'd.yaml: eventSource.filters.2.value.n.0.numeric: "numeric" bound after > must be a number (got [">","ten"])',
+    ]);
+    expect(parseDeployConfig({ ...base, eventSource: { filters: [{ value: { status: [{ 'anything-but': ['TEST'] }], total: [{ numeric: ['>=', 10] }] } }] } }, 'd.yaml').eventSource.filters).toHaveLength(1);
+  });
+
   it('needs kafka and network unless a dev stack provides them', () => {
     expect(problems(() => parseDeployConfig({ env: base.env, sinkConfig: 's' }, 'd.yaml'))).toEqual([
       'd.yaml: kafka: required (or set `dev` to create a dev cluster)',

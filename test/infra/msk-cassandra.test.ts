@@ -78,6 +78,11 @@ describe('msk + cassandra: event source mapping', () => {
     expect(grantsOf(template, 'ReplayFunctionServiceRole', 'kafka-cluster:AlterGroup')).toEqual([]);
     expect(replay.Properties.Environment).toMatchObject({ Variables: { KAFKA_CLUSTER_ARN: clusterArn, KAFKA_AUTH: 'iam' } });
   });
+
+  it('hands the mapping’s filters to the replay function, which skips what the mapping skips', () => {
+    expect(mapping.Properties.FilterCriteria).toEqual({ Filters: [{ Pattern: JSON.stringify({ value: { status: ['PAID', 'SHIPPED'] } }) }] });
+    expect(JSON.parse((replay.Properties.Environment as { Variables: { KAFKA_FILTERS: string } }).Variables.KAFKA_FILTERS)).toEqual([{ value: { status: ['PAID', 'SHIPPED'] } }]);
+  });
 });
 
 describe('msk + cassandra: dead letters and replay', () => {

@@ -47,6 +47,8 @@ describe('self-managed + astra', () => {
     expect(replay.Properties.Environment).toMatchObject({
       Variables: { KAFKA_BOOTSTRAP_SERVERS: 'broker-1.kafka.internal:9096,broker-2.kafka.internal:9096', KAFKA_AUTH: 'sasl-scram-512' },
     });
+    // No filters in this example: the replay function writes every record of a range.
+    expect(Object.keys((replay.Properties.Environment as { Variables: Record<string, unknown> }).Variables)).not.toContain('KAFKA_FILTERS');
   });
 
   it('has no Keyspaces or MSK permissions', () => {

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parse as parseYaml } from 'yaml';
 import { describeBrokerAuth, type KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
 import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../lambdas/adapters/replay-kafka.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
+import { ConfigError } from '../../../lambdas/core/errors.js';
+import { createRecordFilter, KAFKA_FILTERS_VARIABLE, type RecordFilter } from '../../../lambdas/core/filter/index.js';
 import { describeEndpoints, endpoints } from '../../services/index.js';
 import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
 import { activeMembers, groupIdForConfig, sharedGroupWarning } from '../../runner/consumer-group.js';
@@ -53,6 +57,12 @@ export const runCommand: Command = {
     'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
     'on-failure-url': { type: 'string', value: '<url>', description: 'SQS queue for discarded batches (on-failure destination; local: created).', env: 'KCS_ON_FAILURE_URL' },
     topics: { type: 'string', value: '<a,b>', description: 'Topics to consume (default: every topic of the config).' },
+    filters: {
+      type: 'string',
+      value: '<json|@file>',
+      description: 'Event filter patterns, as eventSource.filters of the deployment: a JSON array, or @file (JSON or YAML). Records matching none are not delivered; their offsets are committed.',
+      env: KAFKA_FILTERS_VARIABLE,
+    },
     partitions: { type: 'string', value: '<n>', description: 'With --local: partitions of topics it creates.', default: '3' },
     'batch-size': { type: 'string', value: '<n>', description: 'ESM BatchSize.', default: '100' },
     'batching-window-ms': { type: 'string', value: '<ms>', description: 'ESM MaximumBatchingWindowInSeconds, in ms.', default: '500' },
@@ -80,7 +90,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   const startingPosition = stringOf(values, 'starting-position');
   if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
   const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? -1;
-  const poller: RunSinkOptions['poller'] = {
+  let poller: RunSinkOptions['poller'] = {
     batchSize: integerOf(values, 'batch-size', 1, 10_000) ?? 100,
     maximumBatchingWindowMs: integerOf(values, 'batching-window-ms', 0, 300_000) ?? 500,
     maxConcurrency: integerOf(values, 'max-concurrency', 1, 1000) ?? 5,
@@ -88,6 +98,8 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     maximumRetryAttempts: maxRetries,
     startingPosition,
   };
+  const filter = recordFilterFromFlags(values);
+  if (filter !== undefined) poller = { ...poller, filter };
   const progressIntervalMs = integerOf(values, 'progress-interval-ms', 0, 3_600_000) ?? 2000;
   // The handler's logs and metrics: warnings only, and no EMF metric documents on a terminal.
   process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? (configFile === undefined ? 'ERROR' : 'WARN');
@@ -155,6 +167,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     warn: (line) => { io.err(line); },
   });
   io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
+  if (filter !== undefined) io.out(`event filters: ${String(filter.patterns.length)} pattern(s); records matching none are skipped and committed`);
   const feed: DemoFeed | undefined = demoRate > 0 ? startDemoFeed(options.bootstrapServers, 'orders', demoRate, (line) => { io.err(line); }) : undefined;
 
   let signals = 0;
@@ -183,6 +196,29 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   if (feed !== undefined) io.out(`demo feed: produced ${String(feed.produced())} records`);
   io.out(`stopped: written ${String(sink.counts.written)}, dead-lettered ${String(sink.counts.deadLettered)}, failed ${String(sink.counts.failed)}, invocations ${String(stats.invocations)}`);
   return 0;
+}
+
+/**
+ * The event filters of --filters (or KAFKA_FILTERS): inline JSON, or @file with
+ * JSON or YAML; validated as `cdk synth` validates eventSource.filters.
+ */
+export function recordFilterFromFlags(values: Values, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): RecordFilter | undefined {
+  const text = stringOf(values, 'filters');
+  if (text === undefined || text.trim() === '') return undefined;
+  const fromFile = text.startsWith('@');
+  const source = fromFile ? `--filters ${text}` : '--filters';
+  let patterns: unknown;
+  try {
+    patterns = fromFile ? parseYaml(readFile(text.slice(1))) : JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${source}: ${fromFile ? 'cannot read it' : 'not JSON'}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return createRecordFilter(patterns, source);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function topicsOption(values: Values): { topics?: string[] } {

@@ -8,6 +8,7 @@ import { splitServers } from '../../../lambdas/adapters/kafka-refetch.js';
 import { kafkaConnectionFromEnvironment } from '../../../lambdas/adapters/replay-kafka.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
 import { parseDeadLetterEnvelope } from '../../../lambdas/core/dead-letter.js';
+import { KAFKA_FILTERS_VARIABLE, parseRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
@@ -234,5 +235,51 @@ describe('replay of dead letters and on-failure batches', () => {
     expect(await row('k7')).toEqual({ balance: '7.00', code: null, codeText: 'G-7', writetime: micros(at(6)) });
     // Only the offsets named: k1 (offset 0) keeps the row the sink wrote.
     expect(await row('k1')).toEqual({ balance: '1.00', code: 1, codeText: null, writetime: micros(at(0)) });
+  });
+
+  it('skips the records of an on-failure range that the mapping’s filters skipped, and writes the others', async () => {
+    const fixed = runtimes[1];
+    if (fixed === undefined) throw new Error('the first test did not build the runtime');
+    // The mapping delivered only PAID orders; its batch of two PAID records failed, and the range it reports spans the skipped ones too.
+    const mixed = [
+      { key: 'f1', value: JSON.stringify({ balance: '1.50', code: 'P-1', status: 'PAID' }) },
+      { key: 'f2', value: JSON.stringify({ balance: '2.50', code: 'N-2', status: 'NEW' }) },
+      { key: 'f3', value: 'not json at all' }, // poison if it were written: skipped, so not dead-lettered either
+      { key: 'f4', value: JSON.stringify({ balance: '4.50', code: 'N-4' }) }, // no status
+      { key: 'f5', value: JSON.stringify({ balance: '5.50', code: 'P-5', status: 'PAID' }) },
+    ];
+    const timestamp = T0 + 60_000;
+    const produced = await producer.send({ messages: mixed.map((r) => ({ topic, partition: 0, key: Buffer.from(r.key), value: Buffer.from(r.value), timestamp: BigInt(timestamp) })) });
+    const first = produced.offsets?.find((o) => o.topic === topic && o.partition === 0)?.offset;
+    if (first === undefined) throw new Error('the producer reported no offset');
+    const onFailure = {
+      requestContext: { requestId: uniqueName('req'), functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-it-sink', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      KafkaBatchInfo: {
+        batchSize: 2,
+        bootstrapServers: endpoints.kafka,
+        payloadSize: 400,
+        recordsInfo: {
+          [`${topic}-0`]: { firstRecordOffset: String(first), lastRecordOffset: String(first + 4n), firstRecordTimestamp: new Date(timestamp).toISOString(), lastRecordTimestamp: new Date(timestamp).toISOString() },
+        },
+      },
+    };
+    await sqs.send(new SendMessageCommand({ QueueUrl: replayQueueUrl, MessageBody: JSON.stringify(onFailure) }));
+    const messages = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
+    expect(messages).toHaveLength(1);
+
+    // As the stack hands them over (KAFKA_FILTERS) and handler.ts reads them.
+    const filter = parseRecordFilter(JSON.stringify([{ value: { status: ['PAID'] } }]), KAFKA_FILTERS_VARIABLE);
+    const replay = createReplayHandler(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets), filter });
+    expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
+    expect(await row('f1')).toEqual({ balance: '1.50', code: null, codeText: 'P-1', writetime: String(BigInt(timestamp) * 1000n) });
+    expect(await row('f5')).toEqual({ balance: '5.50', code: null, codeText: 'P-5', writetime: String(BigInt(timestamp) * 1000n) });
+    expect(await row('f2')).toBeUndefined();
+    expect(await row('f4')).toBeUndefined();
+    expect(await row('f3')).toBeUndefined();
+    // The plain-string record was skipped, not dead-lettered.
+    expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 2_000 })).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Admin, Producer } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createPoller, type Poller, type PollerOptions } from '../../../local/poller/index.js';
 import type { MskEvent, OnFailureInvocationRecord } from '../../../local/poller/types.js';
 import { endpoints, uniqueName } from '../../support/services.js';
@@ -247,5 +248,32 @@ describe('local event-source poller against the real Kafka', () => {
       const secondOffsets = second.seen().filter((s) => s.key === key).map((s) => s.offset);
       expect(secondOffsets).toEqual(Array.from({ length: 40 - Math.max(0, committed) }, (_, i) => i + Math.max(0, committed)));
     }
+  });
+
+  it('applies the mapping’s filters: unmatched records are not delivered, and their offsets are committed', async () => {
+    const topic = await newTopic(2);
+    const groupId = uniqueName('it-poller-group');
+    // Partition 0: PAID on even offsets, the last record (9) filtered; partition 1: nothing matches, not even a plain string.
+    const status = (i: number): string => (i % 2 === 0 ? 'PAID' : 'NEW');
+    await producer.send({
+      messages: [
+        ...Array.from({ length: 10 }, (_, i) => ({ topic, partition: 0, key: Buffer.from(`k${String(i)}`), value: Buffer.from(JSON.stringify({ i, status: status(i) })) })),
+        ...Array.from({ length: 4 }, (_, i) => ({ topic, partition: 1, key: Buffer.from(`k${String(i)}`), value: Buffer.from(i === 3 ? 'PAID' : JSON.stringify({ i, status: 'NEW' })) })),
+      ],
+    });
+    const r = recorder();
+    const filter = createRecordFilter([{ value: { status: ['PAID'] } }], 'test');
+    const poller = start({ topics: [topic], groupId, handler: r.handler, filter, batchSize: 3 });
+    await poller.start();
+    await until(async () => {
+      const c = await committedOffsets(groupId, topic);
+      return c[0] === 10n && c[1] === 4n;
+    });
+    const stats = poller.stats();
+    await poller.stop();
+    expect(r.seen().map((s) => [s.key, s.offset])).toEqual([0, 2, 4, 6, 8].map((offset) => [`${topic}-0`, offset]));
+    expect(stats.recordsFiltered).toBe(9);
+    expect(stats.recordsDelivered).toBe(5);
+    expect(stats.recordsProcessed).toBe(5);
   });
 });
