@@ -1,4 +1,5 @@
 import { allServices, describeEndpoints, knownServices } from './index.js';
+import { localstackEndpoint, localstackService } from './localstack.js';
 import { logFile, serviceState, startService, stopService, type ServiceDefinition } from './process.js';
 
 const usage = `usage: services <start|stop|status|install> [cassandra|kafka|aws-emulator|localstack ...]
@@ -30,8 +31,10 @@ async function main(argv: readonly string[]): Promise<void> {
   switch (command) {
     case 'start': {
       // Started one after another: on 2 cores, three JVM/Python start-ups at once only slow each other down.
-      for (const service of pick(names, allServices)) await startService(service, log);
-      console.log(describeEndpoints());
+      const services = pick(names, allServices);
+      for (const service of services) await startService(service, log);
+      if (services.some((service) => allServices.includes(service))) console.log(describeEndpoints());
+      if (services.includes(localstackService)) console.log(`LocalStack  ${localstackEndpoint}  (account = the 12-digit access key id)`);
       return;
     }
     case 'stop': {

@@ -14,6 +14,7 @@ export const localstackVersion = '4.14.0';
 const requirements = path.join(repoRoot, 'local', 'services', 'python', 'localstack.txt');
 const venv = path.join(cacheDir, 'localstack', 'venv');
 const python = path.join(venv, 'bin', 'python');
+const downloads = path.join(cacheDir, 'localstack', 'downloads');
 
 /** The environment variable that names a Python 3.13 interpreter explicitly. */
 export const PYTHON_ENV = 'KCS_LOCALSTACK_PYTHON';
@@ -73,23 +74,33 @@ export async function findPython313(): Promise<string> {
 
 /**
  * Installs LocalStack into its own venv in the cache from a hash-locked
- * requirements file (pip's wheel cache under .cache/pip). A stamp keyed on the
- * lock's hash re-installs after the lock changes.
+ * requirements file. The distributions are downloaded once into
+ * .cache/localstack/downloads (the registry's responses are not cacheable, so
+ * pip's HTTP cache keeps nothing) and installed from there without the index;
+ * pip's wheel cache (.cache/pip) keeps the wheels it builds from the few
+ * source-only packages. Stamps keyed on the lock's hash redo both after the
+ * lock changes.
  */
 export async function installLocalstack(): Promise<void> {
-  const stamp = path.join(cacheDir, 'localstack', 'venv.stamp');
   const hash = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  const stamp = path.join(cacheDir, 'localstack', 'venv.stamp');
+  const downloadsStamp = path.join(downloads, '.stamp');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(python)) return;
   const system = await findPython313();
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(path.dirname(venv), { recursive: true });
+  const pip = (args: readonly string[]) =>
+    run(python, ['-m', 'pip', ...args, '--quiet', '--disable-pip-version-check', '--cache-dir', path.join(cacheDir, 'pip'), '--require-hashes', '-r', requirements], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
   try {
     await run(system, ['-m', 'venv', venv]);
-    await run(
-      python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--cache-dir', path.join(cacheDir, 'pip'), '--require-hashes', '-r', requirements],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
+    if (!existsSync(downloadsStamp) || readFileSync(downloadsStamp, 'utf8') !== hash) {
+      mkdirSync(downloads, { recursive: true });
+      await pip(['download', '--dest', downloads]);
+      writeFileSync(downloadsStamp, hash);
+    }
+    await pip(['install', '--no-index', '--find-links', downloads]);
   } catch (error) {
     const detail = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr).slice(-2000) : String(error);
     throw new Error(`localstack: installing LocalStack ${localstackVersion} from ${requirements} with ${system} failed:\n${detail}`, { cause: error });
@@ -152,6 +163,8 @@ export const localstackService: ServiceDefinition = {
         GATEWAY_LISTEN: `${host}:${ports.localstack}`,
         // The host and port in the URLs it hands out (queue URLs, stack outputs).
         LOCALSTACK_HOST: `${host}:${ports.localstack}`,
+        // Queue URLs on that host (http://127.0.0.1:<port>/queue/<region>/<account>/<name>), no DNS needed.
+        SQS_ENDPOINT_STRATEGY: 'path',
         // Its state, config and temporary files stay in the service directory.
         FILESYSTEM_ROOT: filesystem,
         CONFIG_DIR: path.join(dir, 'config'),

@@ -5,7 +5,7 @@ import { transformForLocalstack, type CfnTemplate, type Removal, type TransformO
 
 interface ArtifactManifest {
   readonly type: string;
-  properties?: Record<string, unknown> & { templateFile?: string; file?: string; stackTemplateAssetObjectUrl?: string };
+  properties?: Record<string, unknown> & { templateFile?: string; file?: string; stackTemplateAssetObjectUrl?: string; stackName?: string };
 }
 
 interface AssemblyManifest {
@@ -37,7 +37,13 @@ const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) 
  * bucket). File assets that no remaining template mentions (the removed functions' code) are dropped,
  * so nothing is zipped and uploaded for nothing.
  */
-export function writeLocalstackAssembly(source: string, target: string, options: TransformOptions = {}): { readonly removals: readonly Removal[]; readonly templates: Record<string, CfnTemplate> } {
+export interface LocalstackAssembly {
+  readonly removals: readonly Removal[];
+  /** The transformed stacks, in the manifest's order. */
+  readonly stacks: readonly { readonly artifactId: string; readonly stackName: string; readonly template: CfnTemplate }[];
+}
+
+export function writeLocalstackAssembly(source: string, target: string, options: TransformOptions = {}): LocalstackAssembly {
   cpSync(source, target, { recursive: true });
   const manifestFile = path.join(target, 'manifest.json');
   const manifest = readJson<AssemblyManifest>(manifestFile);
@@ -81,5 +87,8 @@ export function writeLocalstackAssembly(source: string, target: string, options:
     writeFileSync(assetsFile, JSON.stringify({ ...assets, files }, undefined, 1));
   }
   writeFileSync(manifestFile, JSON.stringify(manifest, undefined, 1));
-  return { removals, templates };
+  return {
+    removals,
+    stacks: stacks.map(([id, artifact]) => ({ artifactId: id, stackName: artifact.properties?.stackName ?? id, template: templates[id] ?? {} })),
+  };
 }
