@@ -51,6 +51,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          // LocalStack (installed into .cache on first use, started and stopped here); `cdk deploy`
+          // of every example into it. Last, alone: it wants the 2 cores for itself.
+          globalSetup: ['test/deploy/global-setup.ts'],
+          sequence: { groupOrder: 3 },
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
       // The fault-injection suite kills and restarts its own services (other ports, another
       // data directory): only `npm run test:fault` (KCS_FAULT_SUITE=1 and the ports) runs it.
       ...(process.env.KCS_FAULT_SUITE === '1'

@@ -36,6 +36,8 @@ export const ports = {
   kafka: portFromEnv('KAFKA_PORT', 9092),
   kafkaController: portFromEnv('KAFKA_CONTROLLER_PORT', 9093),
   awsEmulator: portFromEnv('AWS_EMULATOR_PORT', 4566),
+  /** LocalStack, for the deploy test only; not moto's 4566. */
+  localstack: portFromEnv('LOCALSTACK_PORT', 4599),
 } as const;
 
 /** Endpoints a client uses to reach the local services. */
