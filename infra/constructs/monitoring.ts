@@ -84,7 +84,8 @@ export class SinkMonitoring extends Construct {
       evaluationPeriods: props.offsetLagMinutes ?? 15,
       description: 'The sink is falling behind Kafka.',
     });
-    // Lambda publishes OffsetLag every minute while a mapping polls, zero lag included: no datapoint at all means no mapping polls.
+    // A polling mapping keeps publishing OffsetLag (zero included), so a silence of notPollingMinutes means nothing polls.
+    // That zero-lag datapoints keep coming on an idle topic is an assumption no emulator here can check: see docs/deploy.md.
     this.addAlarm('notPolling', 'NotPollingAlarm', {
       metric: metrics.offsetLagSamples,
       threshold: 1,

@@ -62,6 +62,13 @@ describe('self-managed Kafka (self-managed-astra.yaml): what the Lambda guide li
     expect(text('ec2:DeleteNetworkInterface')).not.toContain('subnet/');
   });
 
+  it('polls (existing secrets: nothing to wait for), and the not-polling alarm notifies', () => {
+    const template = synthesized.templates.Sink ?? fail();
+    expect(kafkaMappings(synthesized).map((mapping) => mapping.Properties.Enabled)).toEqual([true]);
+    expect(resourceOf(template, 'AWS::CloudWatch::Alarm', 'the mappings stopped polling').Properties).toMatchObject({ TreatMissingData: 'breaching', ActionsEnabled: true });
+    expect(template.findOutputs('NextStep')).toEqual({});
+  });
+
   it('grants no KMS decrypt through Secrets Manager when no secrets key is given (only the dead-letter key)', () => {
     const decrypts = sinkStatements(synthesized, 'kms:Decrypt');
     expect(decrypts.filter((statement) => statement.Condition !== undefined)).toEqual([]);
