@@ -184,6 +184,7 @@ describe('msk + cassandra: secret, alarms, checks', () => {
     const next = JSON.stringify(template.findOutputs('NextStep'));
     expect(next).toContain('orders-sink/connection');
     expect(next).toContain('eventSource.enabled: true');
+    expect(synthesized.warnings.Sink).toContainEqual(expect.stringContaining('the Kafka event source mappings are deployed paused'));
   });
 
   it('graphs the sink metrics the handler publishes, by service and topic', () => {
