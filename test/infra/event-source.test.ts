@@ -65,6 +65,7 @@ describe('self-managed Kafka (self-managed-astra.yaml): what the Lambda guide li
   it('polls (existing secrets: nothing to wait for), and the not-polling alarm notifies', () => {
     const template = synthesized.templates.Sink ?? fail();
     expect(kafkaMappings(synthesized).map((mapping) => mapping.Properties.Enabled)).toEqual([true]);
+    expect(kafkaMappings(synthesized)[0]?.Properties).toMatchObject({ MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] }, LoggingConfig: { SystemLogLevel: 'WARN' } });
     expect(resourceOf(template, 'AWS::CloudWatch::Alarm', 'the mappings stopped polling').Properties).toMatchObject({ TreatMissingData: 'breaching', ActionsEnabled: true });
     expect(template.findOutputs('NextStep')).toEqual({});
   });
