@@ -64,6 +64,12 @@ const networkSchema = z
 const saslSecret = <T extends string>(type: T, what: string) =>
   z.object({ type: z.literal(type).describe(what), secretArn: secretArnSchema.describe('Secret whose JSON has `username` and `password`.') }).strict();
 
+const secretsKeySchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+  .optional()
+  .describe('Customer-managed KMS key that encrypts the Kafka secrets (auth, root CA): the function roles get kms:Decrypt on it, through Secrets Manager only. Default: the secrets use the AWS managed key. MSK SASL/SCRAM secrets always use a customer-managed key.');
+
 const mskSchema = z
   .object({
     type: z.literal('msk').describe('Amazon MSK.'),
@@ -78,6 +84,7 @@ const mskSchema = z
       ])
       .prefault({ type: 'iam' })
       .describe('How the pollers authenticate to MSK.'),
+    secretsKeyArn: secretsKeySchema,
   })
   .strict();
 
@@ -103,6 +110,7 @@ const selfManagedSchema = z
       ])
       .describe('How the pollers authenticate to the brokers.'),
     rootCaSecretArn: secretArnSchema.optional().describe('Secret with the PEM root CA of brokers signed by a private CA.'),
+    secretsKeyArn: secretsKeySchema,
   })
   .strict();
 
@@ -111,9 +119,25 @@ const kafkaSchema = z.discriminatedUnion('type', [mskSchema, selfManagedSchema])
 const jsonObject = z.record(z.string(), z.unknown());
 
 const consumerGroupIdSchema = z.string().regex(CONSUMER_GROUP_ID_PATTERN, 'expected 1-200 of letters, digits and -/*:_+=.@');
+/** Metric groups a Kafka event source mapping can publish (MetricsConfig.Metrics of AWS::Lambda::EventSourceMapping). */
+export const EVENT_SOURCE_METRICS = ['EventCount', 'ErrorCount', 'KafkaMetrics'] as const;
 
 const eventSourceSchema = z
   .object({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether the mappings poll (Enabled). Default: true, except with `connectionSecret.mode: create`, where the mappings deploy paused until you put the real credentials and set `enabled: true`. CloudFormation only changes what changes in the template: a pause made outside it (console, CLI) lasts until this value changes.',
+      ),
+    metrics: z
+      .array(z.enum(EVENT_SOURCE_METRICS))
+      .default([...EVENT_SOURCE_METRICS])
+      .describe('Event source mapping metrics to publish (MetricsConfig): EventCount, ErrorCount, KafkaMetrics. Default: all three; `[]` publishes none.'),
+    logLevel: z
+      .enum(['off', 'WARN', 'INFO', 'DEBUG'])
+      .default('WARN')
+      .describe('System log level of the mappings\' pollers (LoggingConfig.SystemLogLevel), written to the sink function\'s log group; `off` sends none.'),
     topics: z.array(z.string().min(1)).min(1).optional().describe('Topics to consume; each must be in the sink config. Default: every topic of the sink config.'),
     batchSize: z.number().int().min(1).max(10_000).default(DEFAULT_BATCH_SIZE).describe('Most records per invocation (BatchSize). Default 500, not the ESM\'s 100: end to end it measured 2.8-2.9x the Kafka Connect baseline against 0.9-1.8x at 100 (npm run bench), with a fifth of the invocations; the event source still caps a batch at 6 MB.'),
     maximumBatchingWindowSeconds: z.number().int().min(0).max(300).optional().describe('Seconds to gather records before invoking (MaximumBatchingWindowInSeconds). Default: the Lambda default.'),
@@ -190,6 +214,13 @@ const replaySchema = z
     batchSize: z.number().int().min(1).max(10).default(10).describe('DLQ messages per replay invocation.'),
     maxReceiveCount: z.number().int().min(1).max(1000).default(3).describe('Failed replays of a message before it goes back to the DLQ.'),
     timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Replay function timeout.'),
+    maxConcurrency: z
+      .number()
+      .int()
+      .min(2)
+      .max(1000)
+      .default(2)
+      .describe('Most concurrent replay invocations (the SQS event source\'s MaximumConcurrency, 2-1000): a redrive of many dead letters cannot overload the database.'),
   })
   .strict()
   .describe('The replay queue and function.');
@@ -215,9 +246,23 @@ const connectionSecretSchema = z
 const alarmsSchema = z
   .object({
     topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'expected an SNS topic ARN').optional().describe('SNS topic notified by every alarm. Default: alarms without actions.'),
-    offsetLagThreshold: z.number().int().min(1).default(10_000).describe('OffsetLag (records behind, max over partitions) that raises the lag alarm.'),
+    offsetLagThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .default(10_000)
+      .describe('OffsetLag that raises the lag alarm: the records of the topic waiting to be processed (summed over its partitions, as AWS measures it).'),
     offsetLagMinutes: z.number().int().min(1).max(60).default(15).describe('Minutes the lag must stay above the threshold.'),
     errorsThreshold: z.number().int().min(1).default(1).describe('Sink function errors in 5 minutes that raise the errors alarm.'),
+    notPollingMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(60)
+      .multipleOf(5)
+      .default(15)
+      .describe('Minutes without any OffsetLag datapoint (the mappings stopped polling) that raise the not-polling alarm; a multiple of 5.'),
+    replayAgeMinutes: z.number().int().min(1).max(20_160).default(60).describe('Age in minutes of the oldest replay queue message that raises the replay age alarm.'),
   })
   .strict()
   .describe('CloudWatch alarms.');

@@ -54,3 +54,23 @@ export function bundleS3Object(sink: SinkConfig): { bucket: string; key: string 
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(connection.secureConnectBundle.s3Uri);
   return match?.[1] === undefined || match[2] === undefined ? undefined : { bucket: match[1], key: match[2] };
 }
+
+/** Whether the event source mappings poll, and whether that is because a created secret still holds its placeholder. */
+export interface MappingsState {
+  readonly enabled: boolean;
+  /** True when `enabled` was not given and the stack creates the credentials secret: the mappings deploy paused. */
+  readonly pausedForCreatedSecret: boolean;
+}
+
+/**
+ * `eventSource.enabled` as given; when it is not given, true, except with a
+ * created credentials secret: its first value is a generated placeholder, and
+ * a sink polling with it would fail every batch until the retries are spent and
+ * the event source sends the batches to the DLQ. So the mappings start paused.
+ */
+export function mappingsState(deploy: DeployConfig): MappingsState {
+  const explicit = deploy.eventSource.enabled;
+  if (explicit !== undefined) return { enabled: explicit, pausedForCreatedSecret: false };
+  const created = deploy.connectionSecret.mode === 'create';
+  return { enabled: !created, pausedForCreatedSecret: created };
+}

@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { parseTableName } from '../../lambdas/core/config/table-name.js';
+import { PLACEHOLDER_USERNAME } from '../../lambdas/adapters/created-secret.js';
 import { bundleS3Object, referencedSecretArns } from '../config/secret.js';
 
 export interface ConnectionAccessProps {
@@ -37,7 +38,8 @@ export class ConnectionAccess extends Construct {
         secretName: props.createSecretName,
         description: `kafka-cql-sink ${profile} credentials: replace the generated password${profile === 'astra' ? ' with the AstraCS token' : ''} after deploy`,
         generateSecretString: {
-          secretStringTemplate: JSON.stringify({ username: profile === 'astra' ? 'token' : 'sink' }),
+          // The sink recognizes this placeholder at init (lambdas/adapters/created-secret.ts); changing it would regenerate deployed values.
+          secretStringTemplate: JSON.stringify({ username: profile === 'astra' ? 'token' : PLACEHOLDER_USERNAME }),
           generateStringKey: 'password',
           excludePunctuation: true,
         },

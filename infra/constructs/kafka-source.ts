@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +24,11 @@ export interface KafkaSourceProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * Whether the mappings poll (Enabled).
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 const SELF_MANAGED_AUTH = {
@@ -33,6 +38,15 @@ const SELF_MANAGED_AUTH = {
   mtls: sources.AuthenticationMethod.CLIENT_CERTIFICATE_TLS_AUTH,
 } as const;
 
+const METRIC_TYPES = {
+  EventCount: lambda.MetricType.EVENT_COUNT,
+  ErrorCount: lambda.MetricType.ERROR_COUNT,
+  KafkaMetrics: lambda.MetricType.KAFKA_METRICS,
+} as const;
+
+/** The describe actions the Lambda guide lists for self-managed Kafka in a VPC (with-kafka-permissions, "VPC permissions"). */
+export const SELF_MANAGED_DESCRIBE_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'] as const;
+
 /**
  * One Kafka event source mapping per topic, in provisioned mode (the pollers
  * scale between minimum and maximum on offset lag), with partial batch
@@ -40,6 +54,8 @@ const SELF_MANAGED_AUTH = {
  * on-failure destination.
  */
 export class KafkaSource extends Construct {
+  /** The event source mappings' ids (the EventSourceMappingUUID of their metrics), one per topic, in topic order. */
+  readonly mappingIds: readonly string[];
   private readonly props: KafkaSourceProps;
 
   constructor(scope: Construct, id: string, props: KafkaSourceProps) {
@@ -51,9 +67,13 @@ export class KafkaSource extends Construct {
       kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined
         ? secretsmanager.Secret.fromSecretCompleteArn(this, 'RootCaSecret', kafka.rootCaSecretArn)
         : undefined;
+    const mappingIds: string[] = [];
     for (const topic of props.topics) {
       const common = {
         topic,
+        enabled: props.enabled ?? true,
+        metricsConfig: config.metrics.length === 0 ? undefined : { metrics: config.metrics.map((metric) => METRIC_TYPES[metric]) },
+        logLevel: config.logLevel === 'off' ? undefined : lambda.EventSourceMappingLogLevel[config.logLevel],
         consumerGroupId: this.groupId(topic),
         batchSize: config.batchSize,
         maxBatchingWindow: config.maximumBatchingWindowSeconds === undefined ? undefined : Duration.seconds(config.maximumBatchingWindowSeconds),
@@ -82,10 +102,18 @@ export class KafkaSource extends Construct {
             });
       // The mapping's logical id comes from the function and the topic (plus, self-managed, the
       // bootstrap servers, whose change replaces the mapping anyway): never from the topic count.
+      const before = new Set(props.function.node.children);
       props.function.addEventSource(source);
+      // Neither event source class exposes the mapping of a self-managed source: take the child it added.
+      const added = props.function.node.children.find((child): child is lambda.EventSourceMapping => !before.has(child) && child instanceof lambda.EventSourceMapping);
+      if (added === undefined) throw new Error(`no event source mapping was added for topic ${JSON.stringify(topic)}`);
+      mappingIds.push(added.eventSourceMappingId);
       this.warnIfDerived(topic);
     }
+    this.mappingIds = mappingIds;
     if (kafka.type === 'msk' && kafka.auth.type === 'iam') this.grantIamRead(props.function, true);
+    if (kafka.type === 'self-managed') this.grantSelfManagedPollers(props.function, kafka);
+    this.grantSecretsKey(props.function);
   }
 
   /** The consumer group of one topic's mapping. */
@@ -119,6 +147,7 @@ export class KafkaSource extends Construct {
       kafka.type === 'self-managed' ? kafka.rootCaSecretArn : undefined,
     ].filter((arn) => arn !== undefined);
     if (secretArns.length > 0) grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+    this.grantSecretsKey(grantee);
   }
 
   /** How the replay function reaches Kafka and which records the mappings deliver (names shared with lambdas/replay). */
@@ -133,6 +162,41 @@ export class KafkaSource extends Construct {
     const filters = this.props.eventSource.filters;
     if (filters !== undefined && filters.length > 0) environment[KAFKA_FILTERS_VARIABLE] = JSON.stringify(filters);
     return environment;
+  }
+
+  /**
+   * What the Lambda developer guide lists for a self-managed Kafka event source
+   * (with-kafka-permissions): read the root CA secret (the auth secret is granted
+   * by aws-cdk-lib), and, for brokers reached from a VPC, the network interface
+   * and describe actions. Lambda checks these when it creates the mapping.
+   * ManagedKafkaEventSource needs none of this: aws-cdk-lib attaches
+   * AWSLambdaMSKExecutionRole (kafka:DescribeClusterV2, GetBootstrapBrokers and
+   * the same ec2 actions) and grants the SCRAM secret.
+   */
+  private grantSelfManagedPollers(grantee: lambda.IFunction, kafka: KafkaConfig & { type: 'self-managed' }): void {
+    if (kafka.rootCaSecretArn !== undefined) {
+      grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [kafka.rootCaSecretArn] }));
+    }
+    // Describe actions support no resource-level permissions: "*" is the only resource IAM accepts.
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: [...SELF_MANAGED_DESCRIBE_ACTIONS], resources: ['*'] }));
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName });
+    const interfaces = ec2Arn('network-interface', '*');
+    const subnets = this.props.vpc.selectSubnets(this.props.subnets).subnetIds.map((id) => ec2Arn('subnet', id));
+    const group = ec2Arn('security-group', this.props.securityGroup.securityGroupId);
+    // The pollers' interfaces: created only in the mapping's subnets with its security group, deleted in this account and region.
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [interfaces, ...subnets, group] }));
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DeleteNetworkInterface'], resources: [interfaces] }));
+  }
+
+  /** kms:Decrypt on the Kafka secrets' customer-managed key, only when Secrets Manager asks for it. */
+  private grantSecretsKey(grantee: lambda.IFunction): void {
+    const keyArn = this.props.kafka.secretsKeyArn;
+    if (keyArn === undefined) return;
+    const region = keyArn.split(':')[3] ?? '';
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [keyArn], conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } } }),
+    );
   }
 
   /**

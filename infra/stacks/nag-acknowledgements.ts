@@ -23,6 +23,8 @@ export interface SinkStackFindings {
   readonly keyspacesRegion?: string;
   /** Whether the source is MSK (aws-cdk-lib then attaches AWSLambdaMSKExecutionRole to the sink). */
   readonly msk: boolean;
+  /** The sink function, whose role the self-managed Kafka pollers use. */
+  readonly sinkFunction: SinkFunction;
 }
 
 export function acknowledgeSinkStack(stack: Stack, findings: SinkStackFindings): void {
@@ -40,6 +42,18 @@ export function acknowledgeSinkStack(stack: Stack, findings: SinkStackFindings):
     if (findings.keyspacesRegion !== undefined) {
       acknowledge(fn, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cassandra:${findings.keyspacesRegion}:${stack.account}:/keyspace/system*]`, 'The Cassandra driver reads peers and schema from the system keyspaces (Select only); AWS documents this wildcard for Keyspaces clients.');
     }
+  }
+  if (!findings.msk) {
+    acknowledge(
+      findings.sinkFunction,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Self-managed Kafka pollers in a VPC (Lambda guide, with-kafka-permissions): ec2:DescribeVpcs, DescribeSubnets, DescribeSecurityGroups and DescribeNetworkInterfaces support no resource-level permissions, so IAM accepts only "*" for them. No other action gets "*" (test/infra/security.test.ts).',
+    );
+    acknowledge(
+      findings.sinkFunction,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${stack.region}:${stack.account}:network-interface/*]`,
+      'Self-managed Kafka pollers create and delete their network interfaces, whose ids are chosen by EC2: any interface of this account and region, created only in the mapping subnets with its security group.',
+    );
   }
   acknowledge(findings.bucket, 'AwsSolutions-S1', 'Holds only oversized dead-lettered records, expiring with the DLQ; reached by the two function roles only. Enable CloudTrail data events for an audit trail.');
   if (findings.secret !== undefined) {

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KafkaConfig } from '../config/deploy-schema.js';
-import type { Deployment } from '../config/load.js';
-import { createdSecretName } from '../config/secret.js';
+import { partialSecretArn, type Deployment } from '../config/load.js';
+import { createdSecretName, mappingsState } from '../config/secret.js';
+import { DEFAULT_SERVICE_NAME } from '../../lambdas/adapters/metric-names.js';
 import { ConnectionAccess } from '../constructs/connection-access.js';
 import { DeadLetter } from '../constructs/dead-letter.js';
 import { KafkaSource } from '../constructs/kafka-source.js';
@@ -62,7 +63,12 @@ export class SinkStack extends Stack {
     const kafka: KafkaConfig = props.dev === undefined ? requireKafka(deploy.kafka) : { type: 'msk', clusterArn: props.dev.clusterArn, auth: { type: 'iam' } };
     const placement = { vpc: network.vpc, subnets: network.subnets, securityGroups: network.securityGroups };
     const logRetention = retentionDays(deploy.function.logRetentionDays);
-    const deadLetterEnvironment = { DLQ_URL: dlq.queueUrl, DLQ_OVERFLOW_BUCKET: overflowBucket.bucketName };
+    const commonEnvironment = {
+      DLQ_URL: dlq.queueUrl,
+      DLQ_OVERFLOW_BUCKET: overflowBucket.bucketName,
+      // The functions refuse to start while this secret holds its generated placeholder (lambdas/adapters/created-secret.ts).
+      ...(deploy.connectionSecret.mode === 'create' ? { CREATED_CONNECTION_SECRET_ARN: partialSecretArn(deploy, createdSecretName(deploy)) } : {}),
+    };
     this.sink = new SinkFunction(this, 'Sink', {
       ...placement,
       entry: SINK_ENTRY,
@@ -73,8 +79,9 @@ export class SinkStack extends Stack {
       timeout: Duration.seconds(deploy.function.timeoutSeconds),
       reservedConcurrency: deploy.function.reservedConcurrency,
       logRetention,
-      environment: { ...deadLetterEnvironment, POWERTOOLS_SERVICE_NAME: 'kafka-cql-sink' },
+      environment: { ...commonEnvironment, POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME },
     });
+    const mappings = mappingsState(deploy);
     const source = new KafkaSource(this, 'Kafka', {
       function: this.sink.function,
       kafka,
@@ -85,6 +92,7 @@ export class SinkStack extends Stack {
       vpc: network.vpc,
       subnets: network.subnets,
       securityGroup: firstOf(network.securityGroups),
+      enabled: mappings.enabled,
     });
     this.replay = new SinkFunction(this, 'Replay', {
       ...placement,
@@ -95,9 +103,11 @@ export class SinkStack extends Stack {
       memorySize: deploy.function.memorySize,
       timeout: replayTimeout,
       logRetention,
-      environment: { ...deadLetterEnvironment, ...source.environment(), POWERTOOLS_SERVICE_NAME: 'kafka-cql-sink-replay' },
+      environment: { ...commonEnvironment, ...source.environment(), POWERTOOLS_SERVICE_NAME: 'kafka-cql-sink-replay' },
     });
-    this.replay.function.addEventSource(new sources.SqsEventSource(replayQueue, { batchSize: deploy.replay.batchSize, reportBatchItemFailures: true }));
+    this.replay.function.addEventSource(
+      new sources.SqsEventSource(replayQueue, { batchSize: deploy.replay.batchSize, reportBatchItemFailures: true, maxConcurrency: deploy.replay.maxConcurrency }),
+    );
     source.grantRefetch(this.replay.function);
     const connection = new ConnectionAccess(this, 'Connection', {
       sink: sinkConfig,
@@ -118,6 +128,11 @@ export class SinkStack extends Stack {
       replayFunction: this.replay.function,
       dlq,
       replayQueue,
+      topics,
+      eventSourceMappingIds: deploy.eventSource.metrics.includes('ErrorCount') ? source.mappingIds : undefined,
+      mappingsEnabled: mappings.enabled,
+      notPollingMinutes: deploy.alarms.notPollingMinutes,
+      replayAgeMinutes: deploy.alarms.replayAgeMinutes,
       offsetLagThreshold: deploy.alarms.offsetLagThreshold,
       offsetLagMinutes: deploy.alarms.offsetLagMinutes,
       errorsThreshold: deploy.alarms.errorsThreshold,
@@ -127,8 +142,16 @@ export class SinkStack extends Stack {
     new CfnOutput(this, 'ReplayQueueArn', { value: replayQueue.queueArn, description: 'The custom destination to choose in "Start DLQ redrive".' });
     new CfnOutput(this, 'Dashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${deploy.stackName}` });
     if (connection.secret !== undefined) new CfnOutput(this, 'ConnectionSecretArn', { value: connection.secret.secretArn, description: 'Put the real credentials here.' });
+    if (mappings.pausedForCreatedSecret) {
+      const next = `the Kafka event source mappings are deployed paused (Enabled: false) because the stack creates the credentials secret ${createdSecretName(deploy)} with a placeholder: put the real credentials in it, then set eventSource.enabled: true in the deployment config and deploy again`;
+      Annotations.of(this).addWarningV2('kafka-cql-sink:mappingsPausedForCreatedSecret', next);
+      new CfnOutput(this, 'NextStep', { value: `Mappings paused: ${next}.`, description: 'What to do before the sink consumes Kafka.' });
+    } else if (!mappings.enabled) {
+      new CfnOutput(this, 'NextStep', { value: 'Mappings paused (eventSource.enabled: false): set it to true and deploy to resume.', description: 'What to do before the sink consumes Kafka.' });
+    }
     acknowledgeSinkStack(this, {
       functions: [this.sink, this.replay],
+      sinkFunction: this.sink,
       bucket: overflowBucket,
       secret: connection.secret,
       msk: kafka.type === 'msk',

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './metric-names.js';
 
 /**
  * Logging and metrics for the handlers: Powertools Logger (structured JSON)
@@ -16,17 +17,9 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
  *  - RecordsDeadLettered  poison records sent to the dead-letter queue
  *  - RecordsFailed        records reported back for retry (transient failures)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
+ * (names in metric-names.ts, shared with the CDK dashboard).
  */
-export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
-export const DEFAULT_METRICS_NAMESPACE = 'KafkaCqlSink';
-
-export const MetricName = {
-  RecordsReceived: 'RecordsReceived',
-  RecordsWritten: 'RecordsWritten',
-  RecordsDeadLettered: 'RecordsDeadLettered',
-  RecordsFailed: 'RecordsFailed',
-  BatchLatency: 'BatchLatency',
-} as const;
+export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName };
 
 export interface ObservabilitySettings {
   readonly serviceName: string;

@@ -13,6 +13,7 @@ import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions
 import { createSinkEngine, type SinkEngine } from '../core/sink/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { connectCassandra, type CassandraClientOverrides } from './cassandra-client.js';
+import { checkCreatedSecret, withCreatedSecretHint } from './created-secret.js';
 import { createCassandraSession } from './cassandra-session.js';
 import { HttpSchemaRegistry } from './schema-registry.js';
 import { SecretsManagerSource, type SecretSource } from './secrets.js';
@@ -45,6 +46,7 @@ export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) =>
  *  - DLQ_URL           dead-letter queue URL
  *  - DLQ_OVERFLOW_BUCKET  S3 bucket for dead letters too large for SQS (optional)
  *  - DLQ_MAX_MESSAGE_BYTES  the queue's MaximumMessageSize (default 262144)
+ *  - CREATED_CONNECTION_SECRET_ARN  the credentials secret the stack created with a placeholder (optional)
  *  - AWS_ENDPOINT_URL  (AWS SDK) send every AWS call to an emulator
  */
 export type SinkEnvironment = Readonly<Record<string, string | undefined>>;
@@ -89,6 +91,8 @@ export interface SinkRuntimeOptions {
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Wraps the Cassandra session (check --sample: prepare for real, write nothing). */
   readonly wrapSession?: (session: CqlSession) => CqlSession;
+  /** @default Secrets Manager */
+  readonly secrets?: SecretSource;
 }
 
 export async function createSinkRuntime(env: SinkEnvironment, options: SinkRuntimeOptions = {}): Promise<SinkRuntime> {
@@ -97,7 +101,7 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
   const placeholders = placeholderSecretProblems(config);
   if (placeholders.length > 0) throw new ConfigError(placeholders);
   const aws = awsClientConfig(env);
-  const secrets = new SecretsManagerSource({ client: new SecretsManagerClient(aws) });
+  const secrets = options.secrets ?? new SecretsManagerSource({ client: new SecretsManagerClient(aws) });
   const s3 = new S3Client(aws);
   const deadLetters =
     options.deadLetters ??
@@ -109,7 +113,15 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
       origin: { functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'kafka-cql-sink', functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST' },
     });
 
-  const client: cassandra.Client = await connectCassandra(config.connection, { secrets, s3, ...(options.log === undefined ? {} : { log: options.log }) }, options.cassandra);
+  // Before anything else: a created secret still holding its placeholder stops the init with a ConfigError naming it.
+  const createdSecretArn = env.CREATED_CONNECTION_SECRET_ARN;
+  await checkCreatedSecret(config.connection, createdSecretArn, secrets);
+  let client: cassandra.Client;
+  try {
+    client = await connectCassandra(config.connection, { secrets, s3, ...(options.log === undefined ? {} : { log: options.log }) }, options.cassandra);
+  } catch (error) {
+    throw withCreatedSecretHint(error, createdSecretArn);
+  }
   try {
     const registries = new Map<string, HttpSchemaRegistry>();
     for (const [topic, settings] of Object.entries(config.topics)) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeployConfig, resolveDeployment, type Deployment } from '../../infra/config/load.js';
 import type { DeployConfigInput } from '../../infra/config/deploy-schema.js';
+import { mappingsState } from '../../infra/config/secret.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { loadExample } from './support/synth.js';
 
@@ -99,5 +100,30 @@ describe('deployment config validation', () => {
     const run = () =>
       execFileSync('npx', ['tsx', 'infra/app.ts'], { env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ deploy: join(dir, 'deploy.yaml') }), CDK_OUTDIR: dir }, encoding: 'utf8', stdio: 'pipe' });
     expect(run).toThrow(/invalid configuration, nothing synthesized:\n.*eventSource\.retryAttempts: Too small/);
+  });
+});
+
+describe('operator control settings', () => {
+  const parse = (extra: object) => parseDeployConfig({ ...base, ...extra }, 'd.yaml');
+
+  it('polls by default, deploys paused with a created secret unless enabled is given, and keeps an explicit value', () => {
+    expect(mappingsState(parse({}))).toEqual({ enabled: true, pausedForCreatedSecret: false });
+    expect(mappingsState(parse({ connectionSecret: { mode: 'create' } }))).toEqual({ enabled: false, pausedForCreatedSecret: true });
+    expect(mappingsState(parse({ connectionSecret: { mode: 'create' }, eventSource: { enabled: true } }))).toEqual({ enabled: true, pausedForCreatedSecret: false });
+    expect(mappingsState(parse({ eventSource: { enabled: false } }))).toEqual({ enabled: false, pausedForCreatedSecret: false });
+  });
+
+  it('publishes every event source metric and WARN system logs by default, bounds replay concurrency at 2', () => {
+    const deploy = parse({});
+    expect(deploy.eventSource).toMatchObject({ metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'], logLevel: 'WARN' });
+    expect(deploy.replay.maxConcurrency).toBe(2);
+    expect(deploy.alarms).toMatchObject({ notPollingMinutes: 15, replayAgeMinutes: 60 });
+  });
+
+  it('rejects what CloudFormation or CloudWatch would refuse, with the value', () => {
+    expect(problems(() => parse({ replay: { maxConcurrency: 1 } }))).toEqual(['d.yaml: replay.maxConcurrency: Too small: expected number to be >=2 (got 1)']);
+    expect(problems(() => parse({ eventSource: { metrics: ['Lag'] } }))[0]).toMatch(/^d\.yaml: eventSource\.metrics\.0: .*"Lag"/);
+    expect(problems(() => parse({ alarms: { notPollingMinutes: 7 } }))[0]).toMatch(/^d\.yaml: alarms\.notPollingMinutes: .*\(got 7\)$/);
+    expect(problems(() => parse({ kafka: { ...base.kafka, secretsKeyArn: 'alias/x' } }))[0]).toMatch(/^d\.yaml: kafka\.secretsKeyArn: expected a KMS key ARN/);
   });
 });

@@ -105,7 +105,7 @@ describe('msk + cassandra: dead letters and replay', () => {
 
   it('feeds the replay function from the replay queue with partial batch responses', () => {
     const mapping = resourceOf(template, 'AWS::Lambda::EventSourceMapping', replayQueue.id);
-    expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], FunctionName: { Ref: replay.id } });
+    expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], FunctionName: { Ref: replay.id }, ScalingConfig: { MaximumConcurrency: 2 } });
     expect(replayQueue.Properties.VisibilityTimeout).toBe(360);
   });
 
@@ -125,13 +125,78 @@ describe('msk + cassandra: secret, alarms, checks', () => {
     expect(grantsOf(template, 'SinkFunctionServiceRole', 'secretsmanager:GetSecretValue')).toContainEqual({ Ref: secret.id });
   });
 
-  it('raises the five runbook alarms on the given topic', () => {
-    for (const metric of ['OffsetLag', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops-alerts'] });
-    }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OffsetLag', Threshold: 50_000, EvaluationPeriods: 15, Statistic: 'Maximum' });
+  it('raises the runbook alarms on the given topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, unknown> }>);
+    expect(alarms).toHaveLength(9);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:ops-alerts']);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  // Each alarm: the metric it watches, its threshold and what missing data means.
+  const alarm = (match: string) => resourceOf(template, 'AWS::CloudWatch::Alarm', match).Properties;
+  const GE = 'GreaterThanOrEqualToThreshold';
+
+  it('lag: OffsetLag of the sink function above the threshold for offsetLagMinutes; no data is not lag', () => {
+    expect(alarm('falling behind')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Statistic: 'Maximum', Period: 60, Threshold: 50_000, EvaluationPeriods: 15, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
+    expect(JSON.stringify(alarm('falling behind').Dimensions)).toContain('"Name":"FunctionName"');
+  });
+
+  it('not polling: no OffsetLag datapoint for 15 minutes; missing data breaches; mappings paused by the created secret keep it silent', () => {
+    expect(alarm('stopped polling')).toMatchObject({
+      MetricName: 'OffsetLag',
+      Statistic: 'SampleCount',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 3,
+      TreatMissingData: 'breaching',
+      ActionsEnabled: false,
+    });
+  });
+
+  it('event source errors: PollingErrorCount of the mapping, by its UUID', () => {
+    const mapping = resourceOf(template, 'AWS::Lambda::EventSourceMapping', clusterArn);
+    expect(alarm('PollingErrorCount')).toMatchObject({
+      MetricName: 'PollingErrorCount',
+      Dimensions: [{ Name: 'EventSourceMappingUUID', Value: { Ref: mapping.id } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: GE,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('dead letters: any message sent to the DLQ in 5 minutes, and a visible backlog', () => {
+    expect(alarm('New records were dead-lettered')).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
+    expect(alarm('wait in the dead-letter queue')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    const dlq = resourceOf(template, 'AWS::SQS::Queue', '"QueueName":"orders-sink-dlq"');
+    expect(alarm('New records were dead-lettered').Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } }]);
+  });
+
+  it('replay age: the oldest replay message older than an hour', () => {
+    expect(alarm('waited too long')).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum', Threshold: 3600, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
+  });
+
+  it('function errors and throttles, replay errors', () => {
+    expect(alarm('Sink invocations failed')).toMatchObject({ MetricName: 'Errors', Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm('throttled')).toMatchObject({ MetricName: 'Throttles', Threshold: 1 });
+    expect(alarm('Replay invocations failed')).toMatchObject({ MetricName: 'Errors', Threshold: 1 });
+  });
+
+  it('deploys the mapping paused while the created secret holds its placeholder, and says what to do', () => {
+    const mapping = resourceOf(template, 'AWS::Lambda::EventSourceMapping', clusterArn);
+    expect(mapping.Properties.Enabled).toBe(false);
+    const next = JSON.stringify(template.findOutputs('NextStep'));
+    expect(next).toContain('orders-sink/connection');
+    expect(next).toContain('eventSource.enabled: true');
+    expect(synthesized.warnings.Sink).toContainEqual(expect.stringContaining('the Kafka event source mappings are deployed paused'));
+  });
+
+  it('graphs the sink metrics the handler publishes, by service and topic', () => {
+    const body = JSON.stringify(resourceOf(template, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    for (const name of ['RecordsWritten', 'RecordsDeadLettered', 'RecordsFailed', 'BatchLatency']) {
+      expect(body).toContain(`\\"KafkaCqlSink\\",\\"${name}\\",\\"service\\",\\"kafka-cql-sink\\",\\"topic\\",\\"orders\\"`);
+    }
   });
 
   it('has no unacknowledged cdk-nag AwsSolutions finding', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SELF_MANAGED_DESCRIBE_ACTIONS } from '../../infra/constructs/kafka-source.js';
 import { loadExample, synth, type Synthesized } from './support/synth.js';
 
 /*
@@ -26,7 +27,14 @@ interface Resource {
 /** Action patterns with a wildcard that cdk-nag findings acknowledge with a reason (infra/stacks/nag-acknowledgements.ts). */
 const ACKNOWLEDGED_ACTION_WILDCARDS = new Set(['kms:GenerateDataKey*', 'kms:ReEncrypt*']);
 /** Resource wildcards acknowledged there: one object per oversized dead letter; the driver's reads of the Keyspaces system keyspaces. */
-const ACKNOWLEDGED_RESOURCE_WILDCARDS = [/^<DeadLetterOverflowBucket[0-9A-F]+\.Arn>\/\*$/, /:cassandra:[a-z0-9-]+:\d{12}:\/keyspace\/system\*$/];
+const ACKNOWLEDGED_RESOURCE_WILDCARDS = [
+  /^<DeadLetterOverflowBucket[0-9A-F]+\.Arn>\/\*$/,
+  /:cassandra:[a-z0-9-]+:\d{12}:\/keyspace\/system\*$/,
+  // Self-managed Kafka pollers' network interfaces, named by EC2.
+  /^arn:<AWS::Partition>:ec2:[a-z0-9-]+:\d{12}:network-interface\/\*$/,
+];
+/** The only actions that may have the "*" resource: EC2 describe actions, which support no resource-level permissions. */
+const UNSCOPABLE_ACTIONS = new Set<string>(SELF_MANAGED_DESCRIBE_ACTIONS);
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -94,12 +102,16 @@ describe.each(EXAMPLES)('least privilege: %s', (example) => {
     }
   });
 
-  it('no "*" resource; resource wildcards only where acknowledged', () => {
+  it('no "*" resource except for EC2 describe actions; resource wildcards only where acknowledged', () => {
     let wildcards = 0;
     for (const [stack, template] of templates()) {
       for (const { id, statement } of iamStatements(template)) {
         for (const resource of asList(statement.Resource).map(resourceText)) {
-          expect(resource, `${stack}/${id}`).not.toBe('*');
+          if (resource === '*') {
+            const scopable = asList(statement.Action).filter((action) => !UNSCOPABLE_ACTIONS.has(action));
+            expect(scopable, `${stack}/${id}: "*" resource for actions that can be scoped`).toEqual([]);
+            continue;
+          }
           if (resource.includes('*')) {
             expect(ACKNOWLEDGED_RESOURCE_WILDCARDS.some((pattern) => pattern.test(resource)), `${stack}/${id}: ${resource} is not acknowledged`).toBe(true);
             wildcards++;

@@ -21,6 +21,8 @@ export interface Synthesized {
   readonly templateFiles: Readonly<Record<string, string>>;
   /** Violations reported by cdk-nag that were not acknowledged, as "<rule> <construct path>". */
   readonly nagFindings: readonly string[];
+  /** Warning annotations per stack id, as `cdk synth` prints them. */
+  readonly warnings: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SynthOptions {
@@ -49,12 +51,16 @@ export function synth(deployment: Deployment, options: SynthOptions = {}): Synth
   const stacks = [built.sink, ...(built.dev === undefined ? [] : [built.dev])];
   const templates: Record<string, Template> = {};
   const templateFiles: Record<string, string> = {};
+  const warnings: Record<string, string[]> = {};
   for (const stack of stacks) {
     const artifact = assembly.getStackArtifact(stack.artifactId);
+    warnings[stack.node.id] = artifact.messages
+      .filter((message) => (message.level as string) === 'warning')
+      .map((message) => (typeof message.entry.data === 'string' ? message.entry.data : JSON.stringify(message.entry.data)));
     templateFiles[stack.node.id] = join(outdir, artifact.templateFile);
     templates[stack.node.id] = Template.fromJSON(artifact.template as Record<string, unknown>);
   }
-  return { deployment, outdir, templates, templateFiles, nagFindings: readNagFindings(outdir) };
+  return { deployment, outdir, templates, templateFiles, nagFindings: readNagFindings(outdir), warnings };
 }
 
 interface ValidationReport {

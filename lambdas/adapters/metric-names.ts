@@ -1,0 +1,20 @@
+/**
+ * The names under which the sink publishes its own metrics (CloudWatch
+ * embedded metric format). The handler publishes with them and the CDK
+ * dashboard graphs them: one definition, so the two cannot drift apart.
+ * No imports: the CDK app reads this without loading Powertools.
+ */
+
+/** Service name (POWERTOOLS_SERVICE_NAME): the `service` dimension of every metric. */
+export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
+/** CloudWatch namespace (POWERTOOLS_METRICS_NAMESPACE). */
+export const DEFAULT_METRICS_NAMESPACE = 'KafkaCqlSink';
+
+/** Each is published with the dimensions `service` and `topic`; RecordsWritten also with `service`, `topic` and `table`. */
+export const MetricName = {
+  RecordsReceived: 'RecordsReceived',
+  RecordsWritten: 'RecordsWritten',
+  RecordsDeadLettered: 'RecordsDeadLettered',
+  RecordsFailed: 'RecordsFailed',
+  BatchLatency: 'BatchLatency',
+} as const;
