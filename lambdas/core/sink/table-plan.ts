@@ -64,11 +64,18 @@ export function tableStatements({ settings, mapping, model }: TablePlanInput): T
  * columns another writer owns (the connector instead disables deletes unless
  * every column is mapped). No deletes on counter tables, custom queries, or a
  * mapping of key columns only on a table that has other columns.
+ *
+ * Nor on a table whose columns are all primary-key columns (a set-like
+ * "membership" table): a record there carries nothing but the key, so a key
+ * with a null value inserts the row, as in the DataStax connector, whose
+ * record mapper has "no case for delete" when the mapped columns are exactly
+ * the primary key.
  */
 function deletedColumns(settings: TableConfig, mapping: Mapping, model: TableModel): 'row' | string[] | undefined {
   if (!settings.deletesEnabled || settings.query !== undefined || model.isCounter) return undefined;
   const mapped = new Set(mappedColumns(mapping).map((entry) => entry.column));
   const others = [...model.columns.values()].filter((column) => !isPrimaryKey(column));
+  if (others.length === 0) return undefined;
   if (others.every((column) => mapped.has(column.name))) return 'row';
   const owned = others.filter((column) => mapped.has(column.name)).map((column) => column.name);
   return owned.length > 0 ? owned : undefined;
@@ -202,6 +209,7 @@ function deletesOffReason(settings: TableConfig, model: TableModel, available: b
   if (!settings.deletesEnabled) return 'deletesEnabled is false';
   if (settings.query !== undefined) return 'deletes cannot be derived from a custom query';
   if (model.isCounter) return 'counter tables take no deletes';
+  if ([...model.columns.values()].every(isPrimaryKey)) return 'the table has only primary-key columns, so a record inserts its row and never deletes it (as in the connector)';
   return 'the mapping maps only primary key columns of a table that has others, so a delete would remove columns it does not own';
 }
 
