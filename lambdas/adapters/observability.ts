@@ -15,6 +15,8 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
  *  - RecordsWritten       records written (per table: rows written to that table)
  *  - RecordsDeadLettered  poison records sent to the dead-letter queue
  *  - RecordsFailed        records reported back for retry (transient failures)
+ *  - RecordsCoalesced     written records with a write left out because a later
+ *                         record of the batch covers it (hot keys: fewer writes)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
  */
 export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
@@ -25,6 +27,7 @@ export const MetricName = {
   RecordsWritten: 'RecordsWritten',
   RecordsDeadLettered: 'RecordsDeadLettered',
   RecordsFailed: 'RecordsFailed',
+  RecordsCoalesced: 'RecordsCoalesced',
   BatchLatency: 'BatchLatency',
 } as const;
 
@@ -64,6 +67,8 @@ export interface RecordResult {
   readonly status: 'written' | 'dead-lettered' | 'failed';
   /** Tables the record was written to (for the per-table RecordsWritten). */
   readonly tables?: readonly string[];
+  /** Written, with a write left out because a later record's write covers it. */
+  readonly coalesced?: boolean;
 }
 
 export interface BatchMetrics {
@@ -77,11 +82,12 @@ export interface BatchMetrics {
  * and alarms see a steady series.
  */
 export function publishBatchMetrics(settings: ObservabilitySettings, batch: BatchMetrics, createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
-  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number }>();
+  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number; coalesced: number }>();
   const byTable = new Map<string, { topic: string; table: string; written: number }>();
   for (const record of batch.records) {
-    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0 };
+    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0, coalesced: 0 };
     counts.received++;
+    if (record.coalesced === true) counts.coalesced++;
     if (record.status === 'written') counts.written++;
     else if (record.status === 'dead-lettered') counts.deadLettered++;
     else counts.failed++;
@@ -102,6 +108,7 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
     metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
     metrics.addMetric(MetricName.RecordsDeadLettered, MetricUnit.Count, counts.deadLettered);
     metrics.addMetric(MetricName.RecordsFailed, MetricUnit.Count, counts.failed);
+    metrics.addMetric(MetricName.RecordsCoalesced, MetricUnit.Count, counts.coalesced);
     metrics.addMetric(MetricName.BatchLatency, MetricUnit.Milliseconds, batch.latencyMs);
     metrics.publishStoredMetrics();
   }

@@ -9,7 +9,7 @@ import { parseCqlType, type CqlType } from '../cql/types.js';
 import { ConfigError, PoisonRecordError } from '../errors.js';
 import { mappedColumns, specialSource, type Mapping } from '../mapping/ast.js';
 import { formatSource } from '../mapping/format.js';
-import type { RowWrite, WriteTarget } from '../writer/row.js';
+import type { RowWrite, WriteShape, WriteTarget } from '../writer/row.js';
 import { ABSENT, compileExtractor, type DecodedRecord, type Extractor } from './extract.js';
 import { keyText } from './key-text.js';
 import { kafkaWriteTime, staticTtlSeconds, timestampConverter, ttlConverter } from './write-attributes.js';
@@ -129,15 +129,23 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
   const fallbackTtl = staticTtlSeconds(settings.ttl, settings.ttlTimeUnit);
   const clientTs = settings.clientTimestamps && !model.isCounter;
   const deleteStatement = prepared.delete;
+  const deleteShape: WriteShape = deletedColumns(settings, mapping, model) === 'row' ? { kind: 'delete-row' } : { kind: 'delete-columns' };
+  const insertShape: WriteShape = { kind: 'insert', columns: count };
   const readsValue = bindings.some((b) => b.source.startsWith('value'));
   // Reused across records: the builder runs synchronously, one record at a time.
   const raw: unknown[] = new Array<unknown>(count);
 
+  // Whether the last writeTime() came from the Kafka timestamp (set by writeTime; builders run one record at a time).
+  let fromKafka = false;
   const writeTime = (decoded: DecodedRecord): unknown => {
     if (extractTs) {
       const value = extractTs(decoded);
-      if (value !== ABSENT && value !== null && value !== undefined) return toTs(value);
+      if (value !== ABSENT && value !== null && value !== undefined) {
+        fromKafka = false;
+        return toTs(value);
+      }
     }
+    fromKafka = true;
     return kafkaWriteTime(decoded.record.timestamp);
   };
   const keyValue = (index: number): unknown => {
@@ -160,7 +168,8 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       if (clientTs) values[0] = writeTime(decoded);
       for (let k = 0; k < keyAt.length; k++) values[offset + k] = keyValue(keyAt[k] ?? 0);
       const keys = values.slice(offset);
-      return { target, statement: deleteStatement, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
+      const row = { target, statement: deleteStatement, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
+      return clientTs ? { ...row, timestampAt: 0, kafkaTimestamp: fromKafka, shape: deleteShape } : row;
     }
     // deletesEnabled: false says deletes in Kafka are not deletes here (history
     // tables, say): the tombstone leaves this table alone instead of failing.
@@ -179,7 +188,8 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       const ttl = extractTtl(decoded);
       values[next] = ttl === ABSENT || ttl === null || ttl === undefined ? (fallbackTtl >= 0 ? fallbackTtl : types.unset) : toTtl(ttl);
     }
-    return { target, statement: prepared.upsert, values, partition: identity(values, partitionAt), row: identity(values, clusteringAt) };
+    const row = { target, statement: prepared.upsert, values, partition: identity(values, partitionAt), row: identity(values, clusteringAt) };
+    return clientTs ? { ...row, timestampAt: count, kafkaTimestamp: fromKafka, shape: insertShape } : row;
   };
 
   function regularValue(index: number): unknown {
