@@ -171,7 +171,8 @@ describe('last writer wins in Kafka order, within a millisecond too (property, r
         const rows = await h.cql(`SELECT k, a, b, TTL(a) AS ta, TTL(b) AS tb FROM ks.prop WHERE k IN (${Array.from({ length: KEYS }, (_, key) => `'${keyText(key)}'`).join(', ')})`);
         for (let key = 0; key < KEYS; key++) {
           const row = rows.rows.find((r) => r.get('k') === keyText(key));
-          const cell = (value: unknown, ttl: unknown): Cell | undefined => (value === null || value === undefined ? undefined : { live: true, value: String(value), ttl: ttl !== null });
+          const cell = (value: unknown, ttl: unknown): Cell | undefined =>
+            typeof value === 'string' || typeof value === 'number' ? { live: true, value: String(value), ttl: ttl !== null } : undefined;
           const actual = row === undefined ? 'absent' : show(cell(row.get('a'), row.get('ta')), cell(row.get('b'), row.get('tb')));
           const states = allowed.get(key) ?? new Set<string>();
           checked++;
