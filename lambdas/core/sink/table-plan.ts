@@ -168,8 +168,10 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       if (clientTs) values[0] = writeTime(decoded);
       for (let k = 0; k < keyAt.length; k++) values[offset + k] = keyValue(keyAt[k] ?? 0);
       const keys = values.slice(offset);
-      const row = { target, statement: deleteStatement, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
-      return clientTs ? { ...row, timestampAt: 0, kafkaTimestamp: fromKafka, shape: deleteShape } : row;
+      const partition = identity(keys, partitionAt.map((_, i) => i));
+      const row = identity(keys, clusteringAt.map((_, i) => partitionAt.length + i));
+      if (!clientTs) return { target, statement: deleteStatement, values, partition, row };
+      return { target, statement: deleteStatement, values, partition, row, timestampAt: 0, kafkaTimestamp: fromKafka, shape: deleteShape };
     }
     // deletesEnabled: false says deletes in Kafka are not deletes here (history
     // tables, say): the tombstone leaves this table alone instead of failing.
@@ -188,8 +190,10 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       const ttl = extractTtl(decoded);
       values[next] = ttl === ABSENT || ttl === null || ttl === undefined ? (fallbackTtl >= 0 ? fallbackTtl : types.unset) : toTtl(ttl);
     }
-    const row = { target, statement: prepared.upsert, values, partition: identity(values, partitionAt), row: identity(values, clusteringAt) };
-    return clientTs ? { ...row, timestampAt: count, kafkaTimestamp: fromKafka, shape: insertShape } : row;
+    const partition = identity(values, partitionAt);
+    const row = identity(values, clusteringAt);
+    if (!clientTs) return { target, statement: prepared.upsert, values, partition, row };
+    return { target, statement: prepared.upsert, values, partition, row, timestampAt: count, kafkaTimestamp: fromKafka, shape: insertShape };
   };
 
   function regularValue(index: number): unknown {

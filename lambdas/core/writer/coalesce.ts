@@ -38,48 +38,57 @@ const MAX_COMPARISONS = 16;
  * Writes without a shape (counters, custom queries, no client timestamp) and
  * writes whose timestamp is unset are never left out.
  */
-export function coalesce(rows: readonly PendingRow[], records: readonly KafkaRecord[]): Coalesced {
-  const groups = new Map<WriteTarget, Map<string, PendingRow[]>>();
-  let candidates = 0;
-  for (const pending of rows) {
-    if (writeTime(pending.row) === undefined) continue;
-    let byRow = groups.get(pending.row.target);
-    if (byRow === undefined) groups.set(pending.row.target, (byRow = new Map<string, PendingRow[]>()));
-    const key = `${pending.row.partition}\u0001${pending.row.row}`;
-    const group = byRow.get(key);
-    if (group === undefined) byRow.set(key, [pending]);
-    else {
-      group.push(pending);
-      candidates++;
-    }
-  }
-  if (candidates === 0) return { send: [...rows], shadowed: [] };
-
+export function coalesce(rows: readonly PendingRow[], repeated: readonly (readonly PendingRow[])[], records: readonly KafkaRecord[]): Coalesced {
+  if (repeated.length === 0) return { send: [...rows], shadowed: [] };
   const left = new Set<PendingRow>();
   const shadowed: ShadowedRow[] = [];
-  for (const byRow of groups.values()) {
-    for (const group of byRow.values()) {
-      if (group.length < 2) continue;
-      const kept: PendingRow[] = [];
-      for (let index = group.length - 1; index >= 0; index--) {
-        const earlier = group[index] as PendingRow;
-        let by: PendingRow | undefined;
-        for (let k = kept.length - 1, tried = 0; k >= 0 && tried < MAX_COMPARISONS; k--, tried++) {
-          const later = kept[k] as PendingRow;
-          if (shadows(later, earlier, records)) {
-            by = later;
-            break;
-          }
+  for (const group of repeated) {
+    const kept: PendingRow[] = [];
+    for (let index = group.length - 1; index >= 0; index--) {
+      const earlier = group[index] as PendingRow;
+      let by: PendingRow | undefined;
+      for (let k = kept.length - 1, tried = 0; k >= 0 && tried < MAX_COMPARISONS; k--, tried++) {
+        const later = kept[k] as PendingRow;
+        if (shadows(later, earlier, records)) {
+          by = later;
+          break;
         }
-        if (by === undefined) kept.push(earlier);
-        else {
-          left.add(earlier);
-          shadowed.push({ pending: earlier, by });
-        }
+      }
+      if (by === undefined) kept.push(earlier);
+      else {
+        left.add(earlier);
+        shadowed.push({ pending: earlier, by });
       }
     }
   }
   return { send: left.size === 0 ? [...rows] : rows.filter((pending) => !left.has(pending)), shadowed };
+}
+
+/**
+ * The writes of each row (table, partition and clustering key) that the call
+ * writes more than once, in the order given; rows written once are left out,
+ * so that a batch of distinct keys costs one map entry per write. Only
+ * writes that may be coalesced or ordered count: those with a shape.
+ */
+export function groupRepeatedRows(rows: readonly PendingRow[]): PendingRow[][] {
+  const byTarget = new Map<WriteTarget, Map<string, PendingRow | PendingRow[]>>();
+  const repeated: PendingRow[][] = [];
+  for (const pending of rows) {
+    const { row } = pending;
+    if (row.shape === undefined) continue;
+    let byRow = byTarget.get(row.target);
+    if (byRow === undefined) byTarget.set(row.target, (byRow = new Map<string, PendingRow | PendingRow[]>()));
+    const key = row.row === '' ? row.partition : `${row.partition}\u0001${row.row}`;
+    const seen = byRow.get(key);
+    if (seen === undefined) byRow.set(key, pending);
+    else if (Array.isArray(seen)) seen.push(pending);
+    else {
+      const group = [seen, pending];
+      byRow.set(key, group);
+      repeated.push(group);
+    }
+  }
+  return repeated;
 }
 
 function writeTime(row: RowWrite): bigint | undefined {

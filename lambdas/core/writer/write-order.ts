@@ -5,16 +5,15 @@ import type { RowWrite, WriteTarget } from './row.js';
 /** Microseconds in a millisecond: the room a write time has inside its own millisecond. */
 export const MICROS_PER_MILLI = 1000;
 
-/** Places already given, per record object and table: a retry of the same records writes the same write times. */
-export type PlaceMemory = WeakMap<KafkaRecord, Map<WriteTarget, number>>;
-
 /**
  * Gives each write whose write time is the Kafka timestamp × 1000 its place
  * within that millisecond (0-999 µs, added to the write time), so that the
  * writes of one row that share a millisecond and a Kafka partition follow
  * Kafka order in Cassandra too, without leaving their millisecond.
  *
- * Per table, row, topic-partition and millisecond, in Kafka (offset) order:
+ * `repeated`: the writes of each row written more than once in the call
+ * (see groupRepeatedRows). Per row, topic-partition and millisecond, in
+ * Kafka (offset) order:
  *  - a write alone in its group keeps exactly timestamp × 1000, the DataStax
  *    connector's write time;
  *  - a group in the millisecond the call starts with (for its partition,
@@ -32,43 +31,57 @@ export type PlaceMemory = WeakMap<KafkaRecord, Map<WriteTarget, number>>;
  * Replayed dead letters (`fromDeadLetter`) keep exactly timestamp × 1000,
  * the lowest write time of their millisecond.
  */
-export function placeWithinMilliseconds(rows: readonly PendingRow[], records: readonly KafkaRecord[], memory: PlaceMemory): void {
+export function placeWithinMilliseconds(repeated: readonly (readonly PendingRow[])[], rows: readonly PendingRow[], records: readonly KafkaRecord[], memory: PlaceMemory): void {
+  // A retry of a subset may leave a row alone that had company in the first try: it keeps its place.
+  if (memory.size > 0) {
+    for (const pending of rows) {
+      const remembered = memory.places.get(records[pending.owner] as KafkaRecord)?.get(pending.row.target);
+      if (remembered !== undefined && placeable(pending, records)) addPlace(pending.row, remembered);
+    }
+  }
+  if (repeated.length === 0) return;
   const bounds = partitionBounds(records);
-  const groups = new Map<string, PendingRow[]>();
-  const targets = new Map<WriteTarget, number>();
-  for (const pending of rows) {
-    const { row } = pending;
-    if (row.kafkaTimestamp !== true || row.timestampAt === undefined || typeof row.values[row.timestampAt] !== 'bigint') continue;
-    const record = records[pending.owner] as KafkaRecord;
-    if (record.fromDeadLetter === true) continue;
-    const remembered = memory.get(record)?.get(row.target);
-    if (remembered !== undefined) {
-      addPlace(row, remembered);
-      continue;
-    }
-    let target = targets.get(row.target);
-    if (target === undefined) targets.set(row.target, (target = targets.size));
-    const key = `${target}\u0000${row.partition}\u0001${row.row}\u0001${record.topic}\u0000${record.partition}\u0000${record.timestamp}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [pending]);
-    else group.push(pending);
-  }
-  for (const group of groups.values()) {
-    if (group.length > 1) group.sort((a, b) => compareOffsets((records[a.owner] as KafkaRecord).offset, (records[b.owner] as KafkaRecord).offset));
-    const first = records[(group[0] as PendingRow).owner] as KafkaRecord;
-    const partition = bounds.get(`${first.topic}\u0000${first.partition}`);
-    const countDown = group.length > 1 && partition !== undefined && first.timestamp === partition.firstMs && partition.lastMs !== partition.firstMs;
-    for (let rank = 0; rank < group.length; rank++) {
-      const pending = group[rank] as PendingRow;
-      const place = group.length === 1 ? 0 : countDown ? Math.max(0, MICROS_PER_MILLI - group.length + rank) : Math.min(MICROS_PER_MILLI - 1, rank);
-      addPlace(pending.row, place);
-      if (group.length === 1) continue; // alone, it is alone again in any retry of a subset
+  for (const rowGroup of repeated) {
+    const groups = new Map<string, PendingRow[]>();
+    for (const pending of rowGroup) {
+      if (!placeable(pending, records) || memory.places.get(records[pending.owner] as KafkaRecord)?.has(pending.row.target) === true) continue;
       const record = records[pending.owner] as KafkaRecord;
-      let places = memory.get(record);
-      if (places === undefined) memory.set(record, (places = new Map<WriteTarget, number>()));
-      places.set(pending.row.target, place);
+      const key = `${record.topic}\u0000${record.partition}\u0000${record.timestamp}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [pending]);
+      else group.push(pending);
+    }
+    for (const group of groups.values()) {
+      if (group.length < 2) continue; // alone in its millisecond: exactly timestamp × 1000
+      group.sort((x, y) => compareOffsets((records[x.owner] as KafkaRecord).offset, (records[y.owner] as KafkaRecord).offset));
+      const first = records[(group[0] as PendingRow).owner] as KafkaRecord;
+      const partition = bounds.get(`${first.topic}\u0000${first.partition}`);
+      const countDown = partition !== undefined && first.timestamp === partition.firstMs && partition.lastMs !== partition.firstMs;
+      for (let rank = 0; rank < group.length; rank++) {
+        const pending = group[rank] as PendingRow;
+        const place = countDown ? Math.max(0, MICROS_PER_MILLI - group.length + rank) : Math.min(MICROS_PER_MILLI - 1, rank);
+        addPlace(pending.row, place);
+        memory.remember(records[pending.owner] as KafkaRecord, pending.row.target, place);
+      }
     }
   }
+}
+
+/** Places given so far, per record object and table; `size` counts them (0: nothing to look up). */
+export class PlaceMemory {
+  readonly places = new WeakMap<KafkaRecord, Map<WriteTarget, number>>();
+  size = 0;
+
+  remember(record: KafkaRecord, target: WriteTarget, place: number): void {
+    let places = this.places.get(record);
+    if (places === undefined) this.places.set(record, (places = new Map<WriteTarget, number>()));
+    places.set(target, place);
+    this.size++;
+  }
+}
+
+function placeable({ row, owner }: PendingRow, records: readonly KafkaRecord[]): boolean {
+  return row.kafkaTimestamp === true && row.timestampAt !== undefined && typeof row.values[row.timestampAt] === 'bigint' && (records[owner] as KafkaRecord).fromDeadLetter !== true;
 }
 
 /** Adds `place` µs to the bound write time (the row builder's own values array). */

@@ -4,11 +4,11 @@ import { PoisonRecordError, TransientError, describeLocation, isSinkError } from
 import type { KafkaRecord } from '../event/record.js';
 import type { RecordMapper } from '../sink/record-mapper.js';
 import { planChains, type Batch, type Chain, type PendingRow } from './batches.js';
-import { coalesce, type ShadowedRow } from './coalesce.js';
+import { coalesce, groupRepeatedRows, type ShadowedRow } from './coalesce.js';
 import type { RecordOutcome, WriteCallOptions } from './outcome.js';
 import { WorkPool } from './pool.js';
 import { Tally } from './tally.js';
-import { placeWithinMilliseconds, type PlaceMemory } from './write-order.js';
+import { PlaceMemory, placeWithinMilliseconds } from './write-order.js';
 
 export interface WriterSettings {
   readonly session: CqlSession;
@@ -49,7 +49,7 @@ export const DEFAULT_MAP_CHUNK_RECORDS = 64;
 export function createWriter(settings: WriterSettings): Writer {
   const { session, mapper, maxNumberOfRecordsInBatch: maxBatch } = settings;
   const chunkSize = Math.max(1, settings.mapChunkRecords ?? DEFAULT_MAP_CHUNK_RECORDS);
-  const placed: PlaceMemory = new WeakMap();
+  const placed = new PlaceMemory();
   return {
     async writeRecords(records, options = {}) {
       const tally = new Tally(records);
@@ -58,15 +58,16 @@ export function createWriter(settings: WriterSettings): Writer {
         if (start > 0) await yieldToEventLoop();
         await mapChunk(mapper, tally, start, Math.min(records.length, start + chunkSize), (pending) => rows.push(pending));
       }
-      placeWithinMilliseconds(rows, records, placed);
+      const repeated = groupRepeatedRows(rows);
+      placeWithinMilliseconds(repeated, rows, records, placed);
       const pool = new WorkPool<Chain>(settings.maxConcurrentRequests, (chain) => runChain(session, chain, tally, options));
-      let { send, shadowed } = coalesce(rows, records);
+      let { send, shadowed } = coalesce(rows, repeated, records);
       for (;;) {
         pool.add(planChains(send, maxBatch));
         await pool.drained();
         const resend = settle(shadowed, tally);
         if (resend.length === 0) break;
-        ({ send, shadowed } = coalesce(resend, records));
+        ({ send, shadowed } = coalesce(resend, groupRepeatedRows(resend), records));
       }
       return tally.outcomes();
     },
