@@ -8,14 +8,20 @@
  *  (b) handler   MSK events of 100 / 1,000 / 10,000 records → createSinkHandler → Cassandra (JSON and Avro values)
  *  (c) e2e       Kafka → local poller (ESM defaults) → handler → Cassandra
  *  (d) baseline  Kafka Connect standalone + Camel's Cassandra sink, same Kafka, Cassandra and records
+ *  (e) CDC      10,000 changes over 500 hot keys in same-millisecond bursts: handler vs the ceiling writing every change,
+ *               and the writes the sink sends per record (coalescing)
  *  plus CPU µs per record without the database, p50/p99 batch latency, peak RSS of a 10,000-record batch
  *  and cold-start init in child processes running the Lambda bundle, and the bundle size.
  *
- * (a) and (b) alternate batch by batch, (c) and (d) run by run, so each ratio
- * compares numbers taken under the same load of this shared machine.
+ * (a) and (b) alternate batch by batch, (c) and (d) and the two sides of (e)
+ * run by run, so each ratio compares numbers taken under the same load of
+ * this shared machine.
+ *
+ * `--handler-only` measures (a), (b) at 10,000 records and (e) only, and
+ * merges those keys into the existing bench/results/latest.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type cassandra from 'cassandra-driver';
@@ -40,6 +46,7 @@ import { lambdaContext, mskEvent, type BenchMessage } from './lib/events.js';
 import { capturingSession, nullSession } from './lib/fake-session.js';
 import { watchGroup } from './lib/progress.js';
 import { ORDER_AVRO_SCHEMA, avroValue, driverValues, insertCqlOf, jsonValue, makeOrder, type Order } from './lib/records.js';
+import { cdcChanges, keyedPartitioner } from './lib/cdc.js';
 import { startRegistry } from './lib/registry.js';
 import {
   CONCURRENCY,
@@ -54,11 +61,12 @@ import {
   sinkConfig,
   useEmulatorEnvironment,
 } from './lib/setup.js';
-import { median, percentile, perSecond, ratio, round, steadyRate } from './lib/stats.js';
+import { median, percentile, perSecond, ratio, round, spread, steadyRate } from './lib/stats.js';
 import { DEFAULT_BATCH_SIZE } from '../infra/config/deploy-schema.js';
 
 const quick = process.argv.includes('--quick');
 const skipBaseline = process.argv.includes('--no-baseline');
+const handlerOnly = process.argv.includes('--handler-only');
 /** `--flag=N`: a positive integer option. */
 function intFlag(name: string): number | undefined {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -73,6 +81,9 @@ const plan = quick
   ? { runs: 2, sizes: [100, 1_000, 10_000], recordsPerSize: { 100: 3_000, 1_000: 5_000, 10_000: 10_000 }, cpuRecords: 10_000, cpuPasses: 3, e2eRecords: 10_000, e2eRuns: 1, initRuns: 2 }
   : { runs: 5, sizes: [100, 1_000, 10_000], recordsPerSize: { 100: 10_000, 1_000: 10_000, 10_000: 10_000 }, cpuRecords: 10_000, cpuPasses: 5, e2eRecords: 30_000, e2eRuns: 3, initRuns: 5 };
 plan.e2eRecords = intFlag('e2e-records') ?? plan.e2eRecords;
+if (handlerOnly) plan.sizes = [10_000];
+/** The CDC-like workload (e): changes, hot keys, alternating runs (at least 5, for the spread). */
+const cdcPlan = { records: 10_000, keys: 500, runs: quick ? 5 : 7 };
 const PARTITIONS = 4;
 /** The poller's batch size: the deployment's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
 const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? DEFAULT_BATCH_SIZE;
@@ -222,6 +233,74 @@ async function main(): Promise<void> {
     const ceiling = Object.fromEntries([...ceilingRuns].map(([size, runs]) => [size, summarize(runs)]));
     const handlerJson = Object.fromEntries([...handlerRuns.json].map(([size, runs]) => [size, summarize(runs)]));
     const handlerAvro = Object.fromEntries([...handlerRuns.avro].map(([size, runs]) => [size, summarize(runs)]));
+    const top = plan.sizes.at(-1) as number;
+    // (b)/(a) per run on distinct keys (every record its own row): coalescing must not cost anything there.
+    const distinctRatios = spread(
+      (handlerRuns.json.get(top) ?? []).map((run, i) => {
+        const ceilingRun = ceilingRuns.get(top)?.[i];
+        return ceilingRun === undefined ? Number.NaN : perSecond(run.records, sum(run.latencies)) / perSecond(ceilingRun.records, sum(ceilingRun.latencies));
+      }),
+    );
+
+    // (e) CDC-like: hot keys in same-millisecond bursts, one partition per key; ceiling and handler alternate run by run.
+    log(`CDC workload: ${String(cdcPlan.records)} changes over ${String(cdcPlan.keys)} keys`);
+    const changes = cdcChanges(cdcPlan.records, cdcPlan.keys, salt, T0 + 100_000_000);
+    const cdcMessages: BenchMessage[] = changes.map((c) => ({ key: Buffer.from(c.order.order_id), value: jsonValue(c.order), timestamp: c.timestamp }));
+    const cdcRows = changes.map((c) => driverValues(c.order, c.timestamp));
+    const byKey = keyedPartitioner(PARTITIONS);
+    const cdcRuns: { ceiling: number; handler: number }[] = [];
+    for (let run = 0; run < cdcPlan.runs; run++) {
+      let t = performance.now();
+      await pool(cdcRows, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
+      const ceilingMs = performance.now() - t;
+      const event = mskEvent(topics.json, cdcMessages, PARTITIONS, run * cdcPlan.records, byKey);
+      t = performance.now();
+      const response = await handler(event, lambdaContext());
+      const handlerMs = performance.now() - t;
+      if (response.batchItemFailures.length > 0) throw new Error(`CDC batch: ${String(response.batchItemFailures.length)} failures`);
+      cdcRuns.push({ ceiling: perSecond(cdcPlan.records, ceilingMs), handler: perSecond(cdcPlan.records, handlerMs) });
+      log(`CDC run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(cdcPlan.records, ceilingMs)))}/s, handler ${String(Math.round(perSecond(cdcPlan.records, handlerMs)))}/s`);
+    }
+    // Writes sent per record: the same events through a handler whose session only counts statements.
+    const counted = capturingSession(createCassandraSession(admin));
+    await createSinkEngine({ config, session: counted.session, schemaRegistry: new HttpSchemaRegistry({ url: registry.url }) });
+    const writesPerRecord = async (messages: readonly BenchMessage[], partitionOf?: (m: BenchMessage, i: number) => number): Promise<number> => {
+      const session = nullSession(counted.captured);
+      const engine = await createSinkEngine({ config, session, schemaRegistry: new HttpSchemaRegistry({ url: registry.url }) });
+      const run = createBatchRunner({ engine, deadLetters: { send: () => Promise.reject(new Error('no dead letters expected')) } });
+      await createSinkHandler({ config, engine, run } as unknown as SinkRuntime)(mskEvent(topics.json, messages, PARTITIONS, 0, partitionOf), lambdaContext());
+      return session.statements() / messages.length;
+    };
+    const cdcRatios = spread(cdcRuns.map((r) => r.handler / r.ceiling));
+    const cdc = {
+      records: cdcPlan.records,
+      keys: cdcPlan.keys,
+      same_ms_as_previous: round(changes.filter((c, i) => i > 0 && changes[i - 1]?.timestamp === c.timestamp).length / changes.length),
+      ceiling_rps: round(median(cdcRuns.map((r) => r.ceiling))),
+      handler_rps: round(median(cdcRuns.map((r) => r.handler))),
+      handler_over_ceiling: cdcRatios,
+      writes_per_record: round(await writesPerRecord(cdcMessages, byKey)),
+      writes_per_record_distinct: round(await writesPerRecord(jsonMessages.slice(0, cdcPlan.records))),
+    };
+    log(`CDC: handler/ceiling ${String(cdcRatios.min)} / ${String(cdcRatios.median)} / ${String(cdcRatios.max)} (min/median/max), ${String(cdc.writes_per_record)} writes per record; distinct keys (b)/(a) ${String(distinctRatios.min)} / ${String(distinctRatios.median)} / ${String(distinctRatios.max)}`);
+    const cdcTarget = { target: '>= 3 (median)', value: cdcRatios.median, met: cdcRatios.median >= 3 };
+    if (handlerOnly) {
+      const outDir = path.join(repoRoot, 'bench', 'results');
+      const file = path.join(outDir, 'latest.json');
+      const previous = JSON.parse(readFileSync(file, 'utf8')) as Result & { targets: Record<string, unknown> };
+      const merged = {
+        ...previous,
+        cdc,
+        handler_over_ceiling_spread: distinctRatios,
+        handler_only_run: { generated_at: startedAt.toISOString(), mode: quick ? 'quick' : 'full', duration_s: round((performance.now() - wallStart) / 1000), loadavg_at_end: os.loadavg().map((l) => round(l, 2)) },
+        targets: { ...previous.targets, cdc_handler_over_ceiling: cdcTarget },
+      };
+      writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+      writeFileSync(path.join(outDir, 'latest.md'), markdown(merged));
+      log('merged the handler and CDC keys into bench/results/latest.json and latest.md');
+      process.stdout.write(markdown(merged));
+      return;
+    }
 
     // CPU per record without the database: the same handler over a session that does nothing.
     log('CPU per record (no database)');
@@ -319,7 +398,6 @@ async function main(): Promise<void> {
     }
 
     // The report.
-    const top = plan.sizes.at(-1) as number;
     const ceilingRps = ceiling[top]?.rps ?? Number.NaN;
     const handlerRps = handlerJson[top]?.rps ?? Number.NaN;
     const e2eRps = round(median(e2eRuns.map((r) => r.rps)));
@@ -353,11 +431,14 @@ async function main(): Promise<void> {
       rss_mb_10k: rss.peak_mb,
       bundle_bytes: bundle.bytes,
       init_ms: init.init_ms,
+      cdc,
+      handler_over_ceiling_spread: distinctRatios,
       latency_ms: Object.fromEntries(plan.sizes.map((size) => [size, { ceiling: pick(ceiling[size]), json: pick(handlerJson[size]), avro: pick(handlerAvro[size]) }])),
       targets: {
         handler_over_ceiling: { target: '>= 0.9', value: handlerOverCeiling === null ? null : round(handlerOverCeiling), met: handlerOverCeiling !== null && handlerOverCeiling >= 0.9 },
         e2e_over_baseline: { target: '>= 2', value: e2eOverBaseline === null ? null : round(e2eOverBaseline), met: e2eOverBaseline !== null && e2eOverBaseline >= 2 },
         rss_mb_10k: { target: '< 256', value: rss.peak_mb, met: rss.peak_mb < 256 },
+        cdc_handler_over_ceiling: cdcTarget,
       },
       detail: { ceiling, handler: { json: handlerJson, avro: handlerAvro }, cpu, rss, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes }, e2e: e2eRuns, baseline: baselineRuns, registry_requests: registry.requests() },
     };
@@ -399,7 +480,11 @@ interface Headline {
   init_ms: number;
 }
 
+type Spread = ReturnType<typeof spread>;
+
 type Result = Headline & {
+  cdc?: { records: number; keys: number; same_ms_as_previous: number; ceiling_rps: number; handler_rps: number; handler_over_ceiling: Spread; writes_per_record: number; writes_per_record_distinct: number };
+  handler_over_ceiling_spread?: Spread;
   machine: { cpus: number; model: string; memory_gb: number; node: string };
   mode: string;
   setup: { e2e: { batch_size: number } };
@@ -409,6 +494,7 @@ type Result = Headline & {
 
 function markdown(r: Result): string {
   const n = (v: number | string | null | undefined): string => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v ?? '—');
+  const spreadText = (s: Spread | undefined): string => (s === undefined ? '—' : `${n(s.min)} / ${n(s.median)} / ${n(s.max)}`);
   const lines = [
     `Run ${r.generated_at} (${r.mode}) on ${String(r.machine.cpus)} × ${r.machine.model}, ${n(r.machine.memory_gb)} GB, Node ${r.machine.node}; Cassandra, Kafka and the bench share the machine.`,
     '',
@@ -421,6 +507,10 @@ function markdown(r: Result): string {
     `| (d) baseline, Kafka Connect + Camel Cassandra sink | ${n(r.baseline_rps)} records/s |`,
     `| (b)/(a) (target ≥ 0.9) | ${n(r.handler_over_ceiling)} |`,
     `| (c)/(d) (target ≥ 2) | ${n(r.e2e_over_baseline)} |`,
+    `| (b)/(a) per run, distinct keys, min / median / max | ${spreadText(r.handler_over_ceiling_spread)} |`,
+    `| (e) CDC, ${n(r.cdc?.records)} changes over ${n(r.cdc?.keys)} keys: ceiling / handler | ${n(r.cdc?.ceiling_rps)} / ${n(r.cdc?.handler_rps)} records/s |`,
+    `| (e) CDC handler / ceiling per run, min / median / max (target ≥ 3) | ${spreadText(r.cdc?.handler_over_ceiling)} |`,
+    `| (e) writes sent per record, CDC / distinct keys | ${n(r.cdc?.writes_per_record)} / ${n(r.cdc?.writes_per_record_distinct)} |`,
     `| CPU per record, decode + map + bind, no database (JSON / Avro) | ${n(r.cpu_us_per_record)} / ${n(r.cpu_us_per_record_avro)} µs |`,
     `| peak RSS, 10,000-record batch (target < 256 MB) | ${n(r.rss_mb_10k)} MB |`,
     `| Lambda bundle (minified ESM) | ${n(r.bundle_bytes)} bytes |`,

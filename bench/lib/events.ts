@@ -12,12 +12,19 @@ export interface BenchMessage {
 
 /**
  * The event the ESM would send for these messages spread over `partitions`
- * partitions, round-tripped through JSON as the Lambda service delivers it.
+ * partitions (in the order given within each), round-tripped through JSON as the Lambda service delivers it.
  */
-export function mskEvent(topic: string, messages: readonly BenchMessage[], partitions: number, firstOffset = 0): MskEvent {
+export function mskEvent(
+  topic: string,
+  messages: readonly BenchMessage[],
+  partitions: number,
+  firstOffset = 0,
+  /** Which partition a message goes to; default round robin (every key is distinct there). */
+  partitionOf: (message: BenchMessage, index: number) => number = (_, i) => i % partitions,
+): MskEvent {
   const byPartition: PolledRecord[][] = Array.from({ length: partitions }, () => []);
   messages.forEach((message, i) => {
-    const partition = i % partitions;
+    const partition = partitionOf(message, i);
     const list = byPartition[partition] as PolledRecord[];
     list.push({
       topic,

@@ -52,3 +52,9 @@ export function steadyRate(samples: readonly { readonly atMs: number; readonly d
   if (start === undefined || end === undefined || end.atMs <= start.atMs || end.done <= start.done) return null;
   return perSecond(end.done - start.done, end.atMs - start.atMs);
 }
+
+/** Min, median and max of repeated measurements (rounded), with the runs themselves. */
+export function spread(values: readonly number[]): { min: number; median: number; max: number; runs: number[] } {
+  if (values.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, runs: [] };
+  return { min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)), runs: values.map((v) => round(v)) };
+}

@@ -16,5 +16,7 @@ export const MetricName = {
   RecordsWritten: 'RecordsWritten',
   RecordsDeadLettered: 'RecordsDeadLettered',
   RecordsFailed: 'RecordsFailed',
+  /** Records whose write a later record of the batch made redundant (written through it). */
+  RecordsCoalesced: 'RecordsCoalesced',
   BatchLatency: 'BatchLatency',
 } as const;

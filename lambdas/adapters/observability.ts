@@ -16,6 +16,8 @@ import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './m
  *  - RecordsWritten       records written (per table: rows written to that table)
  *  - RecordsDeadLettered  poison records sent to the dead-letter queue
  *  - RecordsFailed        records reported back for retry (transient failures)
+ *  - RecordsCoalesced     written records with a write left out because a later
+ *                         record of the batch covers it (hot keys: fewer writes)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
  * (names in metric-names.ts, shared with the CDK dashboard).
  */
@@ -57,6 +59,8 @@ export interface RecordResult {
   readonly status: 'written' | 'dead-lettered' | 'failed';
   /** Tables the record was written to (for the per-table RecordsWritten). */
   readonly tables?: readonly string[];
+  /** Written, with a write left out because a later record's write covers it. */
+  readonly coalesced?: boolean;
 }
 
 export interface BatchMetrics {
@@ -70,11 +74,12 @@ export interface BatchMetrics {
  * and alarms see a steady series.
  */
 export function publishBatchMetrics(settings: ObservabilitySettings, batch: BatchMetrics, createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
-  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number }>();
+  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number; coalesced: number }>();
   const byTable = new Map<string, { topic: string; table: string; written: number }>();
   for (const record of batch.records) {
-    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0 };
+    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0, coalesced: 0 };
     counts.received++;
+    if (record.coalesced === true) counts.coalesced++;
     if (record.status === 'written') counts.written++;
     else if (record.status === 'dead-lettered') counts.deadLettered++;
     else counts.failed++;
@@ -95,6 +100,7 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
     metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
     metrics.addMetric(MetricName.RecordsDeadLettered, MetricUnit.Count, counts.deadLettered);
     metrics.addMetric(MetricName.RecordsFailed, MetricUnit.Count, counts.failed);
+    metrics.addMetric(MetricName.RecordsCoalesced, MetricUnit.Count, counts.coalesced);
     metrics.addMetric(MetricName.BatchLatency, MetricUnit.Milliseconds, batch.latencyMs);
     metrics.publishStoredMetrics();
   }

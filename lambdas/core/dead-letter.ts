@@ -183,5 +183,6 @@ export function deadLetterToRecord(message: DeadLetterMessage): KafkaRecord {
     headers: record.headers.map((header) => ({ name: header.name, value: Buffer.from(header.value, 'base64') })),
     ...(record.keySchemaMetadata === undefined ? {} : { keySchemaMetadata: record.keySchemaMetadata }),
     ...(record.valueSchemaMetadata === undefined ? {} : { valueSchemaMetadata: record.valueSchemaMetadata }),
+    fromDeadLetter: true,
   };
 }

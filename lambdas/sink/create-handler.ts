@@ -44,7 +44,7 @@ export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOpti
       records: outcomes.map((outcome) => ({
         topic: outcome.record.topic,
         status: outcome.status,
-        ...(outcome.status === 'written' ? { tables: tablesByTopic.get(outcome.record.topic) ?? [] } : {}),
+        ...(outcome.status === 'written' ? { tables: tablesByTopic.get(outcome.record.topic) ?? [], coalesced: outcome.coalesced === true } : {}),
       })),
     });
     const counts = { written: 0, 'dead-lettered': 0, failed: 0 };

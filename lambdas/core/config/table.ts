@@ -64,6 +64,7 @@ export const tableSettingsSchema = z
       .describe(
         'Turn a record whose mapped non-null fields are all primary-key columns (e.g. a tombstone) into a DELETE of that row (connector: deletesEnabled). ' +
           'When false, a tombstone leaves this table alone (a history table, say) rather than failing. ' +
+          'A table whose columns are all primary-key columns never gets a delete: such a record inserts its row, as in the connector. ' +
           'Default true, or false when `query` is set: deletes cannot be derived from a custom query (the connector makes you set false yourself).',
       ),
     query: z

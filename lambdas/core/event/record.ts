@@ -16,6 +16,12 @@ export interface KafkaRecord {
   readonly headers: readonly KafkaHeader[];
   readonly keySchemaMetadata?: SchemaMetadata;
   readonly valueSchemaMetadata?: SchemaMetadata;
+  /**
+   * Rebuilt from a dead letter for replay: written at exactly timestamp × 1000,
+   * the start of its millisecond, so that it yields to every record of that
+   * millisecond the sink wrote (see writer/write-order.ts).
+   */
+  readonly fromDeadLetter?: true;
 }
 
 export interface KafkaHeader {

@@ -6,7 +6,8 @@ import type { SinkEngine } from './engine.js';
 
 /** What finally happened to one record of a batch. */
 export type FinalOutcome =
-  | { readonly record: KafkaRecord; readonly status: 'written' }
+  /** `coalesced`: a write of the record was covered by a later record's (see writer/coalesce.ts). */
+  | { readonly record: KafkaRecord; readonly status: 'written'; readonly coalesced?: true }
   | { readonly record: KafkaRecord; readonly status: 'dead-lettered'; readonly tables: readonly string[]; readonly error: Error }
   /** Left for the event source to deliver again (transient failure, deadline, or behind such a record). */
   | { readonly record: KafkaRecord; readonly status: 'failed'; readonly error: Error };

@@ -9,7 +9,7 @@ import { parseCqlType, type CqlType } from '../cql/types.js';
 import { ConfigError, PoisonRecordError } from '../errors.js';
 import { mappedColumns, specialSource, type Mapping } from '../mapping/ast.js';
 import { formatSource } from '../mapping/format.js';
-import type { RowWrite, WriteTarget } from '../writer/row.js';
+import type { RowWrite, WriteShape, WriteTarget } from '../writer/row.js';
 import { ABSENT, compileExtractor, type DecodedRecord, type Extractor } from './extract.js';
 import { keyText } from './key-text.js';
 import { kafkaWriteTime, staticTtlSeconds, timestampConverter, ttlConverter } from './write-attributes.js';
@@ -64,11 +64,18 @@ export function tableStatements({ settings, mapping, model }: TablePlanInput): T
  * columns another writer owns (the connector instead disables deletes unless
  * every column is mapped). No deletes on counter tables, custom queries, or a
  * mapping of key columns only on a table that has other columns.
+ *
+ * Nor on a table whose columns are all primary-key columns (a set-like
+ * "membership" table): a record there carries nothing but the key, so a key
+ * with a null value inserts the row, as in the DataStax connector, whose
+ * record mapper has "no case for delete" when the mapped columns are exactly
+ * the primary key.
  */
 function deletedColumns(settings: TableConfig, mapping: Mapping, model: TableModel): 'row' | string[] | undefined {
   if (!settings.deletesEnabled || settings.query !== undefined || model.isCounter) return undefined;
   const mapped = new Set(mappedColumns(mapping).map((entry) => entry.column));
   const others = [...model.columns.values()].filter((column) => !isPrimaryKey(column));
+  if (others.length === 0) return undefined;
   if (others.every((column) => mapped.has(column.name))) return 'row';
   const owned = others.filter((column) => mapped.has(column.name)).map((column) => column.name);
   return owned.length > 0 ? owned : undefined;
@@ -122,15 +129,23 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
   const fallbackTtl = staticTtlSeconds(settings.ttl, settings.ttlTimeUnit);
   const clientTs = settings.clientTimestamps && !model.isCounter;
   const deleteStatement = prepared.delete;
+  const deleteShape: WriteShape = deletedColumns(settings, mapping, model) === 'row' ? { kind: 'delete-row' } : { kind: 'delete-columns' };
+  const insertShape: WriteShape = { kind: 'insert', columns: count };
   const readsValue = bindings.some((b) => b.source.startsWith('value'));
   // Reused across records: the builder runs synchronously, one record at a time.
   const raw: unknown[] = new Array<unknown>(count);
 
+  // Whether the last writeTime() came from the Kafka timestamp (set by writeTime; builders run one record at a time).
+  let fromKafka = false;
   const writeTime = (decoded: DecodedRecord): unknown => {
     if (extractTs) {
       const value = extractTs(decoded);
-      if (value !== ABSENT && value !== null && value !== undefined) return toTs(value);
+      if (value !== ABSENT && value !== null && value !== undefined) {
+        fromKafka = false;
+        return toTs(value);
+      }
     }
+    fromKafka = true;
     return kafkaWriteTime(decoded.record.timestamp);
   };
   const keyValue = (index: number): unknown => {
@@ -153,7 +168,10 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       if (clientTs) values[0] = writeTime(decoded);
       for (let k = 0; k < keyAt.length; k++) values[offset + k] = keyValue(keyAt[k] ?? 0);
       const keys = values.slice(offset);
-      return { target, statement: deleteStatement, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
+      const partition = identity(keys, partitionAt.map((_, i) => i));
+      const row = identity(keys, clusteringAt.map((_, i) => partitionAt.length + i));
+      if (!clientTs) return { target, statement: deleteStatement, values, partition, row };
+      return { target, statement: deleteStatement, values, partition, row, timestampAt: 0, kafkaTimestamp: fromKafka, shape: deleteShape };
     }
     // deletesEnabled: false says deletes in Kafka are not deletes here (history
     // tables, say): the tombstone leaves this table alone instead of failing.
@@ -172,7 +190,10 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
       const ttl = extractTtl(decoded);
       values[next] = ttl === ABSENT || ttl === null || ttl === undefined ? (fallbackTtl >= 0 ? fallbackTtl : types.unset) : toTtl(ttl);
     }
-    return { target, statement: prepared.upsert, values, partition: identity(values, partitionAt), row: identity(values, clusteringAt) };
+    const partition = identity(values, partitionAt);
+    const row = identity(values, clusteringAt);
+    if (!clientTs) return { target, statement: prepared.upsert, values, partition, row };
+    return { target, statement: prepared.upsert, values, partition, row, timestampAt: count, kafkaTimestamp: fromKafka, shape: insertShape };
   };
 
   function regularValue(index: number): unknown {
@@ -202,6 +223,7 @@ function deletesOffReason(settings: TableConfig, model: TableModel, available: b
   if (!settings.deletesEnabled) return 'deletesEnabled is false';
   if (settings.query !== undefined) return 'deletes cannot be derived from a custom query';
   if (model.isCounter) return 'counter tables take no deletes';
+  if ([...model.columns.values()].every(isPrimaryKey)) return 'the table has only primary-key columns, so a record inserts its row and never deletes it (as in the connector)';
   return 'the mapping maps only primary key columns of a table that has others, so a delete would remove columns it does not own';
 }
 

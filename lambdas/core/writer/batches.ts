@@ -22,11 +22,10 @@ export type Chain = readonly Batch[];
  *
  * Rows with their own write time (USING TIMESTAMP) converge whatever the
  * execution order, so each of their batches is a chain of its own and runs
- * concurrently with the others. Two rows for the same key with the same
- * timestamp are the exception: Cassandra then keeps the larger value (a
- * tombstone beats any value), not the later record. That needs two records
- * of one key in the same millisecond, and it resolves the same way on every
- * replay.
+ * concurrently with the others. Two writes of one row in the same
+ * millisecond get distinct write times in Kafka order first
+ * (write-order.ts): at equal write times Cassandra would keep the larger
+ * value (a tombstone beats any value), not the later record.
  *
  * Rows without a write time of their own (counters, clientTimestamps false,
  * custom queries) get the coordinator's clock, one timestamp per batch: the

@@ -8,7 +8,8 @@ import type { KafkaRecord } from '../event/record.js';
  * idempotent), rather than dead-lettered while it might still succeed.
  */
 export type RecordOutcome =
-  | { readonly record: KafkaRecord; readonly status: 'written' }
+  /** `coalesced`: a write of this record was left out because a later record's write, now written, covers it. */
+  | { readonly record: KafkaRecord; readonly status: 'written'; readonly coalesced?: true }
   /** `tables`: the tables this record could not be written to ("keyspace.table"). */
   | { readonly record: KafkaRecord; readonly status: 'poison'; readonly error: PoisonRecordError; readonly tables: readonly string[] }
   | { readonly record: KafkaRecord; readonly status: 'transient'; readonly error: TransientError };

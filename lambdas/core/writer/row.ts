@@ -20,6 +20,17 @@ export interface WriteTarget {
   readonly serverTimestamps: boolean;
 }
 
+/**
+ * What a write does to its row, for coalescing (see coalesce.ts). Absent on
+ * writes that are never coalesced: counters (increments add up), custom
+ * queries (their effect is unknown) and writes without a client timestamp.
+ *  - insert: the INSERT sets the first `columns` binds that are not unset,
+ *    and the row marker;
+ *  - delete-row: deletes the whole row;
+ *  - delete-columns: deletes the table's owned columns (always the same set for a table).
+ */
+export type WriteShape = { readonly kind: 'insert'; readonly columns: number } | { readonly kind: 'delete-row' } | { readonly kind: 'delete-columns' };
+
 /** One statement for one record and one table. */
 export interface RowWrite {
   readonly target: WriteTarget;
@@ -29,4 +40,13 @@ export interface RowWrite {
   readonly partition: string;
   /** Identifies the row within the partition (clustering columns). */
   readonly row: string;
+  /** Position in `values` of the bound USING TIMESTAMP (µs, a bigint, or unset); absent when the statement has none. */
+  readonly timestampAt?: number;
+  /**
+   * The bound timestamp is the Kafka record's timestamp × 1000 (no mapped
+   * `__timestamp`): the writer adds the record's place within its
+   * millisecond (write-order.ts).
+   */
+  readonly kafkaTimestamp?: boolean;
+  readonly shape?: WriteShape;
 }

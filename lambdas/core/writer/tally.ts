@@ -16,8 +16,16 @@ export class Tally {
     this.transient[owner] ??= error;
   }
 
+  /** Records with a write left out because a later write that covers it was written. */
+  readonly coalesced = new Set<number>();
+
   failPoison(owner: number, table: string, error: PoisonRecordError): void {
     (this.poison[owner] ??= []).push({ table, error });
+  }
+
+  /** Whether the record's write to `table` was rejected as poison. */
+  poisonOn(owner: number, table: string): boolean {
+    return this.poison[owner]?.some((entry) => entry.table === table) === true;
   }
 
   outcomes(): RecordOutcome[] {
@@ -25,7 +33,7 @@ export class Tally {
       const transient = this.transient[owner];
       if (transient) return { record, status: 'transient', error: transient };
       const poison = this.poison[owner];
-      if (!poison) return { record, status: 'written' };
+      if (!poison) return this.coalesced.has(owner) ? { record, status: 'written', coalesced: true } : { record, status: 'written' };
       const first = poison[0]?.error ?? new PoisonRecordError('unknown');
       const error = poison.length === 1 ? first : new PoisonRecordError(poison.map((p) => p.error.message).join('\n'), { cause: first });
       return { record, status: 'poison', error, tables: [...new Set(poison.map((p) => p.table))] };

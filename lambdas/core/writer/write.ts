@@ -4,9 +4,11 @@ import { PoisonRecordError, TransientError, describeLocation, isSinkError } from
 import type { KafkaRecord } from '../event/record.js';
 import type { RecordMapper } from '../sink/record-mapper.js';
 import { planChains, type Batch, type Chain, type PendingRow } from './batches.js';
+import { coalesce, groupRepeatedRows, type ShadowedRow } from './coalesce.js';
 import type { RecordOutcome, WriteCallOptions } from './outcome.js';
 import { WorkPool } from './pool.js';
 import { Tally } from './tally.js';
+import { PlaceMemory, placeWithinMilliseconds } from './write-order.js';
 
 export interface WriterSettings {
   readonly session: CqlSession;
@@ -22,48 +24,72 @@ export interface Writer {
 }
 
 /**
- * Records mapped between two turns of the event loop. Mapping costs ~10 µs of
- * CPU per record, so a chunk blocks the loop for under a millisecond: the
- * requests in flight (typically 64-128) cannot all finish unanswered in that
- * time, so the pool stays full. Larger chunks let it run dry while a chunk is
- * mapped (measured: 256 gave half the gain of 64 over a 1-2 ms database).
+ * Records mapped between two turns of the event loop (~10 µs of CPU each):
+ * a 10,000-record batch never blocks the loop for more than about a
+ * millisecond at a time. Every record is mapped before the first write, since
+ * coalescing needs the whole call; on a shared 2-core machine this was
+ * measured slightly faster than overlapping mapping with writes.
  */
 export const DEFAULT_MAP_CHUNK_RECORDS = 64;
 
 /**
- * Maps records chunk by chunk and starts the writes of each chunk at once,
- * yielding to the event loop between chunks, so that the CPU spent mapping
- * overlaps Cassandra's work: responses are handled and further writes start
- * while the next chunk is mapped. One pool bounds the requests in flight
- * across the whole call.
+ * Maps every record (chunk by chunk, yielding to the event loop between
+ * chunks), gives each write its place within its millisecond
+ * (write-order.ts), leaves out the writes a later write of the call fully
+ * shadows (coalesce.ts), and sends the rest: rows of one partition batched,
+ * chains concurrently under one pool (batches.ts).
  *
- * Rows with their own write time converge in any order, so they are batched
- * per chunk: rows of one Cassandra partition that fall in different chunks go
- * in different batches. Rows without one (see WriteTarget.serverTimestamps)
- * must run in Kafka order per partition: they are kept until every record is
- * mapped and then planned together, as one set of ordered chains.
+ * A write left out is done only when the write that shadows it is: if that
+ * one is rejected as poison, the left-out writes are sent in their own right;
+ * if it fails transiently, their records fail with it and are retried whole.
+ * A record's place within its millisecond is kept for the record object, so
+ * that a retry of the same records in the same invocation writes the same
+ * write times.
  */
 export function createWriter(settings: WriterSettings): Writer {
   const { session, mapper, maxNumberOfRecordsInBatch: maxBatch } = settings;
   const chunkSize = Math.max(1, settings.mapChunkRecords ?? DEFAULT_MAP_CHUNK_RECORDS);
+  const placed = new PlaceMemory();
   return {
     async writeRecords(records, options = {}) {
       const tally = new Tally(records);
-      const pool = new WorkPool<Chain>(settings.maxConcurrentRequests, (chain) => runChain(session, chain, tally, options));
-      const ordered: PendingRow[] = [];
+      const rows: PendingRow[] = [];
       for (let start = 0; start < records.length; start += chunkSize) {
         if (start > 0) await yieldToEventLoop();
-        const unordered: PendingRow[] = [];
-        await mapChunk(mapper, tally, start, Math.min(records.length, start + chunkSize), (pending) => {
-          (pending.row.target.serverTimestamps ? ordered : unordered).push(pending);
-        });
-        pool.add(planChains(unordered, maxBatch));
+        await mapChunk(mapper, tally, start, Math.min(records.length, start + chunkSize), (pending) => rows.push(pending));
       }
-      pool.add(planChains(ordered, maxBatch));
-      await pool.drained();
+      const repeated = groupRepeatedRows(rows);
+      placeWithinMilliseconds(repeated, rows, records, placed);
+      const pool = new WorkPool<Chain>(settings.maxConcurrentRequests, (chain) => runChain(session, chain, tally, options));
+      let { send, shadowed } = coalesce(rows, repeated, records);
+      for (;;) {
+        pool.add(planChains(send, maxBatch));
+        await pool.drained();
+        const resend = settle(shadowed, tally);
+        if (resend.length === 0) break;
+        ({ send, shadowed } = coalesce(resend, groupRepeatedRows(resend), records));
+      }
       return tally.outcomes();
     },
   };
+}
+
+/**
+ * Settles the writes left out once the writes that shadow them have run:
+ * done when that write was written, sent again when it was rejected as
+ * poison (returned), failed with it when it failed transiently.
+ */
+function settle(shadowed: readonly ShadowedRow[], tally: Tally): PendingRow[] {
+  const resend: PendingRow[] = [];
+  for (const { pending, by } of shadowed) {
+    if (tally.poisonOn(by.owner, by.row.target.name)) resend.push(pending);
+    else if (tally.transient[by.owner] !== undefined) {
+      const cause = tally.transient[by.owner] as TransientError;
+      tally.failTransient(pending.owner, new TransientError(`${where(tally, pending)}: not written: the later record ${describeLocation(tally.records[by.owner] as KafkaRecord)} that covers it failed: ${cause.message}`, { cause }));
+    } else tally.coalesced.add(pending.owner);
+  }
+  // Sent again in Kafka order, as the writes of the call were.
+  return resend.sort((a, b) => a.owner - b.owner);
 }
 
 /** Maps records [start, end) in order: rows go to `into`, mapping failures to the tally. */

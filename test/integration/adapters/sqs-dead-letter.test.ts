@@ -73,6 +73,6 @@ describe('SqsDeadLetterSink against the emulator', () => {
       restored.set(full.record.offset, deadLetterToRecord(full));
     }
     expect(pointers).toBe(1);
-    for (const original of records) expect(restored.get(original.offset)).toEqual(original);
+    for (const original of records) expect(restored.get(original.offset)).toEqual({ ...original, fromDeadLetter: true });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertConnectorConfig } from '../../../lambdas/core/config/connector.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
 import { openHarness, record, type CqlHarness } from './harness.js';
@@ -16,6 +17,8 @@ describe('writes against Cassandra', () => {
       h.cql('CREATE TABLE ks.names (name text PRIMARY KEY, id text)'),
       h.cql('CREATE TABLE ks.audit (id text PRIMARY KEY, note text, at bigint)'),
       h.cql('CREATE TABLE ks.notes (k text, c text, v text, PRIMARY KEY (k, c))'),
+      h.cql('CREATE TABLE ks.members (id text PRIMARY KEY)'),
+      h.cql('CREATE TABLE ks.tags (k text, tag text, PRIMARY KEY (k, tag))'),
     ]);
   });
   afterAll(async () => {
@@ -98,6 +101,44 @@ describe('writes against Cassandra', () => {
     const [outcome] = await engine.process([record('users', 'd5', null)]);
     expect(outcome?.status).toBe('poison');
     expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/column "id" \(primary key\) from value.id is null/);
+  });
+
+  it('inserts, never deletes, the row of a table with only primary-key columns, as the connector does', async () => {
+    await h.cql("INSERT INTO ks.members (id) VALUES ('old') USING TIMESTAMP 1");
+    await h.cql("INSERT INTO ks.tags (k, tag) VALUES ('t', 'old') USING TIMESTAMP 1");
+    // Deletes are on by default: before, both tombstones below deleted their row.
+    const engine = await h.engine({
+      members: { tables: { 'ks.members': { mapping: 'id=key' } } },
+      tags: { tables: { 'ks.tags': { mapping: 'k=key, tag=header.tag' } } },
+    });
+    const outcomes = await engine.process([
+      record('members', 'old', null, { timestamp: 5_000 }),
+      record('members', 'new', null, { timestamp: 5_000 }),
+      record('tags', 't', null, { timestamp: 5_000, headers: { tag: 'old' } }),
+      record('tags', 't', null, { timestamp: 5_000, headers: { tag: 'new' } }),
+    ]);
+    expect(statuses(outcomes)).toEqual(['written', 'written', 'written', 'written']);
+    const members = await h.cql("SELECT id FROM ks.members WHERE id IN ('old', 'new')");
+    expect(members.rows.map((r) => r.get('id') as string).sort()).toEqual(['new', 'old']);
+    expect((await h.cql("SELECT tag FROM ks.tags WHERE k = 't'")).rows.map((r) => r.get('tag') as string).sort()).toEqual(['new', 'old']);
+  });
+
+  it('behaves the same with a config converted from the connector', async () => {
+    const { config } = convertConnectorConfig({
+      topics: 'members2',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      [`topic.members2.${h.keyspace}.members.mapping`]: 'id=key',
+      [`topic.members2.${h.keyspace}.members.deletesEnabled`]: 'true',
+    });
+    const engine = await h.engine(config.topics);
+    expect(statuses(await engine.process([record('members2', 'from-connector', null)]))).toEqual(['written']);
+    expect((await h.cql("SELECT id FROM ks.members WHERE id = 'from-connector'")).rowLength).toBe(1);
+  });
+
+  it('dead-letters a tombstone for a key-only table whose key comes from the value, naming why', async () => {
+    const engine = await h.engine({ members: { tables: { 'ks.members': { mapping: 'id=value.id' } } } });
+    const [outcome] = await engine.process([record('members', 'x', null)]);
+    expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/the table has only primary-key columns, so a record inserts its row/);
   });
 
   it('increments counters', async () => {

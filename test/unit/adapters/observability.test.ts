@@ -37,7 +37,7 @@ describe('observability', () => {
         latencyMs: 42,
         records: [
           { topic: 'orders', status: 'written', tables: ['shop.orders', 'shop.by_customer'] },
-          { topic: 'orders', status: 'written', tables: ['shop.orders'] },
+          { topic: 'orders', status: 'written', tables: ['shop.orders'], coalesced: true },
           { topic: 'orders', status: 'dead-lettered' },
           { topic: 'orders', status: 'failed' },
         ],
@@ -46,7 +46,7 @@ describe('observability', () => {
     );
     expect(emitted).toHaveLength(3);
     const [topic, ...tables] = emitted;
-    expect(topic).toMatchObject({ topic: 'orders', service: 'svc', RecordsReceived: 4, RecordsWritten: 2, RecordsDeadLettered: 1, RecordsFailed: 1, BatchLatency: 42 });
+    expect(topic).toMatchObject({ topic: 'orders', service: 'svc', RecordsReceived: 4, RecordsWritten: 2, RecordsDeadLettered: 1, RecordsFailed: 1, RecordsCoalesced: 1, BatchLatency: 42 });
     expect(topic?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Ns');
     expect(topic?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'topic']));
     expect(topic?._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: 'BatchLatency', Unit: 'Milliseconds' });

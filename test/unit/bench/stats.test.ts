@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, perSecond, ratio, round, steadyRate } from '../../../bench/lib/stats.js';
+import { median, percentile, perSecond, ratio, round, spread, steadyRate } from '../../../bench/lib/stats.js';
+import { cdcChanges, partitionOfKey } from '../../../bench/lib/cdc.js';
 
 describe('bench statistics', () => {
   it('median of odd and even counts, unsorted input left alone', () => {
@@ -20,6 +21,25 @@ describe('bench statistics', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([], 50)).toBeNaN();
     expect(() => percentile([1], 101)).toThrow(RangeError);
+  });
+
+  it('spread of repeated runs: min, median, max', () => {
+    expect(spread([3.14159, 1, 2])).toEqual({ min: 1, median: 2, max: 3.14, runs: [3.14, 1, 2] });
+    expect(spread([]).median).toBeNaN();
+  });
+
+  it('CDC workload: the asked number of changes over the keys, in bursts sharing a millisecond, one partition per key', () => {
+    const changes = cdcChanges(10_000, 500, 42, 1_000);
+    expect(changes).toHaveLength(10_000);
+    const keys = new Set(changes.map((c) => c.order.order_id));
+    expect(keys.size).toBeGreaterThan(400);
+    expect(keys.size).toBeLessThanOrEqual(500);
+    const sameMsAsPrevious = changes.filter((c, i) => i > 0 && changes[i - 1]?.timestamp === c.timestamp).length;
+    expect(sameMsAsPrevious / changes.length).toBeGreaterThan(0.9);
+    expect(cdcChanges(100, 5, 42, 1_000)).toEqual(cdcChanges(100, 5, 42, 1_000));
+    const key = Buffer.from(changes[0]?.order.order_id ?? '');
+    expect(partitionOfKey(key, 4)).toBe(partitionOfKey(Buffer.from(key), 4));
+    expect(partitionOfKey(key, 4)).toBeLessThan(4);
   });
 
   it('rates and ratios', () => {
