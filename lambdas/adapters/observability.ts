@@ -16,6 +16,8 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
  *  - RecordsDeadLettered  poison records sent to the dead-letter queue
  *  - RecordsFailed        records reported back for retry (transient failures)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
+ *  - SinkHalted           by `topic` and `table`: records held by the brake (a systemic
+ *                         failure: nothing dead-lettered, the partition waits); absent otherwise
  */
 export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
 export const DEFAULT_METRICS_NAMESPACE = 'KafkaCqlSink';
@@ -26,6 +28,7 @@ export const MetricName = {
   RecordsDeadLettered: 'RecordsDeadLettered',
   RecordsFailed: 'RecordsFailed',
   BatchLatency: 'BatchLatency',
+  SinkHalted: 'SinkHalted',
 } as const;
 
 export interface ObservabilitySettings {
@@ -115,4 +118,21 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Records held by a systemic failure, per topic and table. */
+export interface HaltMetric {
+  readonly topic: string;
+  readonly table: string;
+  readonly heldRecords: number;
+}
+
+/** Publishes SinkHalted by topic and table: the alarm of the runbook's "sink halted" entry watches it. */
+export function publishHaltMetrics(settings: ObservabilitySettings, halts: readonly HaltMetric[], createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+  for (const { topic, table, heldRecords } of halts) {
+    const metrics = createDimensionSet(settings);
+    metrics.addDimensions({ topic, table });
+    metrics.addMetric(MetricName.SinkHalted, MetricUnit.Count, heldRecords);
+    metrics.publishStoredMetrics();
+  }
 }
