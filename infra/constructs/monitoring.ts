@@ -24,9 +24,12 @@ export interface SinkMonitoringProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/** Where the sink function's own metrics land (lambdas/adapters/observability.ts defaults, POWERTOOLS_SERVICE_NAME of the sink stack). */
+const SINK_METRICS = { namespace: 'KafkaCqlSink', service: 'kafka-cql-sink' } as const;
+
 /** The alarms of the runbook (docs/deploy.md) and one dashboard for the whole sink. */
 export class SinkMonitoring extends Construct {
-  readonly alarms: Record<'offsetLag' | 'dlqMessages' | 'sinkErrors' | 'sinkThrottles' | 'replayErrors', cloudwatch.Alarm>;
+  readonly alarms: Record<'offsetLag' | 'dlqMessages' | 'sinkErrors' | 'sinkThrottles' | 'replayErrors' | 'sinkHalted', cloudwatch.Alarm>;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: SinkMonitoringProps) {
@@ -57,6 +60,13 @@ export class SinkMonitoring extends Construct {
       sinkErrors: alarm('SinkErrorsAlarm', sink.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), props.errorsThreshold ?? 1, 'Sink invocations failed.'),
       sinkThrottles: alarm('SinkThrottlesAlarm', sink.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1, 'Sink invocations were throttled.'),
       replayErrors: alarm('ReplayErrorsAlarm', props.replayFunction.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1, 'Replay invocations failed.'),
+      // Records held by the brake (all topics and tables; the per topic/table series say where): a partition waits for a fix.
+      sinkHalted: alarm(
+        'SinkHaltedAlarm',
+        new cloudwatch.Metric({ ...SINK_METRICS, metricName: 'SinkHalted', dimensionsMap: { service: SINK_METRICS.service }, period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        1,
+        'The sink halted on a systemic failure (a wrong mapping, a dropped column): nothing is dead-lettered, the partition waits until the cause is fixed.',
+      ),
     };
     if (props.alarmTopicArn !== undefined) {
       const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);

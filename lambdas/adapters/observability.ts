@@ -127,8 +127,16 @@ export interface HaltMetric {
   readonly heldRecords: number;
 }
 
-/** Publishes SinkHalted by topic and table: the alarm of the runbook's "sink halted" entry watches it. */
+/**
+ * Publishes SinkHalted by topic and table, and its total with the service
+ * dimension only: the alarm of the runbook's "sink halted" entry watches the
+ * total (an alarm needs fixed dimensions, and the tables are the config's).
+ */
 export function publishHaltMetrics(settings: ObservabilitySettings, halts: readonly HaltMetric[], createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+  if (halts.length === 0) return;
+  const total = createDimensionSet(settings);
+  total.addMetric(MetricName.SinkHalted, MetricUnit.Count, halts.reduce((sum, halt) => sum + halt.heldRecords, 0));
+  total.publishStoredMetrics();
   for (const { topic, table, heldRecords } of halts) {
     const metrics = createDimensionSet(settings);
     metrics.addDimensions({ topic, table });

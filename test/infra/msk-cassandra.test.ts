@@ -54,8 +54,8 @@ describe('msk + cassandra: event source mapping', () => {
       StartingPosition: 'TRIM_HORIZON',
       ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 20 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 86_400,
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 259_200,
       BisectBatchOnFunctionError: true,
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders-sink' },
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { status: ['PAID', 'SHIPPED'] } }) }] },
@@ -120,11 +120,12 @@ describe('msk + cassandra: secret, alarms, checks', () => {
     expect(grantsOf(template, 'SinkFunctionServiceRole', 'secretsmanager:GetSecretValue')).toContainEqual({ Ref: secret.id });
   });
 
-  it('raises the five runbook alarms on the given topic', () => {
-    for (const metric of ['OffsetLag', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles']) {
+  it('raises the six runbook alarms on the given topic', () => {
+    for (const metric of ['OffsetLag', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles', 'SinkHalted']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops-alerts'] });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'KafkaCqlSink', MetricName: 'SinkHalted', Dimensions: [{ Name: 'service', Value: 'kafka-cql-sink' }], Statistic: 'Sum' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OffsetLag', Threshold: 50_000, EvaluationPeriods: 15, Statistic: 'Maximum' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
