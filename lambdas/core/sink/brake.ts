@@ -126,7 +126,7 @@ export function createBrake({ settings, tablesOf, now = Date.now }: BrakeOptions
         };
         const about = column === undefined ? table : `${table} column "${column}"`;
         const error = new SystemicFailureError(
-          `halted, nothing dead-lettered: ${about}: ${reason} — ${rule}; e.g. ${describeLocation(first.record)}: ${first.error.message}`,
+          `halted, nothing dead-lettered: ${about}: ${reason} — ${rule}; e.g. ${example(first)}`,
           halt,
           { cause: first.error },
         );
@@ -135,4 +135,10 @@ export function createBrake({ settings, tablesOf, now = Date.now }: BrakeOptions
       return { held };
     },
   };
+}
+
+/** The first record's error, which names its location already when the mapper or the writer wrapped it. */
+function example(candidate: PoisonCandidate): string {
+  const where = describeLocation(candidate.record);
+  return candidate.error.message.startsWith(where) ? candidate.error.message : `${where}: ${candidate.error.message}`;
 }
