@@ -9,7 +9,7 @@ import type { DeadLetterSink } from '../core/dead-letter.js';
 import { ConfigError } from '../core/errors.js';
 import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/sink/batch-runner.js';
 import { createBrake } from '../core/sink/brake.js';
-import { createSinkEngine, type SinkEngine } from '../core/sink/engine.js';
+import { createRefreshingEngine, type SinkEngine } from '../core/sink/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { connectCassandra, type CassandraClientOverrides } from './cassandra-client.js';
 import { createCassandraSession } from './cassandra-session.js';
@@ -113,7 +113,7 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
       registries.set(topic, new HttpSchemaRegistry({ url: registry.url, ...(basicAuth === undefined ? {} : { basicAuth }) }));
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
-    const engine = await createSinkEngine({ config, session: createCassandraSession(client), schemaRegistry });
+    const engine = await createRefreshingEngine({ config, session: createCassandraSession(client), schemaRegistry });
     // One brake per container, shared by every runner: it remembers recent systemic failures across batches.
     const brake = createBrake({ settings: config.brake, tablesOf: (topic) => Object.keys(config.topics[topic]?.tables ?? {}) });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>

@@ -1,9 +1,10 @@
-import { TransientError } from '../errors.js';
+import { SystemicFailureError, TransientError } from '../errors.js';
 import { deadLetterFor, type DeadLetter, type DeadLetterSink } from '../dead-letter.js';
 import type { KafkaRecord } from '../event/record.js';
 import type { RecordOutcome } from '../writer/outcome.js';
 import type { Brake } from './brake.js';
 import type { SinkEngine } from './engine.js';
+import { holdForSchemaProblems, suggestsSchemaChange } from './schema-watch.js';
 
 /** What finally happened to one record of a batch. */
 export type FinalOutcome =
@@ -93,9 +94,16 @@ export function createBatchRunner(options: BatchRunnerOptions): (records: readon
           const error = held.get(outcome.record);
           return error === undefined ? outcome : { record: outcome.record, status: 'failed', error };
         });
-        const hold = Math.min(options.holdMs ?? 0, deadlineMs - now());
-        if (hold > 0) await sleep(hold);
       }
+    }
+    // A table changed under the sink: re-plan, and hold what the new schema no longer takes.
+    if (options.engine.refresh !== undefined && suggestsSchemaChange(ordered)) {
+      const problem = await options.engine.refresh();
+      if (problem !== undefined) ordered = holdForSchemaProblems(ordered, problem);
+    }
+    if (ordered.some((outcome) => outcome.status === 'failed' && outcome.error instanceof SystemicFailureError)) {
+      const hold = Math.min(options.holdMs ?? 0, deadlineMs - now());
+      if (hold > 0) await sleep(hold);
     }
     return deadLetterSettled(ordered, options.deadLetters, attemptOf);
   };
