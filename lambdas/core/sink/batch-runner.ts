@@ -98,7 +98,8 @@ export function createBatchRunner(options: BatchRunnerOptions): (records: readon
     }
     // A table changed under the sink: re-plan, and hold what the new schema no longer takes.
     if (options.engine.refresh !== undefined && suggestsSchemaChange(ordered)) {
-      const problem = await options.engine.refresh();
+      // The cluster unreachable while re-reading: nothing learnt, the outcomes stand (they are retried anyway).
+      const problem = await options.engine.refresh().catch(() => undefined);
       if (problem !== undefined) ordered = holdForSchemaProblems(ordered, problem);
     }
     if (ordered.some((outcome) => outcome.status === 'failed' && outcome.error instanceof SystemicFailureError)) {

@@ -4,6 +4,7 @@ import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/sessio
 import { ConfigError, PoisonRecordError, SystemicFailureError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import type { FinalOutcome } from '../../../lambdas/core/sink/batch-runner.js';
+import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
 import { createRefreshingEngine } from '../../../lambdas/core/sink/engine.js';
 import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/sink/schema-watch.js';
 import { FakeSession } from '../writer/fake-session.js';
@@ -67,5 +68,32 @@ describe('schema watch', () => {
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra invalid: unconfigured table users')))).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra writeTimeout: Operation timed out')))).toBe(false);
     expect(suggestsSchemaChange([{ record: rec('t', 1, {}), status: 'written' }])).toBe(false);
+  });
+});
+
+describe('batch runner and schema refresh', () => {
+  const engineFailing = (refresh: () => Promise<ConfigError | undefined>) => ({
+    tables: ['ks.users'],
+    refresh,
+    process: (records: readonly KafkaRecord[]) =>
+      Promise.resolve(records.map((record) => ({ record, status: 'transient' as const, error: new TransientError('Prepared query with ID ab not found') }))),
+  });
+
+  it('holds with the mapping problem when the refresh finds the table no longer fits', async () => {
+    const problem = new ConfigError(['topics.t.tables.ks.users: mapping: "city" is not a column of ks.users (its columns: id, age)']);
+    const run = createBatchRunner({ engine: engineFailing(() => Promise.resolve(problem)), deadLetters: { send: () => Promise.resolve() }, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const [outcome] = await run([rec('t', 1, {})], { deadlineMs: Number.MAX_SAFE_INTEGER });
+    expect(outcome?.status === 'failed' && outcome.error instanceof SystemicFailureError && outcome.error.halt.column).toBe('city');
+  });
+
+  it('keeps the outcomes when the refresh cannot reach the cluster', async () => {
+    const run = createBatchRunner({
+      engine: engineFailing(() => Promise.reject(new TransientError('no host available'))),
+      deadLetters: { send: () => Promise.resolve() },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const [outcome] = await run([rec('t', 1, {})], { deadlineMs: Number.MAX_SAFE_INTEGER });
+    expect(outcome?.status).toBe('failed');
+    expect(outcome?.status === 'failed' && outcome.error.message).toBe('Prepared query with ID ab not found');
   });
 });
