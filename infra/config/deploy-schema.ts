@@ -7,6 +7,22 @@ import { validateFilterPatterns } from '../../lambdas/core/filter/pattern.js';
 export const DEFAULT_BATCH_SIZE = 500;
 
 /**
+ * Retries of a failing batch before the on-failure destination. Not -1: with an
+ * on-failure destination Lambda caps "infinite" retries at 10 (AWS Lambda guide,
+ * kafka-retry-configurations / kafka-on-failure-destination), and 10 retries
+ * end a halt (see the sink config's `brake`) within minutes. 10,000 is the most
+ * Lambda accepts; DEFAULT_MAX_RECORD_AGE_SECONDS is then the outer bound.
+ */
+export const DEFAULT_RETRY_ATTEMPTS = 10_000;
+
+/**
+ * Five days: a halt holds over a long weekend, and the records the event
+ * source then gives up on are still in Kafka (default retention 7 days) when
+ * the replay function re-reads their offsets from the on-failure message.
+ */
+export const DEFAULT_MAX_RECORD_AGE_SECONDS = 432_000;
+
+/**
  * The deployment config: where and how the sink runs. The sink config (topics →
  * tables → mapping) is a separate file named by `sinkConfig`; this file never
  * holds a secret value, only secret ARNs.
@@ -161,13 +177,25 @@ const eventSourceSchema = z
       ),
     minimumPollers: z.number().int().min(1).max(200).default(1).describe('Provisioned pollers always running (MinimumPollers).'),
     maximumPollers: z.number().int().min(1).max(2000).default(10).describe('Upper bound of the offset-lag autoscaling (MaximumPollers).'),
-    retryAttempts: z.number().int().min(-1).max(10_000).default(10).describe('Retries of a failing batch before it goes to the on-failure destination; -1 retries until the record expires.'),
+    retryAttempts: z
+      .number()
+      .int()
+      .min(-1)
+      .max(10_000)
+      .default(DEFAULT_RETRY_ATTEMPTS)
+      .describe(
+        'Retries of a failing batch before it goes to the on-failure destination. Default 10000, the most Lambda accepts, so that a halted partition (the sink\'s brake) waits until it is fixed, ' +
+          'bounded by maxRecordAgeSeconds. -1 is not "forever" here: with an on-failure destination Lambda caps it at 10 retries.',
+      ),
     maxRecordAgeSeconds: z
       .number()
       .int()
       .refine((age) => age === -1 || (age >= 60 && age <= 604_800), 'expected -1 (no limit) or 60 to 604800')
-      .default(-1)
-      .describe('Records older than this go to the on-failure destination instead of the function; -1 never.'),
+      .default(DEFAULT_MAX_RECORD_AGE_SECONDS)
+      .describe(
+        'Records older than this go to the on-failure destination instead of the function; -1 never. Default 432000 (5 days): the outer bound of a halt. ' +
+          'Keep it below the topic\'s retention, so that the replay function can still re-read the offsets of an on-failure message from Kafka.',
+      ),
     bisectOnError: z.boolean().default(true).describe('Split a failing batch in two and retry each half.'),
   })
   .strict()

@@ -65,7 +65,7 @@ const SUM_5M = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
  * action, listed on the dashboard.
  */
 export class SinkMonitoring extends Construct {
-  /** By name: offsetLag, notPolling, eventSourceErrors (with mapping ids and ErrorCount metrics), dlqMessages, deadLettersSent, sinkErrors, sinkThrottles, replayErrors, replayAge. */
+  /** By name: offsetLag, notPolling, eventSourceErrors (with mapping ids and ErrorCount metrics), dlqMessages, deadLettersSent, sinkErrors, sinkThrottles, replayErrors, replayAge, sinkHalted. */
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
   readonly dashboard: cloudwatch.Dashboard;
   private readonly alarmTopic?: sns.ITopic;
@@ -129,6 +129,18 @@ export class SinkMonitoring extends Construct {
       metric: props.replayQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: (props.replayAgeMinutes ?? 60) * 60,
       description: 'A redriven record has waited too long in the replay queue.',
+    });
+    // Records held by the brake, all topics and tables together (the per topic/table series say where).
+    this.addAlarm('sinkHalted', 'SinkHaltedAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: DEFAULT_METRICS_NAMESPACE,
+        metricName: MetricName.SinkHalted,
+        dimensionsMap: { service: DEFAULT_SERVICE_NAME },
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      description: 'The sink halted on a systemic failure (a wrong mapping, a dropped column): nothing is dead-lettered, the partition waits until the cause is fixed.',
     });
     this.dashboard = this.buildDashboard(props, metrics);
   }

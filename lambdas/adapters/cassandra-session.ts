@@ -3,7 +3,7 @@ import cassandra from 'cassandra-driver';
 import PrepareHandlerModule from 'cassandra-driver/lib/prepare-handler.js';
 import type { ConsistencyLevel } from '../core/config/table.js';
 import type { BoundWrite, ColumnKind, CqlSession, MissingTable, PreparedStatement, TableSchema, WriteOptions } from '../core/cql/session.js';
-import { ConfigError, PoisonRecordError, TransientError, type SinkError } from '../core/errors.js';
+import { ConfigError, PoisonRecordError, TransientError, type PoisonDetails, type SinkError } from '../core/errors.js';
 
 const { errors, types } = cassandra;
 const codes = types.responseErrorCodes;
@@ -171,7 +171,7 @@ export function classify(error: unknown, phase: 'init' | 'write'): SinkError {
     if (TRANSIENT_CODES.has(error.code)) return new TransientError(message, { cause: error });
     if (phase === 'init') return new ConfigError(message, { cause: error });
     if (access || /unconfigured table|keyspace .* does not exist/i.test(error.message)) return new TransientError(message, { cause: error });
-    return new PoisonRecordError(message, { cause: error });
+    return new PoisonRecordError(message, { cause: error, details: serverRejection(error) });
   }
   if (error instanceof errors.AuthenticationError || (error instanceof errors.NoHostAvailableError && allAuthentication(error))) {
     return phase === 'init' ? new ConfigError(message, { cause: error }) : new TransientError(message, { cause: error });
@@ -181,6 +181,18 @@ export function classify(error: unknown, phase: 'init' | 'write'): SinkError {
     return new PoisonRecordError(message, { cause: error });
   }
   return new TransientError(message, { cause: error });
+}
+
+/**
+ * What a server rejection is about, without the values: the same refusal of
+ * many records (a column dropped under the sink, say) is then one failure for
+ * the brake. Prepared binds keep values out of most messages; digits are
+ * masked for the rest (sizes, positions).
+ */
+function serverRejection(error: cassandra.errors.ResponseError): PoisonDetails {
+  const column = /\bcolumn(?: name)?\s+"?([A-Za-z0-9_]+)"?/i.exec(error.message)?.[1];
+  const reason = `Cassandra ${CODE_NAMES.get(error.code) ?? `error 0x${error.code.toString(16)}`}: ${error.message.replace(/\d+/g, 'N').slice(0, 160)}`;
+  return column === undefined ? { reason } : { column, reason };
 }
 
 function allAuthentication(error: cassandra.errors.NoHostAvailableError): boolean {

@@ -19,4 +19,6 @@ export const MetricName = {
   /** Records whose write a later record of the batch made redundant (written through it). */
   RecordsCoalesced: 'RecordsCoalesced',
   BatchLatency: 'BatchLatency',
+  /** Records held by the brake; also published with the `service` dimension alone, for the alarm. */
+  SinkHalted: 'SinkHalted',
 } as const;

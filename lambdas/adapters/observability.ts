@@ -20,6 +20,8 @@ import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './m
  *                         record of the batch covers it (hot keys: fewer writes)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
  * (names in metric-names.ts, shared with the CDK dashboard).
+ *  - SinkHalted           by `topic` and `table`, and a total by `service` alone: records held by
+ *                         the brake (a systemic failure: nothing dead-lettered, the partition waits)
  */
 export { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName };
 
@@ -114,4 +116,29 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Records held by a systemic failure, per topic and table. */
+export interface HaltMetric {
+  readonly topic: string;
+  readonly table: string;
+  readonly heldRecords: number;
+}
+
+/**
+ * Publishes SinkHalted by topic and table, and its total with the service
+ * dimension only: the alarm of the runbook's "sink halted" entry watches the
+ * total (an alarm needs fixed dimensions, and the tables are the config's).
+ */
+export function publishHaltMetrics(settings: ObservabilitySettings, halts: readonly HaltMetric[], createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+  if (halts.length === 0) return;
+  const total = createDimensionSet(settings);
+  total.addMetric(MetricName.SinkHalted, MetricUnit.Count, halts.reduce((sum, halt) => sum + halt.heldRecords, 0));
+  total.publishStoredMetrics();
+  for (const { topic, table, heldRecords } of halts) {
+    const metrics = createDimensionSet(settings);
+    metrics.addDimensions({ topic, table });
+    metrics.addMetric(MetricName.SinkHalted, MetricUnit.Count, heldRecords);
+    metrics.publishStoredMetrics();
+  }
 }

@@ -10,7 +10,8 @@ import type { DeadLetterSink } from '../core/dead-letter.js';
 import type { CqlSession } from '../core/cql/session.js';
 import { ConfigError } from '../core/errors.js';
 import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/sink/batch-runner.js';
-import { createSinkEngine, type SinkEngine } from '../core/sink/engine.js';
+import { createBrake } from '../core/sink/brake.js';
+import { createRefreshingEngine, type SinkEngine } from '../core/sink/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { connectCassandra, type CassandraClientOverrides } from './cassandra-client.js';
 import { checkCreatedSecret, withCreatedSecretHint } from './created-secret.js';
@@ -132,10 +133,14 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
     const session = createCassandraSession(client);
-    const engine = await createSinkEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
+    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
+    // One brake per container, shared by every runner: it remembers recent systemic failures across batches.
+    const brake = createBrake({ settings: config.brake, tablesOf: (topic) => Object.keys(config.topics[topic]?.tables ?? {}) });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>
       createBatchRunner({
         engine,
+        brake,
+        holdMs: config.brake.holdSeconds * 1000,
         ...(options.retry === undefined ? {} : { retry: options.retry }),
         ...(options.attemptOf === undefined ? {} : { attemptOf: options.attemptOf }),
         ...overrides,

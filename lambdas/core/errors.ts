@@ -54,16 +54,62 @@ export class ConfigError extends SinkError {
   }
 }
 
-/** A record that can never be written as it is: it goes to the dead-letter queue. */
+/**
+ * What a poison failure is about, independent of the record's value: the
+ * brake (core/sink/brake.ts) groups failures by it to tell a bad record from
+ * a bad mapping or table.
+ */
+export interface PoisonDetails {
+  /** The column the failure is about, when there is one. */
+  readonly column?: string;
+  /** The kind of failure, without the value: `cannot convert to int`, `Cassandra invalid: Undefined column name c`. */
+  readonly reason?: string;
+}
+
+/** A record that can never be written as it is: it goes to the dead-letter queue (unless the brake finds the failure systemic). */
 export class PoisonRecordError extends SinkError {
   override readonly name = 'PoisonRecordError';
   readonly kind = 'poison' as const;
+  readonly details: PoisonDetails | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { readonly details?: PoisonDetails }) {
+    super(message, options);
+    this.details = options?.details;
+  }
 }
 
 /** A failure that may succeed on retry (timeouts, unavailable, overloaded, a dead-letter send that failed). */
 export class TransientError extends SinkError {
   override readonly name = 'TransientError';
   readonly kind = 'transient' as const;
+}
+
+/**
+ * Many records failing the same way (a wrong mapping, a dropped column): the
+ * records are held for the event source to deliver again, never
+ * dead-lettered, until the cause is fixed. `cause` is the first record's error.
+ */
+export class SystemicFailureError extends SinkError {
+  override readonly name = 'SystemicFailureError';
+  readonly kind = 'transient' as const;
+
+  constructor(
+    message: string,
+    readonly halt: {
+      readonly table: string;
+      readonly column: string | undefined;
+      readonly reason: string;
+      /** Records of the batch held for it, and the batch's records for the table. */
+      readonly records: number;
+      readonly ofRecords: number;
+      /** Why it counts as systemic. */
+      readonly rule: string;
+      readonly example: RecordLocation;
+    },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export function isSinkError(error: unknown): error is SinkError {

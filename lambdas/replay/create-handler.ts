@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { KafkaConnection, RefetchResult } from '../adapters/kafka-refetch.js';
 import { refetchRecords } from '../adapters/kafka-refetch.js';
-import { observability } from '../adapters/observability.js';
+import { observability, observabilitySettings, publishHaltMetrics } from '../adapters/observability.js';
 import type { SinkRuntime } from '../adapters/sink-runtime.js';
 import { readDeadLetterBody } from '../adapters/sqs-dead-letter.js';
 import { deadLetterToRecord } from '../core/dead-letter.js';
@@ -13,6 +13,7 @@ import { isOnFailureMessage, parseOnFailureMessage, type OffsetRange } from '../
 import type { KafkaRecord } from '../core/event/record.js';
 import { NO_FILTER, type RecordFilter } from '../core/filter/index.js';
 import type { FinalOutcome } from '../core/sink/batch-runner.js';
+import { haltLogFields, summarizeHalts } from '../core/sink/halts.js';
 
 export interface ReplayDeps {
   /** How to reach Kafka for on-failure messages, which carry offsets only. */
@@ -109,7 +110,7 @@ export function createReplayHandler(runtime: SinkRuntime, deps: ReplayDeps) {
         logger.error('replay message could not be read', { messageId: message.messageId, kind, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    const runAndCollect = async (items: Loaded[], run: SinkRuntime['run'], isFailure: (outcome: FinalOutcome) => boolean): Promise<void> => {
+    const runAndCollect = async (items: Loaded[], run: SinkRuntime['run'], isFailure: (outcome: FinalOutcome) => boolean): Promise<FinalOutcome[]> => {
       const owner = new Map<KafkaRecord, string>();
       for (const item of items) for (const record of item.records) owner.set(record, item.message.messageId);
       const outcomes = await run([...owner.keys()], { deadlineMs });
@@ -125,9 +126,19 @@ export function createReplayHandler(runtime: SinkRuntime, deps: ReplayDeps) {
           error: outcome.status === 'written' ? undefined : outcome.error.message,
         });
       }
+      return outcomes;
     };
-    await runAndCollect(loaded.filter((item) => item.kind === 'dead-letter'), replayRun, (outcome) => outcome.status !== 'written');
-    await runAndCollect(loaded.filter((item) => item.kind === 'on-failure'), runtime.run, (outcome) => outcome.status === 'failed');
+    const outcomes = [
+      ...(await runAndCollect(loaded.filter((item) => item.kind === 'dead-letter'), replayRun, (outcome) => outcome.status !== 'written')),
+      // Held by the brake (a systemic failure) means failed too: the message stays in the replay queue, nothing is dead-lettered again.
+      ...(await runAndCollect(loaded.filter((item) => item.kind === 'on-failure'), runtime.run, (outcome) => outcome.status === 'failed')),
+    ];
+    const halts = summarizeHalts(outcomes);
+    for (const halt of halts) logger.error('replay halted: a systemic failure, nothing dead-lettered; the messages stay in the replay queue until the cause is fixed', haltLogFields(halt));
+    publishHaltMetrics(
+      observabilitySettings(),
+      halts.flatMap((halt) => [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords }))),
+    );
     logger.info('replay batch done', { messages: event.Records.length, failed: failed.size });
     return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
   };

@@ -1,10 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { observability, observabilitySettings, publishBatchMetrics } from '../adapters/observability.js';
+import { observability, observabilitySettings, publishBatchMetrics, publishHaltMetrics } from '../adapters/observability.js';
 import type { SinkRuntime } from '../adapters/sink-runtime.js';
 import { decodeEvent, toBatchItemFailures, type KafkaBatchResponse } from '../core/event/index.js';
+import { SystemicFailureError } from '../core/errors.js';
 import type { FinalOutcome } from '../core/sink/batch-runner.js';
+import { haltLogFields, summarizeHalts } from '../core/sink/halts.js';
 
 export interface SinkHandlerOptions {
   /** No write starts later than this before the function's deadline; the rest are reported as failures. Default 3,000 ms. */
@@ -51,6 +53,14 @@ export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOpti
     for (const outcome of outcomes) counts[outcome.status] += 1;
     logger.info('batch done', { records: records.length, ...counts, retryFrom: response.batchItemFailures.map((failure) => failure.itemIdentifier) });
     logNotWritten(logger, outcomes);
+    const halts = summarizeHalts(outcomes);
+    for (const halt of halts) {
+      logger.error('sink halted: a systemic failure, nothing dead-lettered; the partition waits at its lowest failed offset until the cause is fixed', haltLogFields(halt));
+    }
+    publishHaltMetrics(
+      settings,
+      halts.flatMap((halt) => [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords }))),
+    );
     return response;
   };
 
@@ -86,6 +96,8 @@ function logNotWritten(logger: ReturnType<typeof observability>['logger'], outco
   }
   if (deadLettered > MAX_DEAD_LETTERS_LOGGED) logger.warn('more records dead-lettered', { count: deadLettered - MAX_DEAD_LETTERS_LOGGED });
   for (const { first, count } of failedByPartition.values()) {
+    // A halted partition has its own line (below, once per systemic failure).
+    if (first.error instanceof SystemicFailureError) continue;
     logger.warn('records failed; the event source will deliver them again', {
       topic: first.record.topic,
       partition: first.record.partition,

@@ -48,7 +48,7 @@ describe('deployment config validation', () => {
     const found = problems(() =>
       parseDeployConfig({ ...base, eventSource: { startingPosition: 'AT_TIMESTAMP', batchsize: 5 }, kafka: { type: 'self-managed', bootstrapServers: ['b:9092'], auth: { type: 'kerberos' } } }, 'd.yaml'),
     );
-    expect(found).toContain('d.yaml: eventSource.batchsize: unknown setting');
+    expect(found).toContain('d.yaml: eventSource.batchsize: unknown setting (did you mean "batchSize"?)');
     expect(found).toContain('d.yaml: eventSource.startingPositionTimestamp: required when startingPosition is AT_TIMESTAMP');
     expect(found.some((problem) => problem.startsWith('d.yaml: kafka.auth.type:') && problem.includes('"kerberos"'))).toBe(true);
   });

@@ -54,8 +54,8 @@ describe('msk + cassandra: event source mapping', () => {
       StartingPosition: 'TRIM_HORIZON',
       ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 20 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 86_400,
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 259_200,
       BisectBatchOnFunctionError: true,
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders-sink' },
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { status: ['PAID', 'SHIPPED'] } }) }] },
@@ -127,8 +127,9 @@ describe('msk + cassandra: secret, alarms, checks', () => {
 
   it('raises the runbook alarms on the given topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, unknown> }>);
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(10);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:ops-alerts']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'KafkaCqlSink', MetricName: 'SinkHalted', Dimensions: [{ Name: 'service', Value: 'kafka-cql-sink' }], Statistic: 'Sum' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

@@ -18,10 +18,10 @@ describe('self-managed + astra', () => {
       StartingPosition: 'LATEST',
       ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 8 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 432_000,
       BisectBatchOnFunctionError: true,
     });
-    expect(mapping.Properties).not.toHaveProperty('MaximumRecordAgeInSeconds');
   });
 
   it('authenticates with the SCRAM secret, trusts the private CA and polls from the VPC', () => {

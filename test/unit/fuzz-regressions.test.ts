@@ -35,4 +35,14 @@ describe('fuzz regressions', () => {
     expect(() => loadSinkConfig('*!', 'sink.yaml')).toThrow(ConfigError);
     expect(() => loadSinkConfig('a: *x\nb: &x 1', 'sink.yaml')).toThrow(/sink\.yaml: .*alias/);
   });
+
+  it('date: a date-time at the ECMAScript minimum in America/New_York is poison, not the driver\'s untyped Error (seed 391742014)', () => {
+    const inNewYork = makeConverter(parseCqlType('date'), codecSettingsSchema.parse({ timeZone: 'America/New_York' }));
+    const edge = new Date('-271821-04-20T04:56:01.999Z');
+    expect(() => inNewYork(edge, { column: 'col' })).toThrow(PoisonRecordError);
+    expect(() => inNewYork(edge, { column: 'col' })).toThrow(/column "col" \(date\).*outside the range the driver can bind/);
+    expect(() => inNewYork(-8_640_000_000_000_000 + 1, { column: 'col' })).toThrow(PoisonRecordError);
+    // In UTC the same instant is the first day the driver takes.
+    expect(String(convert('date', edge))).toBe('-271821-04-20');
+  });
 });

@@ -37,6 +37,53 @@ const writerSchema = z
   .strict()
   .describe('Limits of the writer.');
 
+const brakeSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Halt instead of dead-lettering when many records fail the same way (a wrong mapping, a dropped column): those records are reported back as failures, ' +
+          'so the partition waits at its lowest failed offset until the cause is fixed, with a SinkHalted metric and one log line saying why. ' +
+          'false dead-letters every poison record, systemic or not.',
+      ),
+    minRecords: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Fewest records of one batch failing with the same signature (table, column, kind of error) for the failure to be systemic. Fewer is isolated poison, dead-lettered.'),
+    minShare: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        'Least share of the batch\'s records for the table that must fail with one signature for the failure to be systemic (0.5: half). ' +
+          'Every record of a table failing (at least minRecords of them) is systemic too, whatever the signatures.',
+      ),
+    rememberSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(900)
+      .describe(
+        'How long a function instance remembers a systemic signature: a batch with fewer than minRecords records for the table (a bisected half, a redelivered tail) ' +
+          'failing the same way is held too. A batch of at least minRecords records that does not find it systemic forgets it.',
+      ),
+    holdSeconds: z
+      .number()
+      .min(0)
+      .max(300)
+      .default(10)
+      .describe(
+        'Seconds a halted invocation waits (within its deadline) before answering, so that the event source\'s retries, bounded by eventSource.retryAttempts, ' +
+          'stretch over hours rather than minutes. 0 answers at once.',
+      ),
+  })
+  .strict()
+  .describe('The brake: isolated poison records go to the dead-letter queue; a systemic failure halts the partition instead of draining the topic into it.');
+
 const topicSchema = z
   .object({
     keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded.'),
@@ -72,6 +119,7 @@ export const sinkConfigSchema = z
   .object({
     connection: connectionSchema,
     writer: writerSchema.prefault({}),
+    brake: brakeSchema.prefault({}),
     topics: z
       .record(z.string(), topicSchema)
       .superRefine((topics, ctx) => {
@@ -109,3 +157,4 @@ export type SinkConfigInput = z.input<typeof sinkConfigSchema>;
 export type TopicConfig = SinkConfig['topics'][string];
 export type TableConfig = TopicConfig['tables'][string];
 export type WriterConfig = SinkConfig['writer'];
+export type BrakeConfig = SinkConfig['brake'];

@@ -127,8 +127,17 @@ export function timestampConverter(settings: CodecSettings): ValueConverter {
   };
 }
 
-function toDriverDate(date: LocalDate): types.LocalDate {
-  return new types.LocalDate(date.year(), date.monthValue(), date.dayOfMonth());
+/**
+ * The driver builds its LocalDate through an ES5 Date and throws an untyped
+ * Error for a day outside its range (-271821-04-20 … 275760-09-13, UTC); a
+ * zone can push a value at the edge of that range past it.
+ */
+function toDriverDate(date: LocalDate, value: unknown): types.LocalDate {
+  try {
+    return new types.LocalDate(date.year(), date.monthValue(), date.dayOfMonth());
+  } catch {
+    return fail(value, `the day ${date.toString()} is outside the range the driver can bind (-271821-04-20 to 275760-09-13)`);
+  }
 }
 
 export function dateConverter(settings: CodecSettings): ValueConverter {
@@ -138,22 +147,23 @@ export function dateConverter(settings: CodecSettings): ValueConverter {
     if (value instanceof types.LocalDate) return value;
     if (typeof value === 'string') {
       const parsed = parseWith(formatter, value, `date ${settings.date}`);
-      if (parsed) return toDriverDate(toLocalDate(parsed, ctx.zone));
+      if (parsed) return toDriverDate(toLocalDate(parsed, ctx.zone), value);
     }
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) return fail(value, 'invalid Date');
-      return toDriverDate(LocalDate.ofInstant(Instant.ofEpochMilli(value.getTime()), ctx.zone));
+      return toDriverDate(LocalDate.ofInstant(Instant.ofEpochMilli(value.getTime()), ctx.zone), value);
     }
     const units = wholeUnits(value);
     if (units === undefined) return fail(value, `expected a date string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
     const nanos = units * ctx.nanosPerUnit;
     const seconds = floorDiv(nanos, 1_000_000_000n);
+    let date: LocalDate;
     try {
-      const instant = Instant.ofEpochSecond(Number(seconds), Number(nanos - seconds * 1_000_000_000n));
-      return toDriverDate(LocalDate.ofInstant(instant, ctx.zone));
+      date = LocalDate.ofInstant(Instant.ofEpochSecond(Number(seconds), Number(nanos - seconds * 1_000_000_000n)), ctx.zone);
     } catch {
       return fail(value, 'out of range for date');
     }
+    return toDriverDate(date, value);
   };
 }
 

@@ -63,6 +63,7 @@ function poison(column: string, typeText: string, failure: ConversionFailure): P
   const where = failure.path.length > 0 ? ` at ${failure.path.join('')}${failure.typeText === undefined ? '' : ` (${failure.typeText})`}` : '';
   return new PoisonRecordError(`column "${column}" (${typeText}): cannot convert ${showValue(failure.value)}${where} — ${failure.reason}`, {
     cause: failure,
+    details: { column, reason: `cannot convert to ${typeText}` },
   });
 }
 

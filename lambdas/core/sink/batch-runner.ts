@@ -1,8 +1,10 @@
-import { TransientError } from '../errors.js';
+import { SystemicFailureError, TransientError } from '../errors.js';
 import { deadLetterFor, type DeadLetter, type DeadLetterSink } from '../dead-letter.js';
 import type { KafkaRecord } from '../event/record.js';
 import type { RecordOutcome } from '../writer/outcome.js';
+import type { Brake } from './brake.js';
 import type { SinkEngine } from './engine.js';
+import { holdForSchemaProblems, suggestsSchemaChange } from './schema-watch.js';
 
 /** What finally happened to one record of a batch. */
 export type FinalOutcome =
@@ -29,6 +31,10 @@ export interface BatchRunnerOptions {
   readonly attemptOf?: (record: KafkaRecord) => number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Decides which poison records are systemic: those are held (failed), never dead-lettered. Default: none, every poison record is dead-lettered. */
+  readonly brake?: Brake;
+  /** With a halt, wait this long (within the deadline) before answering, to slow the event source's retries. Default 0. */
+  readonly holdMs?: number;
 }
 
 export interface RunOptions {
@@ -42,6 +48,11 @@ const partitionKey = (record: KafkaRecord): string => `${record.topic}\u0000${re
  * Runs one batch to a final outcome per record: writes through the engine,
  * retries transient failures with backoff while time allows, and
  * dead-letters poison records.
+ *
+ * The brake then reviews the poison records: a systemic failure (many
+ * records failing the same way) is held, reported as failed, so that the
+ * partition waits at its lowest failed offset instead of draining into the
+ * dead-letter queue.
  *
  * A poison record is dead-lettered only when no earlier record of its
  * partition is still failing: the event source redelivers a partition from
@@ -75,7 +86,27 @@ export function createBatchRunner(options: BatchRunnerOptions): (records: readon
       await sleep(delay);
     }
 
-    const ordered = records.map((record) => final.get(record) ?? { record, status: 'failed' as const, error: new TransientError('not attempted before the deadline') });
+    let ordered = records.map((record): FinalOutcome => final.get(record) ?? { record, status: 'failed', error: new TransientError('not attempted before the deadline') });
+    if (options.brake !== undefined) {
+      const poison = ordered.flatMap((outcome) => (outcome.status === 'dead-lettered' ? [outcome] : []));
+      const { held } = options.brake.review(records, poison);
+      if (held.size > 0) {
+        ordered = ordered.map((outcome) => {
+          const error = held.get(outcome.record);
+          return error === undefined ? outcome : { record: outcome.record, status: 'failed', error };
+        });
+      }
+    }
+    // A table changed under the sink: re-plan, and hold what the new schema no longer takes.
+    if (options.engine.refresh !== undefined && suggestsSchemaChange(ordered)) {
+      // The cluster unreachable while re-reading: nothing learnt, the outcomes stand (they are retried anyway).
+      const problem = await options.engine.refresh().catch(() => undefined);
+      if (problem !== undefined) ordered = holdForSchemaProblems(ordered, problem);
+    }
+    if (ordered.some((outcome) => outcome.status === 'failed' && outcome.error instanceof SystemicFailureError)) {
+      const hold = Math.min(options.holdMs ?? 0, deadlineMs - now());
+      if (hold > 0) await sleep(hold);
+    }
     return deadLetterSettled(ordered, options.deadLetters, attemptOf);
   };
 }

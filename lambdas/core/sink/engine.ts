@@ -29,6 +29,12 @@ export interface SinkEngine {
   process(records: readonly KafkaRecord[], options?: ProcessOptions): Promise<RecordOutcome[]>;
   /** "keyspace.table" of every target table, for metrics. */
   readonly tables: readonly string[];
+  /**
+   * Reads the live schema again, re-checks every mapping and prepares again:
+   * undefined once the new plan is in place, or the ConfigError that says
+   * which mapping no longer fits which table (the old plan then stays).
+   */
+  readonly refresh?: () => Promise<ConfigError | undefined>;
 }
 
 interface PlannedTable {
@@ -98,6 +104,42 @@ export async function createSinkEngine({ config, session, schemaRegistry }: Sink
   return {
     tables: [...new Set(planned.map((table) => table.input.name))],
     process: (records, options) => writer.writeRecords(records, options),
+  };
+}
+
+/**
+ * An engine that can re-plan without a restart when a table changes under it
+ * (a column dropped or re-added with another type, a table re-created): the
+ * same checks as at init, at most once per `minIntervalMs` (a halted
+ * partition retries often); a failed refresh keeps answering its ConfigError
+ * until the interval has passed.
+ */
+export async function createRefreshingEngine(options: SinkEngineOptions, minIntervalMs = 5_000, now: () => number = Date.now): Promise<SinkEngine> {
+  let current = await createSinkEngine(options);
+  let last: { at: number; result: Promise<ConfigError | undefined> } | undefined;
+  const refresh = (): Promise<ConfigError | undefined> => {
+    if (last !== undefined && now() - last.at < minIntervalMs) return last.result;
+    const result = createSinkEngine(options).then(
+      (engine) => {
+        current = engine;
+        return undefined;
+      },
+      (error: unknown) => {
+        if (error instanceof ConfigError) return error;
+        throw error;
+      },
+    );
+    last = { at: now(), result };
+    // A transient failure (the cluster unreachable) is not remembered: the next call tries again.
+    result.catch(() => (last = undefined));
+    return result;
+  };
+  return {
+    get tables() {
+      return current.tables;
+    },
+    process: (records, processOptions) => current.process(records, processOptions),
+    refresh,
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_MAX_RECORD_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS } from '../../../infra/config/deploy-schema.js';
 import { describeBrokerAuth, type KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
 import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../lambdas/adapters/replay-kafka.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
@@ -68,7 +69,18 @@ export const runCommand: Command = {
     'batching-window-ms': { type: 'string', value: '<ms>', description: 'ESM MaximumBatchingWindowInSeconds, in ms.', default: '500' },
     'max-concurrency': { type: 'string', value: '<n>', description: 'Invocations in flight at once (never two per partition).', default: '5' },
     'timeout-ms': { type: 'string', value: '<ms>', description: 'Function timeout.', default: '60000' },
-    'max-retries': { type: 'string', value: '<n>', description: 'ESM MaximumRetryAttempts (-1: until the on-failure cap of 10).', default: '-1' },
+    'max-retries': {
+      type: 'string',
+      value: '<n>',
+      description: 'ESM MaximumRetryAttempts, as the deployment (-1: capped at 10 with the on-failure queue, as Lambda does).',
+      default: String(DEFAULT_RETRY_ATTEMPTS),
+    },
+    'max-record-age-seconds': {
+      type: 'string',
+      value: '<s>',
+      description: 'ESM MaximumRecordAgeInSeconds, as the deployment: older records go to the on-failure queue (-1: never).',
+      default: String(DEFAULT_MAX_RECORD_AGE_SECONDS),
+    },
     'starting-position': { type: 'string', value: '<TRIM_HORIZON|LATEST>', description: 'Where a new group starts.', default: 'TRIM_HORIZON' },
     'progress-interval-ms': { type: 'string', value: '<ms>', description: 'Progress line interval; 0 for none.', default: '2000' },
     'demo-rate': { type: 'string', value: '<records/s>', description: 'The demo only: demo records produced per second while it runs (0: none; then use `npm run produce`).', default: '100' },
@@ -89,13 +101,17 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   const local = values.local === true || configFile === undefined;
   const startingPosition = stringOf(values, 'starting-position');
   if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
-  const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? -1;
+  const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? DEFAULT_RETRY_ATTEMPTS;
+  const maxRecordAge = integerOf(values, 'max-record-age-seconds', -1, 604_800) ?? DEFAULT_MAX_RECORD_AGE_SECONDS;
   let poller: RunSinkOptions['poller'] = {
     batchSize: integerOf(values, 'batch-size', 1, 10_000) ?? 100,
     maximumBatchingWindowMs: integerOf(values, 'batching-window-ms', 0, 300_000) ?? 500,
     maxConcurrency: integerOf(values, 'max-concurrency', 1, 1000) ?? 5,
     timeoutMs: integerOf(values, 'timeout-ms', 1000, 900_000) ?? 60_000,
     maximumRetryAttempts: maxRetries,
+    maximumRecordAgeSeconds: maxRecordAge,
+    // As the deployment (eventSource.bisectOnError); the sink's brake keeps a systemic failure held in the halves.
+    bisectBatchOnFunctionError: true,
     startingPosition,
   };
   const filter = recordFilterFromFlags(values);

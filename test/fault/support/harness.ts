@@ -126,6 +126,13 @@ export interface SinkOptions {
   readonly handler?: SinkHandlerOptions;
   readonly retry?: RetryPolicy;
   readonly runtime?: Omit<SinkRuntimeOptions, 'retry'>;
+  /** The sink config's mapping of the table (default: the right one) and brake settings. */
+  readonly config?: SinkConfigOverrides;
+}
+
+export interface SinkConfigOverrides {
+  readonly mapping?: string;
+  readonly brake?: SinkConfigInput['brake'];
 }
 
 /** What the sink did, counted where the handler sees it and where the poller does. */
@@ -216,11 +223,12 @@ export class FaultFixture {
     this.queueUrlValue = out.QueueUrl;
   }
 
-  sinkEnvironment(): Record<string, string | undefined> {
+  sinkEnvironment(overrides: SinkConfigOverrides = {}): Record<string, string | undefined> {
     const config: SinkConfigInput = {
       connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: this.secretArn },
       ...(this.options.writer === undefined ? {} : { writer: this.options.writer }),
-      topics: { [this.topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [this.table]: { mapping: CONTENT_MAPPING } } } },
+      ...(overrides.brake === undefined ? {} : { brake: overrides.brake }),
+      topics: { [this.topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [this.table]: { mapping: overrides.mapping ?? CONTENT_MAPPING } } } },
     };
     return { SINK_CONFIG: JSON.stringify(config), DLQ_URL: this.queueUrlValue, AWS_REGION: endpoints.awsRegion };
   }
@@ -256,7 +264,7 @@ export class FaultFixture {
 
   /** Starts the poller → handler → runtime pipeline, as the local runner would, with a tally of what happens. */
   async startSink(options: SinkOptions = {}): Promise<RunningSink> {
-    const runtime = await createSinkRuntime(this.sinkEnvironment(), {
+    const runtime = await createSinkRuntime(this.sinkEnvironment(options.config), {
       retry: options.retry ?? { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
       cassandra: { clientOptions: { socketOptions: { connectTimeout: 1_000, readTimeout: 3_000 } } },
       ...options.runtime,

@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, observabilitySettings, publishBatchMetrics, type ObservabilitySettings } from '../../../lambdas/adapters/observability.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, observabilitySettings, publishBatchMetrics, publishHaltMetrics, type ObservabilitySettings } from '../../../lambdas/adapters/observability.js';
 
 interface Emf {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
@@ -55,5 +55,22 @@ describe('observability', () => {
       ['shop.by_customer', 1],
     ]);
     expect(tables[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['topic', 'table']));
+  });
+
+  it('publishes SinkHalted in total (service only, for the alarm) and by topic and table; nothing without a halt', () => {
+    const emitted: Emf[] = [];
+    const settings = { serviceName: 'svc', namespace: 'Ns' };
+    const capture = (s: ObservabilitySettings): Metrics => new CapturingMetrics(s, emitted);
+    publishHaltMetrics(settings, [], capture);
+    expect(emitted).toHaveLength(0);
+    publishHaltMetrics(settings, [{ topic: 'orders', table: 'shop.orders', heldRecords: 7 }, { topic: 'refunds', table: 'shop.orders', heldRecords: 3 }], capture);
+    expect(emitted).toHaveLength(3);
+    const [total, ...each] = emitted;
+    expect(total).toMatchObject({ service: 'svc', SinkHalted: 10 });
+    expect(total?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(['service']);
+    expect(each.map((e) => [e.topic, e.table, e.SinkHalted])).toEqual([
+      ['orders', 'shop.orders', 7],
+      ['refunds', 'shop.orders', 3],
+    ]);
   });
 });
