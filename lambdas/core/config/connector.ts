@@ -1,6 +1,7 @@
 import { codecSettingsSchema } from '../codecs/settings.js';
 import { ConfigError } from '../errors.js';
 import { convertConnectorMapping } from './connector-mapping.js';
+import { readConnectorTransforms, type ConnectorTransforms } from './connector-transforms.js';
 import { parseSinkConfig } from './load.js';
 import { convertConnection, convertFormats, convertWriter } from './connector-globals.js';
 import { parseProperties } from './properties.js';
@@ -43,6 +44,7 @@ export function convertConnectorConfig(properties: Record<string, string> | stri
   if (topicNames.length === 0) warnings.push('topics: the connector config declares no topics');
   const connection = convertConnection(take, warnings);
   const formats = convertFormats(take, warnings);
+  const transforms = readConnectorTransforms(take, Object.keys(props), warnings);
   const topics: Record<string, TopicInput> = {};
   for (const name of topicNames) topics[name] = { ...formats, tables: {} };
 
@@ -62,7 +64,7 @@ export function convertConnectorConfig(properties: Record<string, string> | stri
     if (topic === undefined) continue;
     const tableKey = `${cqlName(loose(match.keyspace))}.${cqlName(loose(match.table))}`;
     const where = `topics.${match.topic}.tables.${tableKey}.${match.setting}`;
-    topic.tables[tableKey] = { ...topic.tables[tableKey], ...convertTableSetting(match.setting, value, where, connection.profile, warnings) } as TableInput;
+    topic.tables[tableKey] = { ...topic.tables[tableKey], ...convertTableSetting(match.setting, value, where, connection.profile, transforms, warnings) } as TableInput;
   }
 
   const writer = convertWriter(take, connection.profile, warnings);
@@ -108,12 +110,19 @@ function matchTableSetting(key: string, topics: readonly string[]) {
   return undefined;
 }
 
-function convertTableSetting(setting: (typeof TABLE_SETTINGS)[number], raw: string, where: string, profile: ConnectionInput['profile'], warnings: string[]): Partial<TableInput> {
+function convertTableSetting(
+  setting: (typeof TABLE_SETTINGS)[number],
+  raw: string,
+  where: string,
+  profile: ConnectionInput['profile'],
+  transforms: ConnectorTransforms,
+  warnings: string[],
+): Partial<TableInput> {
   const value = raw.trim();
   switch (setting) {
     case 'mapping':
       try {
-        const { mapping, changes } = convertConnectorMapping(value);
+        const { mapping, changes } = convertConnectorMapping(value, transforms);
         warnings.push(...changes.map((change) => `${where}: ${change}`));
         return { mapping };
       } catch (error) {
