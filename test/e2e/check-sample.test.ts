@@ -36,7 +36,11 @@ describe('check --sample', () => {
 
     const io = capture();
     expect(await main(['check', '--local', '--config', t.configFile, '--sample', '1000', '--json'], io)).toBe(1);
-    const report = JSON.parse(io.stdout.at(-1) ?? '{}') as Report;
+    const checked = JSON.parse(io.stdout.at(-1) ?? '{}') as { valid: boolean; tables: string[]; sample: Report };
+    expect(checked.valid).toBe(true);
+    expect(checked.tables).toContain(`${t.keyspace}.orders_by_id`);
+    expect(io.stdout).toHaveLength(1);
+    const report = checked.sample;
     expect(report.sampled).toBe(90);
     expect(report.wouldDeadLetter).toBe(poison);
     expect(report.wouldWrite).toBe(90 - poison);

@@ -95,6 +95,13 @@ describe('kafka-cql-sink CLI', () => {
     expect(result.stderr).toMatch(/dlq\.jsonl:3: unreadable/);
     expect(result.code).toBe(1);
 
+    // The same replay again, as one JSON object (idempotent: the written record is written with the same time).
+    const json = await cli('replay', '--local', '--config', t.configFile, '--file', file, '--json');
+    expect(json.code).toBe(1);
+    const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { written: number; notWritten: number; results: { status: string }[] };
+    expect(summary).toMatchObject({ written: 1, notWritten: 2 });
+    expect(summary.results.map((r) => r.status)).toEqual(['written', 'still-poison', 'unreadable']);
+
     const cql = localCassandraClient();
     try {
       const row = (await cql.execute(`SELECT status, WRITETIME(status) AS wt FROM ${t.keyspace}.orders_by_id WHERE order_id = ?`, [order.order_id], { prepare: true })).first();

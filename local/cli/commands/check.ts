@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import type { KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
 import { endpoints } from '../../services/index.js';
-import { checkSample, dryRunSession, formatSampleReport, sampleRecords } from '../../runner/sample-check.js';
+import { checkSample, dryRunSession, formatSampleReport, sampleRecords, type SampleReport } from '../../runner/sample-check.js';
 import { integerOf, stringOf, UsageError, type Command, type Io, type OptionSpec, type Values } from '../command.js';
 import { readConfigFile, sinkTarget } from '../target.js';
 import { kafkaSettingsFromFlags, resolveRunKafka, runCommand } from './run.js';
@@ -46,7 +46,7 @@ export const checkCommand: Command = {
     offline: { type: 'boolean', description: 'Validate the file only; do not connect.' },
     sample: { type: 'string', value: '<n>', description: 'Also run up to n records of each topic through the sink, writing nothing.' },
     'sample-from': { type: 'string', value: '<earliest|latest>', description: 'Which records --sample reads.', default: 'earliest' },
-    json: { type: 'boolean', description: 'With --sample: the report as one JSON object.' },
+    json: { type: 'boolean', description: 'One JSON object instead of text: config, valid, problems, tables, and the --sample report.' },
     ...kafkaOptions,
   },
   positionals: true,
@@ -59,24 +59,47 @@ export const checkCommand: Command = {
   run: check,
 };
 
+/** What `check --json` prints: one object, whatever the outcome. */
+interface CheckResult {
+  config: string;
+  valid: boolean;
+  /** Every problem of the file or of the mappings against the live tables. */
+  problems: string[];
+  /** Set when the cluster could not be reached or another error stopped the check. */
+  error?: string;
+  tables?: readonly string[];
+  sample?: SampleReport & { writesNotSent: number };
+}
+
 async function check(values: Values, positionals: readonly string[], io: Io): Promise<number> {
   const configFile = stringOf(values, 'config') ?? positionals[0];
   if (configFile === undefined) throw new UsageError('--config <file> is required');
   if (positionals.length > (stringOf(values, 'config') === undefined ? 1 : 0)) throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}`);
-
-  let name: string;
-  try {
-    ({ name } = readConfigFile(configFile));
-  } catch (error) {
-    return report(error, io, configFile);
-  }
-  io.out(`${name}: the config is valid`);
+  const json = values.json === true;
   const sample = integerOf(values, 'sample', 1, 1_000_000);
   const from = stringOf(values, 'sample-from') ?? 'earliest';
   if (from !== 'earliest' && from !== 'latest') throw new UsageError(`--sample-from must be earliest or latest, got ${JSON.stringify(from)}`);
+  if (values.offline === true && sample !== undefined) throw new UsageError('--sample reads Kafka and the live tables: it cannot be --offline');
+  // With --json, the text lines are left out and one object says it all at the end.
+  const say = (line: string): void => {
+    if (!json) io.out(line);
+  };
+  const result: CheckResult = { config: configFile, valid: false, problems: [] };
+  const finish = (code: number): number => {
+    if (json) io.out(JSON.stringify(result));
+    return code;
+  };
+
+  try {
+    ({ name: result.config } = readConfigFile(configFile));
+  } catch (error) {
+    return finish(report(error, io, configFile, result, json));
+  }
+  const name = result.config;
+  say(`${name}: the config is valid`);
   if (values.offline === true) {
-    if (sample !== undefined) throw new UsageError('--sample reads Kafka and the live tables: it cannot be --offline');
-    return 0;
+    result.valid = true;
+    return finish(0);
   }
 
   let kafka: KafkaConnection | undefined;
@@ -90,24 +113,26 @@ async function check(values: Values, positionals: readonly string[], io: Io): Pr
       wrapSession: (real) => (dryRun = dryRunSession(real)),
     });
     try {
-      io.out(`${name}: every mapping fits its table (${runtime.engine.tables.join(', ')}); every statement prepared`);
-      if (kafka === undefined) return 0;
+      result.valid = true;
+      result.tables = runtime.engine.tables;
+      say(`${name}: every mapping fits its table (${runtime.engine.tables.join(', ')}); every statement prepared`);
+      if (kafka === undefined) return finish(0);
       const records = await sampleRecords(kafka, Object.keys(runtime.config.topics), sample ?? 0, from);
-      const result = await checkSample(runtime.engine, records);
-      if (values.json === true) io.out(JSON.stringify({ ...result, writesNotSent: dryRun?.writes() ?? 0 }));
-      else {
+      const sampled = await checkSample(runtime.engine, records);
+      result.sample = { ...sampled, writesNotSent: dryRun?.writes() ?? 0 };
+      if (!json) {
         const print = (line: string): void => {
-          if (result.wouldDeadLetter > 0) io.err(line);
+          if (sampled.wouldDeadLetter > 0) io.err(line);
           else io.out(line);
         };
-        for (const line of formatSampleReport(result)) print(`${name}: ${line}`);
+        for (const line of formatSampleReport(sampled)) print(`${name}: ${line}`);
       }
-      return result.wouldDeadLetter > 0 ? 1 : 0;
+      return finish(sampled.wouldDeadLetter > 0 ? 1 : 0);
     } finally {
       await runtime.close();
     }
   } catch (error) {
-    return report(error, io, name);
+    return finish(report(error, io, name, result, json));
   }
 }
 
@@ -119,13 +144,18 @@ async function remoteKafka(values: Values): Promise<KafkaConnection> {
   return resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
 }
 
-function report(error: unknown, io: Io, name: string): number {
+function report(error: unknown, io: Io, name: string, result: CheckResult, json: boolean): number {
   if (error instanceof ConfigError) {
-    io.err(`${name}: ${String(error.problems.length)} problem${error.problems.length === 1 ? '' : 's'}:`);
-    for (const problem of error.problems) io.err(`  - ${problem}`);
+    result.valid = false;
+    result.problems = [...error.problems];
+    if (!json) {
+      io.err(`${name}: ${String(error.problems.length)} problem${error.problems.length === 1 ? '' : 's'}:`);
+      for (const problem of error.problems) io.err(`  - ${problem}`);
+    }
     return 1;
   }
   if (error instanceof UsageError) throw error;
-  io.err(`${name}: could not check against the cluster: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  result.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!json) io.err(`${name}: could not check against the cluster: ${result.error}`);
   return 1;
 }

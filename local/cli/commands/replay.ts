@@ -17,6 +17,7 @@ export const replayCommand: Command = {
     'queue-url': { type: 'string', value: '<url>', description: 'Dead-letter queue to drain.' },
     file: { type: 'string', short: 'f', value: '<file>', description: 'JSON lines of dead-letter messages.' },
     'max-messages': { type: 'string', value: '<n>', description: 'Stop after this many queue messages.' },
+    json: { type: 'boolean', description: 'One JSON object at the end: every message\'s result, written and not written.' },
   },
   examples: [
     'npm run cli -- replay --local --config config/example.sink.yaml --queue-url http://127.0.0.1:4566/000000000000/kafka-cql-sink-local-dlq',
@@ -35,7 +36,9 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
   const target = await sinkTarget(configFile, values.local === true);
   for (const note of target.notes) io.err(note);
   const maxMessages = integerOf(values, 'max-messages', 1);
+  const json = values.json === true;
   const print = (results: readonly ReplayResult[]): void => {
+    if (json) return;
     for (const r of results) {
       if (r.status === 'written') continue;
       io.err(`${r.id}${r.location === undefined ? '' : ` (${r.location})`}: ${r.status}${r.error === undefined ? '' : `: ${r.error}`}`);
@@ -47,6 +50,10 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
     print(summary.results);
   } else {
     summary = await replayQueue(target.env, { queueUrl: queueUrl ?? '', ...(maxMessages === undefined ? {} : { maxMessages }), onBatch: print });
+  }
+  if (json) {
+    io.out(JSON.stringify({ written: summary.written, notWritten: summary.notWritten, results: summary.results }));
+    return summary.notWritten > 0 ? 1 : 0;
   }
   io.out(`replayed ${String(summary.results.length)} message${summary.results.length === 1 ? '' : 's'}: ${String(summary.written)} written, ${String(summary.notWritten)} not written${queueUrl === undefined ? '' : ' (kept in the queue)'}`);
   return summary.notWritten > 0 ? 1 : 0;

@@ -164,3 +164,19 @@ describe('consumer group of a local run', () => {
     expect(warning).toContain('--group-id');
   });
 });
+
+describe('check --json', () => {
+  it('prints one object: valid with no problems, or every problem of the file', async () => {
+    const good = capture();
+    expect(await main(['check', '--offline', '--json', '--config', 'config/example.sink.yaml'], good)).toBe(0);
+    expect(good.stdout).toHaveLength(1);
+    expect(JSON.parse(good.stdout[0] ?? '')).toMatchObject({ config: 'config/example.sink.yaml', valid: true, problems: [] });
+
+    const bad = capture();
+    expect(await main(['check', '--offline', '--json', '--config', 'test/fixtures/connector/cassandra-sink.properties'], bad)).toBe(1);
+    const result = JSON.parse(bad.stdout.at(-1) ?? '') as { valid: boolean; problems: string[] };
+    expect(result.valid).toBe(false);
+    expect(result.problems.length).toBeGreaterThan(0);
+    expect(bad.stderr).toEqual([]);
+  });
+});
