@@ -140,6 +140,8 @@ export class SinkStack extends Stack {
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: dlq.queueUrl, description: 'Dead-lettered records; redrive them to the replay queue.' });
     new CfnOutput(this, 'ReplayQueueArn', { value: replayQueue.queueArn, description: 'The custom destination to choose in "Start DLQ redrive".' });
+    new CfnOutput(this, 'ReplayQueueUrl', { value: replayQueue.queueUrl, description: 'The replay queue (redrive target); kafka-cql-sink status shows its depth.' });
+    new CfnOutput(this, 'SinkFunctionName', { value: this.sink.function.functionName, description: 'The function of the Kafka event source mappings (kafka-cql-sink status, pause, resume).' });
     new CfnOutput(this, 'Dashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${deploy.stackName}` });
     if (connection.secret !== undefined) new CfnOutput(this, 'ConnectionSecretArn', { value: connection.secret.secretArn, description: 'Put the real credentials here.' });
     if (mappings.pausedForCreatedSecret) {

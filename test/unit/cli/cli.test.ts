@@ -17,7 +17,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 describe('CLI', () => {
   it('has --help for every command', async () => {
-    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'produce']);
+    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'produce', 'status', 'pause', 'resume', 'redrive']);
     for (const command of commands) {
       const io = capture();
       expect(await main([command.name, '--help'], io)).toBe(0);
@@ -26,6 +26,24 @@ describe('CLI', () => {
     const io = capture();
     expect(await main(['--help'], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/Commands:\n {2}run /);
+  });
+
+  it('deployed-stack commands need a stack (or a function) and reject bad numbers before calling AWS', async () => {
+    const none = capture();
+    expect(await main(['status'], none)).toBe(2);
+    expect(none.stderr[0]).toBe('status: give --stack <name> (or --function <name>)');
+    const both = capture();
+    expect(await main(['pause', '--stack', 's', '--function', 'f'], both)).toBe(2);
+    expect(both.stderr[0]).toContain('give --stack or --function, not both (got --stack "s" and --function "f")');
+    const redriveByFunction = capture();
+    expect(await main(['redrive', '--function', 'f'], redriveByFunction)).toBe(2);
+    expect(redriveByFunction.stderr[0]).toMatch(/Unknown option '--function'/);
+    const rate = capture();
+    expect(await main(['redrive', '--stack', 's', '--max-per-second', '501'], rate)).toBe(2);
+    expect(rate.stderr[0]).toBe('redrive: --max-per-second must be an integer in 1..500, got "501"');
+    const help = capture();
+    expect(await main(['pause', '--help'], help)).toBe(0);
+    expect(help.stdout.join('\n')).toContain('eventSource.enabled');
   });
 
   it('rejects unknown commands and flags with exit 2 and a pointer to --help', async () => {
