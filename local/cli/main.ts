@@ -1,5 +1,5 @@
 /**
- * kafka-cql-sink: run | check | replay | dlq | convert-connector-config | produce.
+ * kafka-cql-sink: run | check | replay | dlq | convert-connector-config | migrate-offsets | produce.
  * Run with `npm run cli -- <command> …`, `npx kafka-cql-sink <command> …`, or
  * `npx tsx local/cli/main.ts <command> …`.
  */
@@ -11,11 +11,12 @@ import { processIo, runCommand, type Command, type Io } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { dlqCommand } from './commands/dlq.js';
+import { migrateOffsetsCommand } from './commands/migrate-offsets.js';
 import { produceCommand } from './commands/produce.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand as runSink } from './commands/run.js';
 
-export const commands: readonly Command[] = [runSink, checkCommand, replayCommand, dlqCommand, convertCommand, produceCommand];
+export const commands: readonly Command[] = [runSink, checkCommand, replayCommand, dlqCommand, convertCommand, migrateOffsetsCommand, produceCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
