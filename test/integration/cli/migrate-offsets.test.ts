@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../../local/cli/command.js';
 import { main } from '../../../local/cli/main.js';
 import { committedOffsets } from '../../../local/runner/kafka.js';
+import { EXAMPLE_CONFIG } from '../../../local/runner/local-setup.js';
+import { repoRoot } from '../../../local/services/paths.js';
 import { endpoints, uniqueName } from '../../support/services.js';
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
@@ -99,6 +104,25 @@ describe('migrate-offsets on the local Kafka', () => {
     const group = uniqueName('it-one');
     expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--to-group', group, '--topic', payments], picked)).toBe(0);
     expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(new Map([[0, 2n], [1, 0n], [2, 0n]]));
+  });
+
+  it('takes the groups from a deployment config and leaves the topics it does not consume', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kcs-migrate-'));
+    const sinkFile = path.join(dir, 'sink.yaml');
+    writeFileSync(sinkFile, readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/^ {2}orders:$/m, `  ${orders}:`));
+    const group = uniqueName('it-deployed');
+    const deployFile = path.join(dir, 'deploy.yaml');
+    writeFileSync(
+      deployFile,
+      readFileSync(path.join(repoRoot, 'infra/examples/msk-cassandra.yaml'), 'utf8')
+        .replace('sinkConfig: ../../config/example.sink.yaml', `sinkConfig: ${sinkFile}`)
+        .replace('consumerGroupId: orders-sink', `consumerGroups: { ${orders}: ${group} }`),
+    );
+    const io = capture();
+    expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--deploy', deployFile], io), io.stderr.join('\n')).toBe(0);
+    expect(io.stderr).toContain(`note: topic ${payments}: committed in ${sourceGroup} but not consumed by the sink's groups, not copied`);
+    expect(await committedOffsets(bootstrapBrokers, group, orders)).toEqual(new Map([[0, 4n], [1, 3n], [2, 0n]]));
+    expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(new Map());
   });
 
   it('refuses a connector name whose group has no commits', async () => {
