@@ -92,7 +92,7 @@ export function planMigration(sourceGroup: string, targets: TargetGroups, state:
       continue;
     }
     const target: GroupState = state.targets.get(targetGroup) ?? { members: [], commits: new Map<string, ReadonlyMap<number, bigint>>() };
-    if (target.members.length > 0) refusals.push(`group ${targetGroup} has active members (${target.members.join(', ')}): offsets of a group in use cannot be changed; stop its consumers (or disable the mapping) first`);
+    if (target.members.length > 0) refusals.push(`group ${targetGroup} has active members (${target.members.join(', ')}): offsets of a group in use cannot be changed; stop its consumers first`);
     const existing = [...target.commits].flatMap(([t, partitions]) => [...partitions].sort(([a], [b]) => a - b).map(([p, o]) => `${t}/${String(p)}: ${String(o)}`));
     if (existing.length > 0 && !force) refusals.push(`group ${targetGroup} already has commits (${existing.join(', ')}): it may be a group in use; --force overwrites them`);
     const committed = state.source.commits.get(topic) ?? new Map<number, bigint>();
