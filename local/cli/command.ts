@@ -21,6 +21,8 @@ export interface OptionSpec {
   /** Environment variable read when the flag is absent. */
   readonly env?: string;
   readonly default?: string;
+  /** A string flag that may be repeated: its values are joined with commas (read them with listOf). */
+  readonly multiple?: boolean;
 }
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -59,8 +61,10 @@ export function helpText(command: Command): string {
 
 /** Parses argv for a command; flags fall back to their environment variables. */
 export function parseCommandArgs(command: Command, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { values: Values; positionals: string[]; help: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, spec] of Object.entries(command.options)) options[name] = { type: spec.type, ...(spec.short === undefined ? {} : { short: spec.short }) };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, spec] of Object.entries(command.options)) {
+    options[name] = { type: spec.type, ...(spec.short === undefined ? {} : { short: spec.short }), ...(spec.multiple === true ? { multiple: true } : {}) };
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: command.positionals ?? false });
@@ -71,7 +75,8 @@ export function parseCommandArgs(command: Command, argv: readonly string[], env:
   }
   const values: Values = {};
   for (const [name, spec] of Object.entries(command.options)) {
-    const given = parsed.values[name];
+    const raw = parsed.values[name];
+    const given = Array.isArray(raw) ? raw.join(',') : raw;
     const fromEnv = spec.env === undefined ? undefined : env[spec.env];
     if (typeof given === 'string' || typeof given === 'boolean') values[name] = given;
     else if (fromEnv !== undefined && fromEnv !== '') values[name] = spec.type === 'boolean' ? ['1', 'true', 'yes'].includes(fromEnv.toLowerCase()) : fromEnv;

@@ -1,5 +1,5 @@
 /**
- * kafka-cql-sink: run | check | replay | dlq | convert-connector-config | produce | status | pause | resume | redrive.
+ * kafka-cql-sink: run | check | replay | dlq | convert-connector-config | migrate-offsets | produce | status | pause | resume | redrive.
  * Run with `npm run cli -- <command> …`, `npx kafka-cql-sink <command> …`, or
  * `npx tsx local/cli/main.ts <command> …`.
  */
@@ -12,13 +12,14 @@ import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { dlqCommand } from './commands/dlq.js';
 import { pauseCommand, resumeCommand } from './commands/pause.js';
+import { migrateOffsetsCommand } from './commands/migrate-offsets.js';
 import { produceCommand } from './commands/produce.js';
 import { redriveCommand } from './commands/redrive.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand as runSink } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
-export const commands: readonly Command[] = [runSink, checkCommand, replayCommand, dlqCommand, convertCommand, produceCommand, statusCommand, pauseCommand, resumeCommand, redriveCommand];
+export const commands: readonly Command[] = [runSink, checkCommand, replayCommand, dlqCommand, convertCommand, migrateOffsetsCommand, produceCommand, statusCommand, pauseCommand, resumeCommand, redriveCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -17,7 +17,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 describe('CLI', () => {
   it('has --help for every command', async () => {
-    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'produce', 'status', 'pause', 'resume', 'redrive']);
+    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'migrate-offsets', 'produce', 'status', 'pause', 'resume', 'redrive']);
     for (const command of commands) {
       const io = capture();
       expect(await main([command.name, '--help'], io)).toBe(0);
