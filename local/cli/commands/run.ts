@@ -12,7 +12,8 @@ import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-se
 import { activeMembers, groupIdForConfig, sharedGroupWarning } from '../../runner/consumer-group.js';
 import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
 import { startSink, type RunSinkOptions } from '../../runner/run.js';
-import { integerOf, listOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { integerOf, listOf, processIo, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { liveLine, type LiveLine } from '../../runner/live-line.js';
 import { sinkTarget } from '../target.js';
 
 export const runCommand: Command = {
@@ -177,9 +178,11 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   const warning = sharedGroupWarning(options.groupId, await activeMembers(options.bootstrapServers, options.groupId, options.auth));
   if (warning !== undefined) io.err(warning);
 
+  // On a terminal the progress line is redrawn in place with everything else scrolling above it.
+  const live: LiveLine = io === processIo ? liveLine(process.stdout) : { update: (line) => { io.out(line); }, close: () => undefined };
   const sink = await startSink({
     ...options,
-    ...(progressIntervalMs > 0 ? { progress: (line: string) => { io.out(line); }, progressIntervalMs } : {}),
+    ...(progressIntervalMs > 0 ? { progress: (line: string) => { live.update(line); }, progressIntervalMs } : {}),
     warn: (line) => { io.err(line); },
   });
   io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
@@ -204,6 +207,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     io.err(`stopped: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
+    live.close();
     await feed?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
