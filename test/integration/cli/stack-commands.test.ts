@@ -118,6 +118,12 @@ describe('status, pause and resume on the AWS emulator', () => {
     expect(shown).toMatch(/OffsetLag \(worst topic\): 1234 at /);
     expect(shown).toMatch(/dead-letter queue: 3 waiting, 0 in flight; oldest message age 95 s at /);
     expect(shown).toContain('replay queue: 0 waiting, 0 in flight; oldest message age n/a (no CloudWatch datapoint)');
+
+    // dlq peek finds the stack's dead-letter queue from its outputs; peeking deletes nothing.
+    const peek = capture();
+    expect(await main(['dlq', 'peek', '--stack', name, '--local', '--json'], peek)).toBe(0);
+    expect(peek.stdout.map((line) => (JSON.parse(line) as { kind?: string }).kind)).toEqual(['unreadable', 'unreadable', 'unreadable']);
+    expect((await statusOf(['--stack', name])).deadLetterQueue).toMatchObject({ messages: 3 });
   });
 
   it('status of a stack without the SinkFunctionName output finds the mappings among its resources', async () => {
