@@ -78,6 +78,15 @@ export interface PollerOptions {
   readonly maxConcurrency?: number;
   /** Records held in memory before the fetch pauses. Default max(10 × batchSize, 1000). */
   readonly maxBufferedRecords?: number;
+  /**
+   * Bytes one fetch takes from each partition (Kafka's partition_max_bytes; a
+   * first record batch larger than this still comes whole). Default 32 KiB.
+   * Small, so that every fetch carries a little of each partition: the stream
+   * delivers a response partition by partition, and with the client's default
+   * (50 MiB) one partition's backlog filled the buffer, the stream paused, and
+   * partitions were drained one after another instead of concurrently.
+   */
+  readonly maxBytesPerPartition?: number;
 
   readonly functionName?: string;
   readonly functionVersion?: string;
@@ -193,6 +202,8 @@ function orNull(bytes: Buffer | undefined): Buffer | null {
   return bytes ?? null;
 }
 
+const DEFAULT_MAX_BYTES_PER_PARTITION = 32 * 1024;
+
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 60_000, multiplier: 2 };
 
 function validateRange(name: string, value: number, min: number, max: number, allowMinusOne: boolean): void {
@@ -234,6 +245,7 @@ export function createPoller(options: PollerOptions): Poller {
   const maximumRecordAgeSeconds = options.maximumRecordAgeSeconds ?? -1;
   // AWS accepts 60..604800; locally any positive age is allowed so tests can use short ones.
   validateRange('maximumRecordAgeSeconds', maximumRecordAgeSeconds, 1, 604_800, true);
+  validateRange('maxBytesPerPartition', options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION, 1, 2_147_483_647, false);
   if (options.topics.length === 0) throw new RangeError('topics must not be empty');
   if (options.bootstrapServers.length === 0) throw new RangeError('bootstrapServers must not be empty');
 
@@ -703,6 +715,7 @@ export function createPoller(options: PollerOptions): Poller {
         mode: 'committed',
         fallbackMode: (options.startingPosition ?? 'TRIM_HORIZON') === 'LATEST' ? 'latest' : 'earliest',
         autocommit: false,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
       });
     } catch (error) {
       running = false;

@@ -250,6 +250,37 @@ describe('local event-source poller against the real Kafka', () => {
     }
   });
 
+  it('drains partitions concurrently when one partition’s backlog alone exceeds the record buffer', async () => {
+    const topic = await newTopic(3);
+    const groupId = uniqueName('it-poller-group');
+    // 1200 records of ~1 KiB per partition, sent in chunks as a producer would: more than the buffer (1000) holds.
+    const padding = 'x'.repeat(1000);
+    for (let chunk = 0; chunk < 6; chunk++) {
+      const messages = [];
+      for (let p = 0; p < 3; p++) {
+        for (let i = chunk * 200; i < (chunk + 1) * 200; i++) messages.push({ topic, partition: p, key: Buffer.from(`k${String(i)}`), value: Buffer.from(`${String(p)}:${String(i)}:${padding}`) });
+      }
+      await producer.send({ messages });
+    }
+    const spans: { partitions: string[]; start: number; end: number }[] = [];
+    const handler = async (event: MskEvent): Promise<unknown> => {
+      const span = { partitions: Object.keys(event.records), start: Date.now(), end: Number.POSITIVE_INFINITY };
+      spans.push(span);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      span.end = Date.now();
+      return { batchItemFailures: [] };
+    };
+    const poller = start({ topics: [topic], groupId, handler, batchSize: 100, maximumBatchingWindowMs: 100, maxConcurrency: 5 });
+    await poller.start();
+    await until(() => spans.filter((s) => s.end !== Number.POSITIVE_INFINITY).length >= 6);
+    await poller.stop();
+
+    // One invocation per partition at a time: concurrency means invocations of different partitions overlap in time.
+    const firstEnd = Math.min(...spans.map((s) => s.end));
+    const startedBeforeFirstEnd = new Set(spans.filter((s) => s.start < firstEnd).flatMap((s) => s.partitions));
+    expect([...startedBeforeFirstEnd].sort()).toEqual([0, 1, 2].map((p) => `${topic}-${String(p)}`));
+  });
+
   it('applies the mapping’s filters: unmatched records are not delivered, and their offsets are committed', async () => {
     const topic = await newTopic(2);
     const groupId = uniqueName('it-poller-group');

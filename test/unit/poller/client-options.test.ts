@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollerAdminOptions, pollerConsumerOptions, type PollerOptions } from '../../../local/poller/index.js';
+import { createPoller, pollerAdminOptions, pollerConsumerOptions, type PollerOptions } from '../../../local/poller/index.js';
 
 const base: PollerOptions = {
   bootstrapServers: ['k1:9096', 'k2:9096'],
@@ -35,5 +35,11 @@ describe('the poller\'s Kafka clients', () => {
         if (mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-512') expect(client.sasl).toMatchObject({ username: 'sink', password: 'secret' });
       }
     }
+  });
+
+  it('refuse a per-partition fetch size that is not a positive integer, naming the value', () => {
+    expect(() => createPoller({ ...base, maxBytesPerPartition: 0 })).toThrow('maxBytesPerPartition must be an integer in 1..2147483647, got 0');
+    expect(() => createPoller({ ...base, maxBytesPerPartition: 1.5 })).toThrow(/got 1\.5/);
+    expect(() => createPoller({ ...base, maxBytesPerPartition: 65_536 })).not.toThrow();
   });
 });
