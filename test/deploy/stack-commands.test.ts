@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../local/cli/command.js';
 import { main } from '../../local/cli/main.js';
 import { localstackEndpoint } from '../../local/services/localstack.js';
 import type { SinkStatus } from '../../local/stack/status.js';
+import { captureIo } from '../support/capture-io.js';
 
 /**
  * `redrive --stack` on LocalStack, whose SQS implements StartMessageMoveTask and
@@ -15,12 +15,6 @@ import type { SinkStatus } from '../../local/stack/status.js';
  * creates none offline, so `status` shows no mappings here (test/integration/cli/stack-commands.test.ts
  * covers them on moto).
  */
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
-
 const target = { account: '000000000000', region: 'us-east-1' };
 const config = { endpoint: localstackEndpoint, region: target.region, credentials: { accessKeyId: target.account, secretAccessKey: 'localstack' } };
 const stackName = `cli-redrive-${Date.now().toString(36)}`;
@@ -72,7 +66,7 @@ describe('redrive --stack on LocalStack', () => {
     const dlqUrl = outputs.DeadLetterQueueUrl ?? '';
     for (let i = 0; i < 6; i += 1) await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: `dead letter ${String(i)}` }));
 
-    const before = capture();
+    const before = captureIo();
     expect(await main(['status', '--stack', stackName, '--json'], before), before.stderr.join('\n')).toBe(0);
     const status = JSON.parse(before.stdout.join('\n')) as SinkStatus;
     expect(status.mappings).toEqual([]);
@@ -80,7 +74,7 @@ describe('redrive --stack on LocalStack', () => {
     expect(status.replayQueue?.url).toMatch(new RegExp(`/${stackName}-replay$`));
     expect(status.replayQueue?.messages).toBe(0);
 
-    const io = capture();
+    const io = captureIo();
     expect(await main(['redrive', '--stack', stackName, '--max-per-second', '2'], io), io.stderr.join('\n')).toBe(0);
     expect(io.stdout[0]).toBe(`redrive started: arn:aws:sqs:${target.region}:${target.account}:${stackName}-dlq → ${outputs.ReplayQueueArn ?? '?'} at most 2/s`);
     expect(io.stdout[1]).toMatch(/^task \S+/);
@@ -92,7 +86,7 @@ describe('redrive --stack on LocalStack', () => {
   it('--no-wait starts the task and returns; the task still completes', async () => {
     const dlqUrl = outputs.DeadLetterQueueUrl ?? '';
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: 'one more' }));
-    const io = capture();
+    const io = captureIo();
     expect(await main(['redrive', '--stack', stackName, '--no-wait'], io), io.stderr.join('\n')).toBe(0);
     expect(io.stdout).toHaveLength(2);
     expect(io.stdout[1]).toMatch(/^task \S+/);
@@ -105,7 +99,7 @@ describe('redrive --stack on LocalStack', () => {
   });
 
   it('names a stack that is not a sink stack', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['redrive', '--stack', `${stackName}-missing`], io)).toBe(1);
     expect(io.stderr[0]).toContain(`stack "${stackName}-missing" not found`);
   });

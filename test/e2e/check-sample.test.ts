@@ -1,15 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../local/cli/main.js';
-import type { Io } from '../../local/cli/command.js';
 import { produceDemo } from '../../local/runner/kafka.js';
 import { localCassandraClient } from '../support/services.js';
 import { bootstrapServers, demoTarget, type DemoTarget } from './support.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../support/capture-io.js';
 
 interface Report {
   sampled: number;
@@ -34,7 +28,7 @@ describe('check --sample', () => {
     const poison = produced.records.filter((record) => record.kind === 'poison').length;
     expect(poison).toBe(6);
 
-    const io = capture();
+    const io = captureIo();
     expect(await main(['check', '--local', '--config', t.configFile, '--sample', '1000', '--json'], io)).toBe(1);
     const checked = JSON.parse(io.stdout.at(-1) ?? '{}') as { valid: boolean; tables: string[]; sample: Report };
     expect(checked.valid).toBe(true);
@@ -56,16 +50,16 @@ describe('check --sample', () => {
       await cql.shutdown();
     }
 
-    const text = capture();
+    const text = captureIo();
     expect(await main(['check', '--local', '--config', t.configFile, '--sample', '6', '--sample-from', 'latest'], text)).toBeLessThanOrEqual(1);
     expect(`${text.stdout.join('\n')}\n${text.stderr.join('\n')}`).toMatch(/sampled 6 records: \d+ would be written, \d+ would be dead-lettered/);
   });
 
   it('refuses --sample with --offline and a bad --sample-from', async () => {
-    const offline = capture();
+    const offline = captureIo();
     expect(await main(['check', '--offline', '--config', 'config/example.sink.yaml', '--sample', '5'], offline)).toBe(2);
     expect(offline.stderr[0]).toContain('--sample reads Kafka');
-    const from = capture();
+    const from = captureIo();
     expect(await main(['check', '--offline', '--config', 'config/example.sink.yaml', '--sample', '5', '--sample-from', 'middle'], from)).toBe(2);
     expect(from.stderr[0]).toContain('--sample-from must be earliest or latest');
   });

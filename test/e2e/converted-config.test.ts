@@ -5,14 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { convertConnectorConfig } from '../../lambdas/core/config/connector.js';
 import { main } from '../../local/cli/main.js';
-import type { Io } from '../../local/cli/command.js';
 import { demoTarget, type DemoTarget } from './support.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../support/capture-io.js';
 
 describe('a converted DataStax connector config on the local services', () => {
   const targets: DemoTarget[] = [];
@@ -44,7 +38,7 @@ describe('a converted DataStax connector config on the local services', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'kcs-converted-')), 'converted.yaml');
     writeFileSync(file, stringify(convertConnectorConfig(properties).config));
 
-    const io = capture();
+    const io = captureIo();
     expect(await main(['check', '--local', '--config', file], io)).toBe(0);
     expect(io.stdout.join('\n')).toContain(`every mapping fits its table (${t.keyspace}.orders_by_id)`);
     const notes = io.stderr.join('\n');

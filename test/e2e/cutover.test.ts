@@ -7,7 +7,6 @@
  * sink must have processed the second half only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../local/cli/command.js';
 import { main } from '../../local/cli/main.js';
 import { planDemoRecords, type DemoOrder } from '../../local/runner/demo-data.js';
 import { committedOffsets, produceRecords } from '../../local/runner/kafka.js';
@@ -15,16 +14,11 @@ import type { FileRecord } from '../../local/runner/record-file.js';
 import { localCassandraClient } from '../support/services.js';
 import { chooseConnector, startConnect, type RunningConnect } from './connect-support.js';
 import { bootstrapServers, committedTotal, demoTarget, startRunner, until, type DemoTarget } from './support.js';
+import { captureIo } from '../support/capture-io.js';
 
 const RECORDS = 400;
 const HALF = RECORDS / 2;
 const connector = chooseConnector();
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
 
 async function groupTotal(groupId: string, topic: string): Promise<number> {
   const offsets = await committedOffsets(bootstrapServers, groupId, topic);
@@ -63,7 +57,7 @@ describe('cut-over from a Kafka Connect sink connector', () => {
     await Promise.race([until(async () => (await groupTotal(`connect-${name}`, target.topic)) === HALF, 180_000, `connect-${name} committing ${String(HALF)} records`), connect.exited]);
 
     // While its tasks are members of the group, the copy is refused, naming them.
-    const busy = capture();
+    const busy = captureIo();
     expect(await main(['migrate-offsets', '--local', '--connector-name', name, '--to-group', target.groupId], busy)).toBe(1);
     expect(busy.stderr.join('\n')).toMatch(new RegExp(`refused: group connect-${name} has \\d+ active members? \\(connector-consumer-${name}-`));
 
@@ -71,7 +65,7 @@ describe('cut-over from a Kafka Connect sink connector', () => {
     connect = undefined;
     await produceRecords(bootstrapServers, target.topic, records.slice(HALF));
 
-    const copy = capture();
+    const copy = captureIo();
     expect(await main(['migrate-offsets', '--local', '--connector-name', name, '--to-group', target.groupId], copy), copy.stderr.join('\n')).toBe(0);
     expect(copy.stdout).toContain(`copied 3 partition offset(s) of ${target.topic} into group ${target.groupId}`);
     expect(await groupTotal(target.groupId, target.topic)).toBe(HALF);

@@ -3,14 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeDeadLetter } from '../../../lambdas/core/dead-letter.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { main } from '../../../local/cli/main.js';
-import type { Io } from '../../../local/cli/command.js';
 import { localAwsClientConfig, uniqueName } from '../../support/services.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 const record = (offset: string, key: Buffer | null, value: Buffer | null): KafkaRecord => ({
   topic: 'orders.v2-eu',
@@ -50,7 +44,7 @@ describe('dlq peek', () => {
     ];
     for (const body of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 
-    const json = capture();
+    const json = captureIo();
     expect(await main(['dlq', 'peek', '--local', '--queue-url', queueUrl, '--json', '--limit', '10'], json)).toBe(0);
     const items = json.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(items).toHaveLength(4);
@@ -70,7 +64,7 @@ describe('dlq peek', () => {
     expect(byOffset.get('43')).toMatchObject({ key: null, value: null });
     expect(items.find((item) => !('offset' in item))).toMatchObject({ kind: 'unreadable' });
 
-    const text = capture();
+    const text = captureIo();
     expect(await main(['dlq', 'peek', '--local', '--queue-url', queueUrl, '--limit', '2'], text)).toBe(0);
     const shown = text.stdout.join('\n');
     expect(shown).toMatch(/2 messages shown from .*; none deleted$/);
@@ -81,10 +75,10 @@ describe('dlq peek', () => {
   });
 
   it('needs a queue: --queue-url, or --local for the local one', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['dlq', 'peek'], io)).toBe(2);
     expect(io.stderr[0]).toContain('give --queue-url');
-    const wrong = capture();
+    const wrong = captureIo();
     expect(await main(['dlq', 'purge', '--local'], wrong)).toBe(2);
     expect(wrong.stderr[0]).toContain('expected `dlq peek`');
   });

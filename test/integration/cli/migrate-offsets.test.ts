@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../../local/cli/command.js';
 import { main } from '../../../local/cli/main.js';
 import { committedOffsets } from '../../../local/runner/kafka.js';
 import { EXAMPLE_CONFIG } from '../../../local/runner/local-setup.js';
 import { repoRoot } from '../../../local/services/paths.js';
 import { endpoints, uniqueName } from '../../support/services.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 /**
  * A plain consumer's commits stand in for a connector's here (a Connect sink
@@ -60,7 +54,7 @@ describe('migrate-offsets on the local Kafka', () => {
           { topic: payments, partition: 0, offset: 2n, leaderEpoch: -1 },
         ],
       });
-      const busy = capture();
+      const busy = captureIo();
       expect(await main(args, busy)).toBe(1);
       expect(busy.stderr.join('\n')).toMatch(new RegExp(`refused: group ${sourceGroup} has 1 active member \\(connector-task-0@`));
       expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(new Map());
@@ -69,7 +63,7 @@ describe('migrate-offsets on the local Kafka', () => {
       await consumer.close(true);
     }
 
-    const dry = capture();
+    const dry = captureIo();
     expect(await main([...args, '--dry-run'], dry)).toBe(0);
     expect(dry.stdout).toEqual(expect.arrayContaining([
       `${orders} → group ${ordersGroup}:`,
@@ -82,7 +76,7 @@ describe('migrate-offsets on the local Kafka', () => {
     ]));
     expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(new Map());
 
-    const copy = capture();
+    const copy = captureIo();
     expect(await main(args, copy)).toBe(0);
     expect(copy.stdout).toContain(`copied 3 partition offset(s) of ${orders} into group ${ordersGroup}`);
     expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(new Map([[0, 4n], [1, 3n], [2, 0n]]));
@@ -90,17 +84,17 @@ describe('migrate-offsets on the local Kafka', () => {
     // The split is per topic: each sink group holds its own topic only.
     expect(await committedOffsets(bootstrapBrokers, ordersGroup, payments)).toEqual(new Map());
 
-    const again = capture();
+    const again = captureIo();
     expect(await main(args, again)).toBe(1);
     expect(again.stderr.join('\n')).toContain(`refused: group ${ordersGroup} already has commits (${orders}/0: 4, ${orders}/1: 3, ${orders}/2: 0): it may be a group in use; --force overwrites them`);
-    expect(await main([...args, '--force'], capture())).toBe(0);
+    expect(await main([...args, '--force'], captureIo())).toBe(0);
   });
 
   it('asks for a group per topic when one --to-group would take several topics', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--to-group', uniqueName('it-one')], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(`refused: group ${sourceGroup} has commits for 2 topics`);
-    const picked = capture();
+    const picked = captureIo();
     const group = uniqueName('it-one');
     expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--to-group', group, '--topic', payments], picked)).toBe(0);
     expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(new Map([[0, 2n], [1, 0n], [2, 0n]]));
@@ -118,7 +112,7 @@ describe('migrate-offsets on the local Kafka', () => {
         .replace('sinkConfig: ../../config/example.sink.yaml', `sinkConfig: ${sinkFile}`)
         .replace('consumerGroupId: orders-sink', `consumerGroups: { ${orders}: ${group} }`),
     );
-    const io = capture();
+    const io = captureIo();
     expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--deploy', deployFile], io), io.stderr.join('\n')).toBe(0);
     expect(io.stderr).toContain(`note: topic ${payments}: committed in ${sourceGroup} but not consumed by the sink's groups, not copied`);
     expect(await committedOffsets(bootstrapBrokers, group, orders)).toEqual(new Map([[0, 4n], [1, 3n], [2, 0n]]));
@@ -126,7 +120,7 @@ describe('migrate-offsets on the local Kafka', () => {
   });
 
   it('refuses a connector name whose group has no commits', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['migrate-offsets', '--local', '--connector-name', 'no-such-connector-x', '--to-group', uniqueName('it-none')], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('refused: group connect-no-such-connector-x has no committed offsets: check the connector name');
   });

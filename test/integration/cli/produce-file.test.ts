@@ -4,14 +4,8 @@ import path from 'node:path';
 import { Admin, Consumer } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../local/cli/main.js';
-import type { Io } from '../../../local/cli/command.js';
 import { endpoints, uniqueName } from '../../support/services.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 describe('produce --file', () => {
   const bootstrapBrokers = [endpoints.kafka];
@@ -34,7 +28,7 @@ describe('produce --file', () => {
     ];
     writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n\n`);
 
-    const io = capture();
+    const io = captureIo();
     expect(await main(['produce', '--file', file, '--topic', topic, '--bootstrap-servers', endpoints.kafka], io)).toBe(0);
     expect(io.stdout.join('\n')).toContain(`produced 4 records to ${topic} (2 tombstones)`);
 
@@ -65,7 +59,7 @@ describe('produce --file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kcs-produce-'));
     const file = path.join(dir, 'bad.jsonl');
     writeFileSync(file, ['{"key":"a","value":1}', '{"key":"b","partition":-1}', 'not json', '{"value":1,"colour":"red"}'].join('\n'));
-    const io = capture();
+    const io = captureIo();
     expect(await main(['produce', '--file', file, '--topic', `${topic}-never`, '--bootstrap-servers', endpoints.kafka], io)).toBe(1);
     const message = io.stderr.join('\n');
     expect(message).toContain('3 bad lines, nothing produced');

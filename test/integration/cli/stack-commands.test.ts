@@ -4,10 +4,10 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { GetEventSourceMappingCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../../local/cli/command.js';
 import { main } from '../../../local/cli/main.js';
 import type { SinkStatus } from '../../../local/stack/status.js';
 import { localAwsClientConfig, uniqueName } from '../../support/services.js';
+import { captureIo } from '../../support/capture-io.js';
 
 /**
  * status, pause and resume against event source mappings the AWS emulator (moto) really holds: a
@@ -15,12 +15,6 @@ import { localAwsClientConfig, uniqueName } from '../../support/services.js';
  * the same outputs), with two SQS-sourced mappings standing in for the Kafka ones, which no
  * emulator here creates. moto stores the functions without running them.
  */
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
-
 const name = uniqueName('it-stack').replace(/_/g, '-');
 const sinkFunctionName = `${name}-sink`;
 
@@ -56,7 +50,7 @@ function template(withNewOutputs: boolean): string {
 }
 
 const statusOf = async (args: readonly string[]): Promise<SinkStatus> => {
-  const io = capture();
+  const io = captureIo();
   expect(await main(['status', ...args, '--local', '--json'], io), io.stderr.join('\n')).toBe(0);
   return JSON.parse(io.stdout.join('\n')) as SinkStatus;
 };
@@ -109,7 +103,7 @@ describe('status, pause and resume on the AWS emulator', () => {
     expect(status.deadLetterQueue).toMatchObject({ url: dlqUrl, messages: 3, inFlight: 0, oldestMessageAgeSeconds: { value: 95 } });
     expect(status.replayQueue).toMatchObject({ url: outputs.ReplayQueueUrl, messages: 0, oldestMessageAgeSeconds: null });
 
-    const text = capture();
+    const text = captureIo();
     expect(await main(['status', '--stack', name, '--local'], text)).toBe(0);
     const shown = text.stdout.join('\n');
     expect(shown).toContain(`stack ${name} (sink function ${sinkFunctionName})`);
@@ -120,7 +114,7 @@ describe('status, pause and resume on the AWS emulator', () => {
     expect(shown).toContain('replay queue: 0 waiting, 0 in flight; oldest message age n/a (no CloudWatch datapoint)');
 
     // dlq peek finds the stack's dead-letter queue from its outputs; peeking deletes nothing.
-    const peek = capture();
+    const peek = captureIo();
     expect(await main(['dlq', 'peek', '--stack', name, '--local', '--json'], peek)).toBe(0);
     expect(peek.stdout.map((line) => (JSON.parse(line) as { kind?: string }).kind)).toEqual(['unreadable', 'unreadable', 'unreadable']);
     expect((await statusOf(['--stack', name])).deadLetterQueue).toMatchObject({ messages: 3 });
@@ -137,7 +131,7 @@ describe('status, pause and resume on the AWS emulator', () => {
     const sinkMappings = async () => (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: sinkFunctionName }))).EventSourceMappings ?? [];
     const replayState = async () => (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${name}-replay` }))).EventSourceMappings?.map((m) => m.State);
 
-    const paused = capture();
+    const paused = captureIo();
     expect(await main(['pause', '--stack', name, '--local', '--timeout', '30'], paused), paused.stderr.join('\n')).toBe(0);
     expect(paused.stdout[0]).toBe(`pausing 2 mappings of stack ${name}`);
     expect(paused.stdout).toContain('all 2 Disabled');
@@ -146,13 +140,13 @@ describe('status, pause and resume on the AWS emulator', () => {
     expect(await replayState()).toEqual(['Enabled']);
 
     const orders = (await sinkMappings()).find((m) => m.EventSourceArn?.endsWith(`:${name}-orders`));
-    const one = capture();
+    const one = captureIo();
     expect(await main(['resume', '--stack', name, '--local', '--topic', orders?.EventSourceArn ?? '?'], one), one.stderr.join('\n')).toBe(0);
     expect(one.stdout).toContain('all 1 Enabled');
     const states = await Promise.all((await sinkMappings()).map(async (m) => [m.EventSourceArn?.split(':').at(-1), (await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State]));
     expect(states.sort()).toEqual([[`${name}-orders`, 'Enabled'], [`${name}-payments`, 'Disabled']]);
 
-    const rest = capture();
+    const rest = captureIo();
     expect(await main(['resume', '--function', sinkFunctionName, '--local'], rest), rest.stderr.join('\n')).toBe(0);
     expect(rest.stdout.join('\n')).toMatch(/already Enabled/);
     expect(rest.stdout.join('\n')).toMatch(/Disabled → Enabled/);
@@ -164,10 +158,10 @@ describe('status, pause and resume on the AWS emulator', () => {
   });
 
   it('names an unknown topic and a missing stack', async () => {
-    const topic = capture();
+    const topic = captureIo();
     expect(await main(['pause', '--stack', name, '--local', '--topic', 'nope'], topic)).toBe(1);
     expect(topic.stderr[0]).toMatch(new RegExp(`^no event source mapping of stack ${name} reads "nope"; its topics: arn:aws:sqs:`));
-    const missing = capture();
+    const missing = captureIo();
     expect(await main(['status', '--stack', `${name}-missing`, '--local'], missing)).toBe(1);
     expect(missing.stderr[0]).toContain(`stack "${name}-missing" not found`);
   });

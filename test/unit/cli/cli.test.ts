@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands, main } from '../../../local/cli/main.js';
-import { helpText, parseCommandArgs, type Io } from '../../../local/cli/command.js';
+import { helpText, parseCommandArgs } from '../../../local/cli/command.js';
 import { expectedDemoState, planDemoRecords } from '../../../local/runner/demo-data.js';
 import { splitCqlStatements, deriveLocalConfig } from '../../../local/runner/local-setup.js';
 import { formatProgress } from '../../../local/runner/progress.js';
@@ -8,52 +8,47 @@ import { groupIdForConfig, sharedGroupWarning } from '../../../local/runner/cons
 import { placeholderSecretArn } from '../../../lambdas/core/config/placeholders.js';
 import { endpoints } from '../../../local/services/index.js';
 import type { PollerStats } from '../../../local/poller/index.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 describe('CLI', () => {
   it('has --help for every command', async () => {
     expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'migrate-offsets', 'produce', 'status', 'pause', 'resume', 'redrive']);
     for (const command of commands) {
-      const io = capture();
+      const io = captureIo();
       expect(await main([command.name, '--help'], io)).toBe(0);
       expect(io.stdout.join('\n')).toContain(`Usage: kafka-cql-sink ${command.name}`);
     }
-    const io = capture();
+    const io = captureIo();
     expect(await main(['--help'], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/Commands:\n {2}run /);
   });
 
   it('deployed-stack commands need a stack (or a function) and reject bad numbers before calling AWS', async () => {
-    const none = capture();
+    const none = captureIo();
     expect(await main(['status'], none)).toBe(2);
     expect(none.stderr[0]).toBe('status: give --stack <name> (or --function <name>)');
-    const both = capture();
+    const both = captureIo();
     expect(await main(['pause', '--stack', 's', '--function', 'f'], both)).toBe(2);
     expect(both.stderr[0]).toContain('give --stack or --function, not both (got --stack "s" and --function "f")');
-    const redriveByFunction = capture();
+    const redriveByFunction = captureIo();
     expect(await main(['redrive', '--function', 'f'], redriveByFunction)).toBe(2);
     expect(redriveByFunction.stderr[0]).toMatch(/Unknown option '--function'/);
-    const rate = capture();
+    const rate = captureIo();
     expect(await main(['redrive', '--stack', 's', '--max-per-second', '501'], rate)).toBe(2);
     expect(rate.stderr[0]).toBe('redrive: --max-per-second must be an integer in 1..500, got "501"');
-    const help = capture();
+    const help = captureIo();
     expect(await main(['pause', '--help'], help)).toBe(0);
     expect(help.stdout.join('\n')).toContain('eventSource.enabled');
   });
 
   it('rejects unknown commands and flags with exit 2 and a pointer to --help', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['frobnicate'], io)).toBe(2);
     expect(io.stderr[0]).toBe('unknown command "frobnicate"');
-    const flags = capture();
+    const flags = captureIo();
     expect(await main(['check', '--colour'], flags)).toBe(2);
     expect(flags.stderr.join('\n')).toMatch(/Unknown option '--colour'[\s\S]*kafka-cql-sink check --help/);
-    const missing = capture();
+    const missing = captureIo();
     expect(await main(['replay', '--config', 'x.yaml'], missing)).toBe(2);
     expect(missing.stderr[0]).toContain('give exactly one of --queue-url and --file');
   });
@@ -153,16 +148,16 @@ describe('progress line', () => {
 
 describe('CLI polish', () => {
   it('prints the version of package.json', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['--version'], io)).toBe(0);
     expect(io.stdout[0]).toMatch(/^kafka-cql-sink \d+\.\d+\.\d+/);
   });
 
   it('suggests the command or flag a typo meant', async () => {
-    const command = capture();
+    const command = captureIo();
     expect(await main(['chek'], command)).toBe(2);
     expect(command.stderr[0]).toBe('unknown command "chek" (did you mean "check"?)');
-    const flag = capture();
+    const flag = captureIo();
     expect(await main(['run', '--batch-sise', '5'], flag)).toBe(2);
     expect(flag.stderr[0]).toContain('(did you mean "batch-size"?)');
   });
@@ -185,12 +180,12 @@ describe('consumer group of a local run', () => {
 
 describe('check --json', () => {
   it('prints one object: valid with no problems, or every problem of the file', async () => {
-    const good = capture();
+    const good = captureIo();
     expect(await main(['check', '--offline', '--json', '--config', 'config/example.sink.yaml'], good)).toBe(0);
     expect(good.stdout).toHaveLength(1);
     expect(JSON.parse(good.stdout[0] ?? '')).toMatchObject({ config: 'config/example.sink.yaml', valid: true, problems: [] });
 
-    const bad = capture();
+    const bad = captureIo();
     expect(await main(['check', '--offline', '--json', '--config', 'test/fixtures/connector/cassandra-sink.properties'], bad)).toBe(1);
     const result = JSON.parse(bad.stdout.at(-1) ?? '') as { valid: boolean; problems: string[] };
     expect(result.valid).toBe(false);

@@ -3,16 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { Io } from '../../../local/cli/command.js';
 import { cutoverDeploySettings, deploymentGroups } from '../../../local/cli/cutover.js';
 import { main } from '../../../local/cli/main.js';
 import { repoRoot } from '../../../local/services/paths.js';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 const example = path.join(repoRoot, 'infra/examples/msk-cassandra.yaml');
 const connectorFixture = path.join(repoRoot, 'test/fixtures/connector/cassandra-sink.properties');
@@ -25,7 +19,7 @@ describe('cut-over deployment settings', () => {
   it('convert-connector-config --deploy-out writes groups that a deployment config takes as they are', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kcs-cutover-'));
     const settingsFile = path.join(dir, 'cutover.yaml');
-    const io = capture();
+    const io = captureIo();
     expect(await main(['convert-connector-config', connectorFixture, '--deploy-out', settingsFile, '--stack-name', 'orders-sink'], io)).toBe(0);
     const text = readFileSync(settingsFile, 'utf8');
     expect(text).toContain('migrate-offsets --from-group connect-orders-cassandra-sink --group-for orders=orders-sink-sink-orders,payments.v2=orders-sink-sink-payments.v2');
@@ -58,7 +52,7 @@ describe('cut-over deployment settings', () => {
       [['--connector-name', 'c', '--group-for', 'a=x', '--topic', 'a', '--local'], '--topic goes with --to-group'],
     ];
     for (const [args, message] of cases) {
-      const io = capture();
+      const io = captureIo();
       expect(await main(['migrate-offsets', ...args], io), args.join(' ')).toBe(2);
       expect(io.stderr[0], args.join(' ')).toContain(message);
     }

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../local/cli/main.js';
-import { helpText, parseCommandArgs, UsageError, type Io } from '../../../local/cli/command.js';
+import { helpText, parseCommandArgs, UsageError } from '../../../local/cli/command.js';
 import { kafkaSettingsFromFlags, resolveRunKafka, runCommand } from '../../../local/cli/commands/run.js';
 import type { SecretSource } from '../../../lambdas/adapters/secrets.js';
+import { captureIo } from '../../support/capture-io.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-sink-AbCdEf';
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/prod/0a1b2c3d-4e5f-6789-abcd-ef0123456789-2';
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
-}
 
 const secrets: SecretSource = {
   getUsernamePassword: () => Promise.resolve({ username: 'sink', password: 'hunter2-secret' }),
@@ -58,7 +53,7 @@ describe('run: Kafka connection flags', () => {
   });
 
   it('needs brokers or a cluster ARN with --config', async () => {
-    const io = capture();
+    const io = captureIo();
     const saved = { servers: process.env.KAFKA_BOOTSTRAP_SERVERS, cluster: process.env.KAFKA_CLUSTER_ARN };
     delete process.env.KAFKA_BOOTSTRAP_SERVERS;
     delete process.env.KAFKA_CLUSTER_ARN;
