@@ -3,7 +3,7 @@
  * the dead-letter and replay queues, from a stack's CloudFormation outputs and resources, or from a
  * function name alone (no queues then).
  */
-import { DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, paginateListStackResources, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetEventSourceMappingCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { StackClients } from './clients.js';
@@ -69,14 +69,10 @@ async function mappingsOfStack(aws: StackClients, resources: readonly StackResou
   return Promise.all(ids.filter((id) => id !== '').map((id) => aws.lambda.send(new GetEventSourceMappingCommand({ UUID: id }))));
 }
 
-async function stackResources(aws: StackClients, stackName: string): Promise<StackResourceSummary[]> {
+/** Every resource of the stack, all pages. */
+export async function stackResources(aws: Pick<StackClients, 'cloudFormation'>, stackName: string): Promise<StackResourceSummary[]> {
   const resources: StackResourceSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await aws.cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
-    resources.push(...(page.StackResourceSummaries ?? []));
-    token = page.NextToken;
-  } while (token !== undefined);
+  for await (const page of paginateListStackResources({ client: aws.cloudFormation }, { StackName: stackName })) resources.push(...(page.StackResourceSummaries ?? []));
   return resources;
 }
 

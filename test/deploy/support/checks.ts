@@ -1,4 +1,5 @@
-import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { stackResources } from '../../../local/stack/locate.js';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -41,13 +42,7 @@ export interface DeployedStack {
 export async function describeStack(aws: Clients, stackName: string): Promise<DeployedStack> {
   const { Stacks: [stack] = [] } = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
   if (stack === undefined) throw new Error(`stack ${stackName} not found`);
-  const resources: StackResourceSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await aws.cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
-    resources.push(...(page.StackResourceSummaries ?? []));
-    token = page.NextToken;
-  } while (token !== undefined);
+  const resources = await stackResources(aws, stackName);
   const events = await aws.cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackName }));
   const fallbacks = (events.StackEvents ?? [])
     .filter((event) => event.ResourceStatusReason?.includes('fallback') === true)
