@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { parseTableName } from '../../lambdas/core/config/table-name.js';
-import { PLACEHOLDER_USERNAME } from '../../lambdas/adapters/created-secret.js';
+import { PLACEHOLDER_USERNAME } from '../../lambdas/contract/placeholder-secret.js';
 import { bundleS3Object, referencedSecretArns } from '../config/secret.js';
 
 export interface ConnectionAccessProps {

@@ -1,5 +1,6 @@
 import type { SinkConfig } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
+import { PLACEHOLDER_USERNAME } from '../contract/placeholder-secret.js';
 import type { SecretSource } from './secrets.js';
 
 /**
@@ -37,8 +38,6 @@ export async function checkCreatedSecret(connection: SinkConfig['connection'], c
   }
 }
 
-/** The user name of the generated placeholder (cassandra and keyspaces profiles), see infra/constructs/connection-access.ts. */
-export const PLACEHOLDER_USERNAME = 'sink';
 
 /**
  * A Cassandra role may well be called "sink" with a generated-looking password,
