@@ -24,13 +24,8 @@ const RETENTION = Duration.days(14);
 
 /**
  * The dead-letter queue, the replay queue and the bucket for records too large
- * for an SQS message, all under one customer-managed KMS key.
- *
- * SQS only redrives (StartMessageMoveTask, the console's "Start DLQ redrive")
- * out of a queue that is the dead-letter queue of another SQS queue. So the
- * DLQ is the replay queue's dead-letter queue: a record that keeps failing in
- * replay returns to the DLQ, and the DLQ's redrive allow policy names the
- * replay queue as its only source. The operator redrives to the replay queue.
+ * for an SQS message, all under one customer-managed KMS key. The DLQ is the
+ * replay queue's dead-letter queue; why: docs/decisions/dlq-redrive-through-replay-queue.md.
  */
 export class DeadLetter extends Construct {
   readonly key: kms.Key;

@@ -164,15 +164,7 @@ export class KafkaSource extends Construct {
     return environment;
   }
 
-  /**
-   * What the Lambda developer guide lists for a self-managed Kafka event source
-   * (with-kafka-permissions): read the root CA secret (the auth secret is granted
-   * by aws-cdk-lib), and, for brokers reached from a VPC, the network interface
-   * and describe actions. Lambda checks these when it creates the mapping.
-   * ManagedKafkaEventSource needs none of this: aws-cdk-lib attaches
-   * AWSLambdaMSKExecutionRole (kafka:DescribeClusterV2, GetBootstrapBrokers and
-   * the same ec2 actions) and grants the SCRAM secret.
-   */
+  /** The root CA secret, network interface and describe permissions a self-managed Kafka event source needs: docs/decisions/self-managed-kafka-poller-permissions.md. */
   private grantSelfManagedPollers(grantee: lambda.IFunction, kafka: KafkaConfig & { type: 'self-managed' }): void {
     if (kafka.rootCaSecretArn !== undefined) {
       grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [kafka.rootCaSecretArn] }));

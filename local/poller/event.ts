@@ -15,14 +15,8 @@ export interface PolledRecord {
 }
 
 /**
- * How a record with a null value (a tombstone) appears in the event.
- *
- * `omit` (default): no `value` field, as the key is omitted when null. This is
- * what the real ESM sends as far as can be told: Powertools for AWS Lambda
- * (TypeScript) fixed "tombstone = null" (issue #4988) and then had to fix it
- * again for real events whose `value` is undefined, i.e. absent (issue #5016,
- * PR #5017 "handle tombstone events without value"). No AWS page shows a
- * tombstone. `null` sends `"value": null` for consumers that want that shape.
+ * How a record with a null value (a tombstone) appears in the event: `omit` (default) leaves out the
+ * `value` field, `null` sends `"value": null`. Why omit: docs/decisions/tombstone-encoding.md.
  */
 export type TombstoneEncoding = 'omit' | 'null';
 

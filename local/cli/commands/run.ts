@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_MAX_RECORD_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS } from '../../../infra/config/deploy-schema.js';
-import { describeBrokerAuth, type KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
-import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../lambdas/adapters/replay-kafka.js';
-import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createRecordFilter, KAFKA_FILTERS_VARIABLE, type RecordFilter } from '../../../lambdas/core/filter/index.js';
-import { describeEndpoints, endpoints } from '../../services/index.js';
-import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../runner/local-setup.js';
-import { activeMembers, groupIdForConfig, sharedGroupWarning } from '../../runner/consumer-group.js';
+import { LOCAL_NAMES } from '../../runner/local-setup.js';
+import { activeMembers, sharedGroupWarning } from '../../runner/consumer-group.js';
 import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
 import { startSink, type RunSinkOptions } from '../../runner/run.js';
-import { integerOf, listOf, processIo, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { integerOf, processIo, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
 import { liveLine, type LiveLine } from '../../runner/live-line.js';
-import { sinkTarget } from '../target.js';
+import { setUpLocalRun } from './run-setup/local.js';
+import { setUpRemoteRun } from './run-setup/remote.js';
+
+export { kafkaSettingsFromFlags, resolveRunKafka } from './run-setup/remote.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -122,58 +120,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? (configFile === undefined ? 'ERROR' : 'WARN');
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-  let options: RunSinkOptions;
-  let demoRate = 0;
-  if (local) {
-    const schema = stringOf(values, 'schema');
-    const setup = await prepareLocal({
-      ...(configFile === undefined ? {} : { configFile }),
-      ...(schema === undefined ? {} : { schemaFile: schema }),
-      partitions: integerOf(values, 'partitions', 1, 1000) ?? 3,
-      log: (line) => { io.out(line); },
-    });
-    io.out(describeEndpoints().trim());
-    if (parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' || stringOf(values, 'msk-cluster-arn') !== undefined) {
-      io.err('note: the local Kafka is plaintext; --kafka-auth and --msk-cluster-arn (KAFKA_AUTH, KAFKA_CLUSTER_ARN) are ignored with --local');
-    }
-    options = {
-      env: setup.env,
-      bootstrapServers: setup.bootstrapServers,
-      groupId: stringOf(values, 'group-id') ?? (setup.configFile === EXAMPLE_CONFIG ? LOCAL_NAMES.groupId : groupIdForConfig(setup.configFile)),
-      onFailureQueueUrl: setup.onFailureUrl,
-      ...topicsOption(values),
-      poller,
-    };
-    io.out(`running ${setup.configFile === EXAMPLE_CONFIG ? 'the demo config config/example.sink.yaml' : setup.configFile} on ${endpoints.kafka}, group ${options.groupId}, topics ${(options.topics ?? setup.topics).join(', ')}`);
-    demoRate = setup.configFile === EXAMPLE_CONFIG ? (integerOf(values, 'demo-rate', 0, 100_000) ?? 100) : 0;
-    io.out(
-      demoRate > 0
-        ? `producing about ${String(demoRate)} demo records/s to orders, a few poison and a few tombstones (--demo-rate 0 to stop that; \`npm run produce\` adds more)`
-        : 'produce demo records with `npm run produce -- --count 1000`',
-    );
-    io.out('Ctrl-C stops the sink (the services keep running; `npm run services:stop` stops them).');
-  } else {
-    const settings = kafkaSettingsFromFlags(values);
-    if (settings.clusterArn === undefined && settings.bootstrapServers === undefined) {
-      throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config');
-    }
-    const dlqUrl = stringOf(values, 'dlq-url');
-    if (dlqUrl === undefined) throw new UsageError('--dlq-url (or DLQ_URL) is required with --config: poison records go there');
-    const overflow = stringOf(values, 'dlq-overflow-bucket');
-    const target = await sinkTarget(configFile, false, { DLQ_URL: dlqUrl, ...(overflow === undefined ? {} : { DLQ_OVERFLOW_BUCKET: overflow }) });
-    const onFailure = stringOf(values, 'on-failure-url');
-    const kafka = await resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
-    options = {
-      env: target.env,
-      bootstrapServers: kafka.bootstrapServers,
-      auth: kafka.auth,
-      groupId: stringOf(values, 'group-id') ?? groupIdForConfig(configFile),
-      ...(onFailure === undefined ? {} : { onFailureQueueUrl: onFailure }),
-      ...topicsOption(values),
-      poller,
-    };
-    io.out(`running ${target.configName} on ${kafka.bootstrapServers.join(',')} (${describeBrokerAuth(kafka.auth)}), group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
-  }
+  const { options, demoRate } = local ? await setUpLocalRun(values, io, poller) : await setUpRemoteRun(configFile, values, io, poller);
 
   const warning = sharedGroupWarning(options.groupId, await activeMembers(options.bootstrapServers, options.groupId, options.auth));
   if (warning !== undefined) io.err(warning);
@@ -239,40 +186,4 @@ export function recordFilterFromFlags(values: Values, readFile: (path: string) =
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-function topicsOption(values: Values): { topics?: string[] } {
-  const topics = listOf(values, 'topics');
-  return topics === undefined ? {} : { topics };
-}
-
-/** The Kafka settings of the flags (which fall back to KAFKA_* variables); a usage error for an unknown --kafka-auth. */
-export function kafkaSettingsFromFlags(values: Values, env: NodeJS.ProcessEnv = process.env): KafkaConnectionSettings {
-  const auth = stringOf(values, 'kafka-auth');
-  try {
-    parseKafkaAuthKind(auth);
-  } catch {
-    throw new UsageError(`--kafka-auth must be one of ${KAFKA_AUTH_KINDS.join(', ')}, got ${JSON.stringify(auth)}`);
-  }
-  const authSecretArn = stringOf(values, 'kafka-auth-secret-arn');
-  const clusterArn = stringOf(values, 'msk-cluster-arn');
-  const bootstrapServers = listOf(values, 'bootstrap-servers');
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  return {
-    ...(auth === undefined ? {} : { auth }),
-    ...(authSecretArn === undefined ? {} : { authSecretArn }),
-    ...(clusterArn === undefined ? {} : { clusterArn }),
-    ...(bootstrapServers === undefined || bootstrapServers.length === 0 ? {} : { bootstrapServers }),
-    ...(values['kafka-tls'] === true ? { tls: true } : {}),
-    ...(region === undefined || region === '' ? {} : { region }),
-  };
-}
-
-/** Brokers and auth for `run`: the replay function's resolution (secret, GetBootstrapBrokers, IAM), with flag names in usage errors. */
-export async function resolveRunKafka(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<KafkaConnection> {
-  const kind = parseKafkaAuthKind(settings.auth);
-  if ((kind === 'plain' || kind === 'scram-256' || kind === 'scram-512') && settings.authSecretArn === undefined) {
-    throw new UsageError(`--kafka-auth ${kind} needs --kafka-auth-secret-arn (or KAFKA_AUTH_SECRET_ARN): the Secrets Manager secret with the SASL username and password`);
-  }
-  return resolveKafkaConnection(settings, deps);
 }
