@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, type AdminOptions, type ConsumerOptions, type Message, type MessagesStream } from '@platformatic/kafka';
-import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
+import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 import { NO_FILTER, type RecordFilter } from '../../lambdas/core/filter/index.js';
 import {
   buildOnFailureRecord,
@@ -38,7 +38,7 @@ export interface PollerOptions {
   /**
    * How every client of the poller (the consumer, the admin client) connects:
    * plaintext (default), TLS, SASL PLAIN/SCRAM or MSK IAM, as the replay
-   * adapter does (lambdas/adapters/kafka-refetch.ts).
+   * adapter does (lambdas/adapters/kafka/clients.ts).
    */
   readonly auth?: BrokerAuth;
   readonly topics: readonly string[];

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
+import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 
 /**
  * `kafka-cql-sink-<config file name>` (without extension; characters a group

@@ -6,7 +6,7 @@
  * of its own, so the connector's one group is split per topic.
  */
 import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, type KafkaConnection } from '../../lambdas/adapters/kafka-refetch.js';
+import { kafkaClientOptions, type KafkaConnection } from '../../lambdas/adapters/kafka/index.js';
 import { showValue } from '../../lambdas/core/errors.js';
 
 /** Kafka's ListOffsets timestamp for the log start offset. */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { awsClientConfig, createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/adapters/sink-runtime.js';
+import { awsClientConfig, createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import { readDeadLetterBody } from '../../lambdas/adapters/sqs-dead-letter.js';
 import { deadLetterToRecord, type DeadLetterSink } from '../../lambdas/core/dead-letter.js';
 import { isOnFailureMessage } from '../../lambdas/core/event/on-failure.js';

@@ -6,7 +6,7 @@
  * grouped by error. A wrong mapping is caught before it floods the DLQ.
  */
 import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, refetchRecords, type KafkaConnection } from '../../lambdas/adapters/kafka-refetch.js';
+import { kafkaClientOptions, refetchRecords, type KafkaConnection } from '../../lambdas/adapters/kafka/index.js';
 import type { CqlSession } from '../../lambdas/core/cql/session.js';
 import { describeLocation } from '../../lambdas/core/errors.js';
 import type { OffsetRange } from '../../lambdas/core/event/on-failure.js';

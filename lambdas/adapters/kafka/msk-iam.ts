@@ -1,5 +1,5 @@
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
-import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
+import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
 
 /**
  * An Amazon MSK IAM authentication token for SASL/OAUTHBEARER (MSK's IAM
