@@ -73,3 +73,22 @@ export interface ReplayPorts {
   /** Publishes the records a batch's halts held; called once per batch, also with none. */
   readonly publishHalts: (held: readonly HeldRecords[]) => void;
 }
+
+/** One message of a dead-letter queue that is drained (the CLI's `replay --queue-url`). */
+export interface QueuedMessage {
+  readonly id: string;
+  readonly body: string;
+}
+
+/**
+ * A dead-letter queue to drain: receive, delete what was written, release the
+ * rest (visible again for the next replay or the console).
+ */
+export interface DeadLetterQueue<M extends QueuedMessage = QueuedMessage> {
+  /** Up to `max` messages, hidden from other readers while they are replayed; none when the queue is empty. */
+  receive(max: number): Promise<M[]>;
+  /** Rejects when a message could not be deleted. */
+  delete(messages: readonly M[]): Promise<void>;
+  /** Best effort: never rejects. */
+  release(messages: readonly M[]): Promise<void>;
+}
