@@ -5,7 +5,7 @@
  * (the table schema and the prepared statements are read once from it).
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SinkRuntime } from '../lambdas/adapters/sink-runtime.js';
+import type { SinkRuntime } from '../lambdas/composition/sink-runtime.js';
 import { createCassandraSession } from '../lambdas/adapters/cassandra-session.js';
 import { loadSinkConfig } from '../lambdas/core/config/load.js';
 import type { SchemaRegistry } from '../lambdas/core/codecs/schema-registry.js';

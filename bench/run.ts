@@ -25,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type cassandra from 'cassandra-driver';
-import { createSinkRuntime, type SinkRuntime } from '../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkRuntime } from '../lambdas/composition/sink-runtime.js';
 import { buildClientOptions } from '../lambdas/adapters/cassandra-client.js';
 import { createCassandraSession } from '../lambdas/adapters/cassandra-session.js';
 import { HttpSchemaRegistry } from '../lambdas/adapters/schema-registry.js';

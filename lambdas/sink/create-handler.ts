@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { observability, observabilitySettings, publishBatchMetrics, publishHaltMetrics } from '../adapters/observability.js';
-import type { SinkRuntime } from '../adapters/sink-runtime.js';
+import type { SinkRuntime } from '../composition/sink-runtime.js';
 import { decodeEvent, toBatchItemFailures, type KafkaBatchResponse } from '../core/event/index.js';
 import { SystemicFailureError } from '../core/errors.js';
 import type { FinalOutcome } from '../core/sink/batch-runner.js';

@@ -1,5 +1,5 @@
 import { observability } from '../adapters/observability.js';
-import { createSinkRuntime } from '../adapters/sink-runtime.js';
+import { createSinkRuntime } from '../composition/sink-runtime.js';
 import { createSinkHandler } from './create-handler.js';
 
 // Init: validate the config, connect, read the table schemas and prepare every

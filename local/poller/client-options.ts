@@ -1,6 +1,6 @@
 /** How the poller's Kafka clients connect: the options of its consumer and of its admin client. */
 import type { AdminOptions, ConsumerOptions } from '@platformatic/kafka';
-import { kafkaClientOptions } from '../../lambdas/adapters/kafka-refetch.js';
+import { kafkaClientOptions } from '../../lambdas/adapters/kafka/index.js';
 import type { PollerOptions } from './options.js';
 
 /** The options of the poller's consumer: the group, its session settings and the connection (options.auth). */

@@ -1,5 +1,5 @@
 /** The poller's options (an event source mapping's settings, plus local ones), their defaults and their validation. */
-import type { BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
+import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 import { NO_FILTER, type RecordFilter } from '../../lambdas/core/filter/index.js';
 import type { BackoffOptions, RetryOptions } from './decisions.js';
 import { LOCAL_MSK_CLUSTER_ARN, type TombstoneEncoding } from './event.js';
@@ -12,7 +12,7 @@ export interface PollerOptions {
   /**
    * How every client of the poller (the consumer, the admin client) connects:
    * plaintext (default), TLS, SASL PLAIN/SCRAM or MSK IAM, as the replay
-   * adapter does (lambdas/adapters/kafka-refetch.ts).
+   * adapter does (lambdas/adapters/kafka/clients.ts).
    */
   readonly auth?: BrokerAuth;
   readonly topics: readonly string[];

@@ -4,8 +4,7 @@
  * its offsets, and a warning when the group already has members.
  */
 import path from 'node:path';
-import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, type BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
+import { createKafkaAdmin, type BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 
 /**
  * `kafka-cql-sink-<config file name>` (without extension; characters a group
@@ -25,7 +24,7 @@ export interface GroupMemberInfo {
 
 /** The group's current members (none when the group is empty, dead or unknown). */
 export async function activeMembers(bootstrapServers: readonly string[], groupId: string, auth: BrokerAuth = { type: 'none' }): Promise<GroupMemberInfo[]> {
-  const admin = new Admin({ clientId: 'kafka-cql-sink-group-check', bootstrapBrokers: [...bootstrapServers], ...kafkaClientOptions(auth) });
+  const admin = createKafkaAdmin({ bootstrapServers, auth }, 'kafka-cql-sink-group-check');
   try {
     const groups = await admin.describeGroups({ groups: [groupId] });
     const group = groups.get(groupId);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { produceDemo } from './kafka.js';
+import { produceDemo } from './demo-produce.js';
 
 export interface DemoFeed {
   /** Records produced so far. */

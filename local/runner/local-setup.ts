@@ -15,7 +15,7 @@ import { isPlaceholderSecretArn } from '../../lambdas/core/config/placeholders.j
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { endpoints, ensureServices, localCassandraCredentials } from '../services/index.js';
 import { repoRoot } from '../services/paths.js';
-import { ensureTopic } from './kafka.js';
+import { ensureTopic } from '../../lambdas/adapters/kafka/index.js';
 
 export const EXAMPLE_CONFIG = path.join(repoRoot, 'config', 'example.sink.yaml');
 export const EXAMPLE_SCHEMA = path.join(repoRoot, 'config', 'example.schema.cql');

@@ -5,8 +5,8 @@
  * (StartingPosition is ignored then), and each mapping has one topic and a group
  * of its own, so the connector's one group is split per topic.
  */
-import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, type KafkaConnection } from '../../lambdas/adapters/kafka-refetch.js';
+import type { Admin } from '@platformatic/kafka';
+import { createKafkaAdmin, type KafkaConnection } from '../../lambdas/adapters/kafka/index.js';
 import { showValue } from '../../lambdas/core/errors.js';
 
 /** Kafka's ListOffsets timestamp for the log start offset. */
@@ -178,5 +178,5 @@ export async function applyMigration(connection: KafkaConnection, plan: Migratio
 }
 
 function migrationAdmin(connection: KafkaConnection): Admin {
-  return new Admin({ clientId: 'kafka-cql-sink-migrate-offsets', bootstrapBrokers: [...connection.bootstrapServers], ...kafkaClientOptions(connection.auth, connection.ca) });
+  return createKafkaAdmin(connection, 'kafka-cql-sink-migrate-offsets');
 }

@@ -5,8 +5,8 @@
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import type { BrokerAuth } from '../../lambdas/adapters/kafka-refetch.js';
-import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/adapters/sink-runtime.js';
+import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
+import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext, OnFailureDestination } from '../poller/types.js';

@@ -5,8 +5,7 @@
  * cluster but writes nothing, and reports what would be dead-lettered and why,
  * grouped by error. A wrong mapping is caught before it floods the DLQ.
  */
-import { Admin } from '@platformatic/kafka';
-import { kafkaClientOptions, refetchRecords, type KafkaConnection } from '../../lambdas/adapters/kafka-refetch.js';
+import { createKafkaAdmin, refetchRecords, type KafkaConnection } from '../../lambdas/adapters/kafka/index.js';
 import type { CqlSession } from '../../lambdas/core/cql/session.js';
 import { describeLocation } from '../../lambdas/core/errors.js';
 import type { OffsetRange } from '../../lambdas/core/event/on-failure.js';
@@ -38,7 +37,7 @@ export type SampleFrom = 'earliest' | 'latest';
  * among its partitions: the first ones (`earliest`) or the last ones.
  */
 export async function sampleRanges(connection: KafkaConnection, topics: readonly string[], count: number, from: SampleFrom): Promise<OffsetRange[]> {
-  const admin = new Admin({ clientId: 'kafka-cql-sink-check', bootstrapBrokers: [...connection.bootstrapServers], ...kafkaClientOptions(connection.auth, connection.ca) });
+  const admin = createKafkaAdmin(connection, 'kafka-cql-sink-check');
   try {
     const metadata = await admin.metadata({ topics: [...topics] });
     const ranges: OffsetRange[] = [];

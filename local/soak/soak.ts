@@ -27,7 +27,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, Rece
 import { Admin } from '@platformatic/kafka';
 import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
-import { createSinkRuntime, type SinkRuntime } from '../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller } from '../poller/index.js';

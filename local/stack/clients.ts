@@ -6,7 +6,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '../../lambdas/adapters/sink-runtime.js';
+import { awsClientConfig } from '../../lambdas/composition/sink-runtime.js';
 
 export interface StackClients {
   readonly cloudFormation: CloudFormationClient;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../local/cli/main.js';
-import { produceDemo } from '../../local/runner/kafka.js';
+import { produceDemo } from '../../local/runner/demo-produce.js';
 import { localCassandraClient } from '../support/services.js';
 import { bootstrapServers, demoTarget, type DemoTarget } from './support.js';
 import { captureIo } from '../support/capture-io.js';

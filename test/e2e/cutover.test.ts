@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../local/cli/main.js';
 import { planDemoRecords, type DemoOrder } from '../../local/runner/demo-data.js';
-import { committedOffsets, produceRecords } from '../../local/runner/kafka.js';
+import { committedOffsets, produceRecords } from '../../lambdas/adapters/kafka/index.js';
 import type { FileRecord } from '../../local/runner/record-file.js';
 import { localCassandraClient } from '../support/services.js';
 import { chooseConnector, startConnect, type RunningConnect } from './connect-support.js';

@@ -1,7 +1,7 @@
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedDemoState, planDemoRecords, type DemoOrder, type DemoRecord } from '../../local/runner/demo-data.js';
-import { produceDemo } from '../../local/runner/kafka.js';
+import { produceDemo } from '../../local/runner/demo-produce.js';
 import type { RunningSink } from '../../local/runner/run.js';
 import type { KafkaHandler } from '../../local/poller/types.js';
 import { localCassandraClient } from '../support/services.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DeleteQueueCommand, ReceiveMessageCommand, SQSClient, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Admin } from '@platformatic/kafka';
 import { parseDeadLetterMessage, type DeadLetterMessage } from '../../lambdas/core/dead-letter.js';
-import { committedOffsets, ensureTopic } from '../../local/runner/kafka.js';
+import { committedOffsets, ensureTopic } from '../../lambdas/adapters/kafka/index.js';
 import { applyCqlScript, EXAMPLE_CONFIG, EXAMPLE_SCHEMA, ensureQueue, ensureSecret, LOCAL_NAMES, localAwsEnvironment, useLocalAws } from '../../local/runner/local-setup.js';
 import { startSink, type RunningSink, type RunSinkOptions } from '../../local/runner/run.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../support/services.js';

@@ -1,9 +1,9 @@
-import { createSinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
-import type { KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
+import type { KafkaConnection } from '../../../lambdas/adapters/kafka/index.js';
 import { endpoints } from '../../services/index.js';
 import { checkSample, dryRunSession, formatSampleReport, sampleRecords, type SampleReport } from '../../runner/sample-check.js';
 import { integerOf, stringOf, UsageError, type Command, type Io, type OptionSpec, type Values } from '../command.js';

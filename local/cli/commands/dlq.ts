@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '../../../lambdas/adapters/sink-runtime.js';
+import { awsClientConfig } from '../../../lambdas/composition/sink-runtime.js';
 import { formatPeeked, peekDeadLetters, queueUrlOf } from '../../runner/dlq-peek.js';
 import { LOCAL_NAMES, useLocalAws } from '../../runner/local-setup.js';
 import { stackClients } from '../../stack/clients.js';

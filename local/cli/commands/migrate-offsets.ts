@@ -1,6 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describeBrokerAuth, type KafkaConnection } from '../../../lambdas/adapters/kafka-refetch.js';
-import { parseKafkaAuthKind } from '../../../lambdas/adapters/replay-kafka.js';
+import { describeBrokerAuth, parseKafkaAuthKind, type KafkaConnection } from '../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
 import { endpoints } from '../../services/index.js';
 import { applyMigration, describePlan, planMigration, readMigrationState, type TargetGroups } from '../../runner/offset-migration.js';

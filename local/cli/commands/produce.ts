@@ -1,6 +1,7 @@
 import { endpoints } from '../../services/index.js';
 import { readFileSync } from 'node:fs';
-import { ensureTopic, produceDemo, produceRecords } from '../../runner/kafka.js';
+import { ensureTopic, produceRecords } from '../../../lambdas/adapters/kafka/index.js';
+import { produceDemo } from '../../runner/demo-produce.js';
 import { parseRecordLines } from '../../runner/record-file.js';
 import { integerOf, listOf, stringOf, type Command, type Io, type Values } from '../command.js';
 

@@ -18,7 +18,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { Admin, Consumer, ListOffsetTimestamps, Producer } from '@platformatic/kafka';
 import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
-import { createSinkRuntime, type SinkRuntime, type SinkRuntimeOptions } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkRuntime, type SinkRuntimeOptions } from '../../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import type { FinalOutcome, RetryPolicy } from '../../../lambdas/core/sink/batch-runner.js';
 import { createSinkHandler, type SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';

@@ -1,6 +1,6 @@
 import { Admin, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refetchRecords, splitServers } from '../../../lambdas/adapters/kafka-refetch.js';
+import { refetchRecords, splitServers } from '../../../lambdas/adapters/kafka/index.js';
 import { parseOnFailureMessage } from '../../../lambdas/core/event/on-failure.js';
 import { endpoints, uniqueName } from '../../support/services.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../local/cli/main.js';
-import { committedOffsets } from '../../../local/runner/kafka.js';
+import { committedOffsets } from '../../../lambdas/adapters/kafka/index.js';
 import { EXAMPLE_CONFIG } from '../../../local/runner/local-setup.js';
 import { repoRoot } from '../../../local/services/paths.js';
 import { endpoints, uniqueName } from '../../support/services.js';

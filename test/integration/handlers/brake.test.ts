@@ -3,11 +3,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitServers } from '../../../lambdas/adapters/kafka-refetch.js';
-import { kafkaConnectionFromEnvironment } from '../../../lambdas/adapters/replay-kafka.js';
-import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { kafkaConnectionFromEnvironment, splitServers } from '../../../lambdas/adapters/kafka/index.js';
+import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import { parseDeadLetterEnvelope } from '../../../lambdas/core/dead-letter.js';
+import { createReplayFor } from '../../../lambdas/composition/replay.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
@@ -236,7 +236,7 @@ describe('the brake on a systemic failure', () => {
     const stillWrong = await createSinkRuntime(environment(topic, WRONG, dlqUrl));
     runtimes.push(stillWrong);
     const event = await sqsEventOf(sqs, onFailureUrl, onFailure);
-    const early = await captureOutput(() => createReplayHandler(stillWrong, { kafka: kafka(stillWrong) })(event, lambdaContext(30_000)));
+    const early = await captureOutput(() => createReplayHandler(createReplayFor(stillWrong, { kafka: kafka(stillWrong) }))(event, lambdaContext(30_000)));
     expect(early.result?.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(onFailure.map((m) => m.MessageId).sort());
     expect(early.lines.some((line) => line.includes('replay halted') && line.includes('"column":"qty"'))).toBe(true);
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
@@ -244,7 +244,7 @@ describe('the brake on a systemic failure', () => {
     // After the fix: the offsets are re-read from Kafka and written with their Kafka write times; the poison goes to the DLQ.
     const fixed = await createSinkRuntime(environment(topic, RIGHT, dlqUrl));
     runtimes.push(fixed);
-    expect(await createReplayHandler(fixed, { kafka: kafka(fixed) })(event, lambdaContext(30_000))).toEqual({ batchItemFailures: [] });
+    expect(await createReplayHandler(createReplayFor(fixed, { kafka: kafka(fixed) }))(event, lambdaContext(30_000))).toEqual({ batchItemFailures: [] });
     expect(await readRows(sent)).toEqual({ missing: 0, wrong: [] });
     const letters = await receiveAll(sqs, dlqUrl, 1, { remove: true });
     expect(letters.map((m) => parseDeadLetterEnvelope(m.Body ?? '')).map((l) => ('record' in l ? l.record.offset : '?'))).toEqual(['25']);

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { KafkaBatchResponse } from '../../../lambdas/core/event/batch-response.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { cassandraService } from '../../../local/services/cassandra.js';

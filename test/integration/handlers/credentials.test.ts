@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observability } from '../../../lambdas/adapters/observability.js';
-import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { captureOutput } from '../../support/capture-output.js';

@@ -4,11 +4,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitServers } from '../../../lambdas/adapters/kafka-refetch.js';
-import { kafkaConnectionFromEnvironment } from '../../../lambdas/adapters/replay-kafka.js';
-import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { kafkaConnectionFromEnvironment, splitServers } from '../../../lambdas/adapters/kafka/index.js';
+import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { parseDeadLetterEnvelope } from '../../../lambdas/core/dead-letter.js';
 import { KAFKA_FILTERS_VARIABLE, parseRecordFilter } from '../../../lambdas/core/filter/index.js';
+import { createReplayFor } from '../../../lambdas/composition/replay.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
@@ -159,7 +159,7 @@ describe('replay of dead letters and on-failure batches', () => {
     );
     expect([...messageIdOf.keys()].sort()).toEqual(['1', '2', '3']);
 
-    const replay = createReplayHandler(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) });
+    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) }));
     const started = Date.now();
     const response = await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000));
     console.log(`[replay] 3 dead letters replayed in ${String(Date.now() - started)} ms`);
@@ -191,7 +191,7 @@ describe('replay of dead letters and on-failure batches', () => {
     expect(pointer.type).toBe('kafka-cql-sink.dead-letter-pointer');
     expect(pointer.record).toMatchObject({ topic, partition: 0, offset: '7' });
 
-    const replay = createReplayHandler(fixed, { kafka: () => Promise.reject(new Error('not needed')) });
+    const replay = createReplayHandler(createReplayFor(fixed, { kafka: () => Promise.reject(new Error('not needed')) }));
     expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
     expect(await row('k8')).toEqual({ balance: '8.00', code: null, codeText: 'H-8', writetime: micros(big) });
   });
@@ -202,7 +202,7 @@ describe('replay of dead letters and on-failure batches', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: replayQueueUrl, MessageBody: JSON.stringify({ hello: 'world' }) }));
     const [message] = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
     if (message === undefined) throw new Error('no message');
-    const replay = createReplayHandler(fixed, { kafka: () => Promise.reject(new Error('not needed')) });
+    const replay = createReplayHandler(createReplayFor(fixed, { kafka: () => Promise.reject(new Error('not needed')) }));
     expect(await replay(await sqsEventOf(sqs, replayQueueUrl, [message]), lambdaContext(30_000))).toEqual({ batchItemFailures: [{ itemIdentifier: message.MessageId }] });
   });
 
@@ -226,7 +226,7 @@ describe('replay of dead letters and on-failure batches', () => {
     const messages = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
     expect(messages).toHaveLength(1);
 
-    const replay = createReplayHandler(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) });
+    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) }));
     const started = Date.now();
     const response = await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000));
     console.log(`[replay] on-failure batch re-read from Kafka and written in ${String(Date.now() - started)} ms`);
@@ -272,7 +272,7 @@ describe('replay of dead letters and on-failure batches', () => {
 
     // As the stack hands them over (KAFKA_FILTERS) and handler.ts reads them.
     const filter = parseRecordFilter(JSON.stringify([{ value: { status: ['PAID'] } }]), KAFKA_FILTERS_VARIABLE);
-    const replay = createReplayHandler(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets), filter });
+    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets), filter }));
     expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
     expect(await row('f1')).toEqual({ balance: '1.50', code: null, codeText: 'P-1', writetime: String(BigInt(timestamp) * 1000n) });
     expect(await row('f5')).toEqual({ balance: '5.50', code: null, codeText: 'P-5', writetime: String(BigInt(timestamp) * 1000n) });

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { readDeadLetterBody } from '../../../lambdas/adapters/sqs-dead-letter.js';
 import type { DeadLetterMessage } from '../../../lambdas/core/dead-letter.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';

@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { checkCreatedSecret, withCreatedSecretHint } from '../../../lambdas/adapters/created-secret.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
-import { createSinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { SinkConfig } from '../../../lambdas/core/config/schema.js';
 import type { DeadLetter, DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { ConfigError, TransientError } from '../../../lambdas/core/errors.js';

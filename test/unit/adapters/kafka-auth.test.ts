@@ -1,14 +1,16 @@
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import { describeBrokerAuth, kafkaClientOptions, type BrokerAuth } from '../../../lambdas/adapters/kafka-refetch.js';
 import {
+  describeBrokerAuth,
+  kafkaClientOptions,
   kafkaSettingsFromEnvironment,
   parseKafkaAuthKind,
   resolveBrokerAuth,
   resolveKafkaConnection,
+  type BrokerAuth,
   type KafkaConnectionDeps,
-} from '../../../lambdas/adapters/replay-kafka.js';
+} from '../../../lambdas/adapters/kafka/index.js';
 import type { SecretSource } from '../../../lambdas/adapters/secrets.js';
 
 const PASSWORD = 'pa55-w0rd-never-shown';

@@ -2,7 +2,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mskIamToken } from '../../../lambdas/adapters/msk-iam.js';
+import { mskIamToken } from '../../../lambdas/adapters/kafka/msk-iam.js';
 
 const decode = (token: string): URL => new URL(Buffer.from(token, 'base64url').toString('utf8'));
 

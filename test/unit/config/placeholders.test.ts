@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { convertConnectorConfig } from '../../../lambdas/core/config/connector.js';
 import { parseSinkConfig } from '../../../lambdas/core/config/load.js';
 import { isPlaceholderSecretArn, placeholderSecretArn, placeholderSecretProblems } from '../../../lambdas/core/config/placeholders.js';

@@ -1,22 +1,8 @@
-import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { KafkaConnection, RefetchResult } from '../../../lambdas/adapters/kafka-refetch.js';
-import type { SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
-import type { OffsetRange } from '../../../lambdas/core/event/on-failure.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createRecordFilter } from '../../../lambdas/core/filter/index.js';
-import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
-
-/** A fake runtime (the project's own port) that records what it is asked to write and writes it. */
-function fakeRuntime() {
-  const written: KafkaRecord[] = [];
-  const run: SinkRuntime['run'] = (records) => {
-    written.push(...records);
-    return Promise.resolve(records.map((record) => ({ record, status: 'written' as const, tables: [] })) as unknown as Awaited<ReturnType<SinkRuntime['run']>>);
-  };
-  const runtime = { run, runner: () => run } as unknown as SinkRuntime;
-  return { runtime, written };
-}
+import { createReplay } from '../../../lambdas/core/replay/replay.js';
+import { fakeReplayPorts } from './fake-ports.js';
 
 const record = (offset: number, value: string | null): KafkaRecord => ({
   topic: 'orders',
@@ -35,8 +21,8 @@ const onFailure = (first: number, last: number, payload?: unknown): string =>
     ...(payload === undefined ? {} : { payload }),
   });
 
-const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${String(i)}`, body }) as SQSEvent['Records'][number]) });
-const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'replay', awsRequestId: 'r' } as unknown as Context;
+const messages = (...bodies: string[]) => bodies.map((body, i) => ({ id: `m${String(i)}`, body }));
+const run = { deadlineMs: Date.now() + 60_000 };
 
 const range = [
   record(10, JSON.stringify({ status: 'PAID' })),
@@ -49,20 +35,14 @@ const filter = createRecordFilter([{ value: { status: ['PAID'] } }], 'KAFKA_FILT
 
 describe('replay of an on-failure range with the mapping’s filters', () => {
   it('writes only the re-read records the filters let through', async () => {
-    const { runtime, written } = fakeRuntime();
-    const asked: OffsetRange[][] = [];
-    const refetch = (_connection: KafkaConnection, ranges: readonly OffsetRange[]): Promise<RefetchResult> => {
-      asked.push([...ranges]);
-      return Promise.resolve({ records: range, missing: [] });
-    };
-    const handler = createReplayHandler(runtime, { kafka: () => Promise.resolve({ bootstrapServers: ['b:9092'], auth: { type: 'none' } }), refetch, filter });
-    expect(await handler(sqsEvent(onFailure(10, 14)), context)).toEqual({ batchItemFailures: [] });
-    expect(asked).toEqual([[{ topic: 'orders', partition: 0, firstOffset: '10', lastOffset: '14' }]]);
-    expect(written.map((r) => r.offset)).toEqual(['10', '14']);
+    const ports = fakeReplayPorts({ refetch: () => Promise.resolve({ records: range, missing: [] }) });
+    expect(await createReplay(ports, { filter }).replay(messages(onFailure(10, 14)), run)).toEqual([]);
+    expect(ports.refetched).toEqual([[{ topic: 'orders', partition: 0, firstOffset: '10', lastOffset: '14' }]]);
+    expect(ports.written.map((r) => r.offset)).toEqual(['10', '14']);
+    expect(ports.logs).toContainEqual({ level: 'info', message: 'records skipped by the event source filters', fields: { messageId: 'm0', filtered: 3, kept: 2 } });
   });
 
   it('filters an S3 destination’s payload the same way', async () => {
-    const { runtime, written } = fakeRuntime();
     const payload = {
       eventSource: 'aws:kafka',
       bootstrapServers: 'b:9092',
@@ -73,18 +53,15 @@ describe('replay of an on-failure range with the mapping’s filters', () => {
         })),
       },
     };
-    const handler = createReplayHandler(runtime, { kafka: () => Promise.reject(new Error('not needed')), filter });
-    expect(await handler(sqsEvent(onFailure(10, 14, payload)), context)).toEqual({ batchItemFailures: [] });
-    expect(written.map((r) => r.offset)).toEqual(['10', '14']);
+    const ports = fakeReplayPorts({ refetch: () => Promise.reject(new Error('not needed')) });
+    expect(await createReplay(ports, { filter }).replay(messages(onFailure(10, 14, payload)), run)).toEqual([]);
+    expect(ports.refetched).toEqual([]);
+    expect(ports.written.map((r) => r.offset)).toEqual(['10', '14']);
   });
 
   it('writes every record of the range without filters', async () => {
-    const { runtime, written } = fakeRuntime();
-    const handler = createReplayHandler(runtime, {
-      kafka: () => Promise.resolve({ bootstrapServers: ['b:9092'], auth: { type: 'none' } }),
-      refetch: () => Promise.resolve({ records: range, missing: [] }),
-    });
-    await handler(sqsEvent(onFailure(10, 14)), context);
-    expect(written.map((r) => r.offset)).toEqual(['10', '11', '12', '13', '14']);
+    const ports = fakeReplayPorts({ refetch: () => Promise.resolve({ records: range, missing: [] }) });
+    await createReplay(ports).replay(messages(onFailure(10, 14)), run);
+    expect(ports.written.map((r) => r.offset)).toEqual(['10', '11', '12', '13', '14']);
   });
 });

@@ -4,7 +4,7 @@
  * rewritten for the local services (local/runner/local-setup.ts says every
  * rewrite it makes). The local Kafka is plaintext: the Kafka auth flags do not apply.
  */
-import { parseKafkaAuthKind } from '../../../../lambdas/adapters/replay-kafka.js';
+import { parseKafkaAuthKind } from '../../../../lambdas/adapters/kafka/index.js';
 import { groupIdForConfig } from '../../../runner/consumer-group.js';
 import { EXAMPLE_CONFIG, LOCAL_NAMES, prepareLocal } from '../../../runner/local-setup.js';
 import type { RunSinkOptions } from '../../../runner/run.js';

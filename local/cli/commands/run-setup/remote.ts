@@ -5,8 +5,7 @@
  * AWS as the environment says. Nothing is created and nothing is rewritten.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describeBrokerAuth, type KafkaConnection } from '../../../../lambdas/adapters/kafka-refetch.js';
-import { KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../../lambdas/adapters/replay-kafka.js';
+import { describeBrokerAuth, KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../../lambdas/adapters/secrets.js';
 import { groupIdForConfig } from '../../../runner/consumer-group.js';
 import type { RunSinkOptions } from '../../../runner/run.js';

@@ -13,14 +13,16 @@ import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions
 import { createBrake } from '../core/sink/brake.js';
 import { createRefreshingEngine, type SinkEngine } from '../core/sink/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
-import { connectCassandra, type CassandraClientOverrides } from './cassandra-client.js';
-import { checkCreatedSecret, withCreatedSecretHint } from './created-secret.js';
-import { createCassandraSession } from './cassandra-session.js';
-import { HttpSchemaRegistry } from './schema-registry.js';
-import { SecretsManagerSource, type SecretSource } from './secrets.js';
-import { SqsDeadLetterSink } from './sqs-dead-letter.js';
+import { connectCassandra, type CassandraClientOverrides } from '../adapters/cassandra-client.js';
+import { checkCreatedSecret, withCreatedSecretHint } from '../adapters/created-secret.js';
+import { createCassandraSession } from '../adapters/cassandra-session.js';
+import { HttpSchemaRegistry } from '../adapters/schema-registry.js';
+import { SecretsManagerSource, type SecretSource } from '../adapters/secrets.js';
+import { SqsDeadLetterSink } from '../adapters/sqs-dead-letter.js';
 
 /**
+ * The composition root of the functions: where the core meets its adapters.
+ *
  * Everything one container needs, built once during init: the validated
  * config, the connected Cassandra client, the engine with its prepared
  * statements, the dead-letter queue, and the batch runner tying them together.

@@ -1,23 +1,16 @@
-import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
-import { Consumer, type RecordsBatch, type SASLOptions } from '@platformatic/kafka';
-import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { ConfigError, PoisonRecordError, TransientError, describeLocation } from '../core/errors.js';
-import type { KafkaRecord } from '../core/event/record.js';
-import type { OffsetRange } from '../core/event/on-failure.js';
-import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
-import { mskIamToken } from './msk-iam.js';
+import { Consumer, type RecordsBatch } from '@platformatic/kafka';
+import { PoisonRecordError, TransientError, describeLocation } from '../../core/errors.js';
+import type { KafkaRecord } from '../../core/event/record.js';
+import type { OffsetRange } from '../../core/event/on-failure.js';
+import type { RefetchedRecords } from '../../core/replay/ports.js';
+import { kafkaClientOptions } from './clients.js';
+import type { KafkaConnection } from './connection.js';
 
 /**
  * Re-reads the records of an event source mapping's on-failure message from
- * Kafka, for the replay handler: the on-failure message (SQS/SNS) only carries
- * offsets, so the records have to be fetched again by offset.
- *
- * Brokers:
- *  - MSK: GetBootstrapBrokers on the cluster ARN, then IAM authentication
- *    (BootstrapBrokerStringSaslIam, TLS + SASL/OAUTHBEARER with an MSK IAM
- *    token signed from the function's role), or TLS / plaintext listeners.
- *  - self-managed or local: the configured bootstrap servers, plaintext or
- *    TLS, optionally SASL PLAIN/SCRAM.
+ * Kafka, for the replay handler (its KafkaRefetcher port) and `check --sample`:
+ * the on-failure message (SQS/SNS) only carries offsets, so the records have
+ * to be fetched again by offset.
  *
  * Reading uses Fetch requests against each partition's leader (no consumer
  * group is joined, nothing is committed), from the first offset until the last
@@ -28,50 +21,6 @@ import { mskIamToken } from './msk-iam.js';
 
 type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 
-export type BrokerAuth =
-  | { readonly type: 'none'; readonly tls?: boolean }
-  | { readonly type: 'tls' }
-  | { readonly type: 'sasl'; readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly username: string; readonly password: string; readonly tls?: boolean }
-  | { readonly type: 'msk-iam'; readonly region: string; readonly credentials: AwsCredentialsProvider };
-
-export interface KafkaConnection {
-  readonly bootstrapServers: readonly string[];
-  readonly auth: BrokerAuth;
-  /** PEM root CA of brokers signed by a private CA; default the system's CAs. */
-  readonly ca?: string;
-}
-
-/** Which MSK listener to use; default IAM. */
-export type MskListener = 'iam' | 'tls' | 'plaintext' | 'sasl-scram';
-
-/** Finds an MSK cluster's bootstrap brokers for a listener (the ARN's region is the cluster's). */
-export async function mskBootstrapServers(kafka: KafkaClient, clusterArn: string, listener: MskListener = 'iam'): Promise<string[]> {
-  let out;
-  try {
-    out = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
-  } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    const text = `GetBootstrapBrokers for ${clusterArn} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-    if (name === 'NotFoundException' || name === 'ForbiddenException' || name === 'UnauthorizedException' || name === 'BadRequestException') throw new ConfigError(text, { cause: error });
-    throw new TransientError(text, { cause: error });
-  }
-  const text = {
-    iam: out.BootstrapBrokerStringSaslIam,
-    tls: out.BootstrapBrokerStringTls,
-    plaintext: out.BootstrapBrokerString,
-    'sasl-scram': out.BootstrapBrokerStringSaslScram,
-  }[listener];
-  if (text === undefined || text === '') throw new ConfigError(`MSK cluster ${clusterArn} has no ${listener} listener (GetBootstrapBrokers returned none)`);
-  return splitServers(text);
-}
-
-export function splitServers(text: string): string[] {
-  return text
-    .split(',')
-    .map((server) => server.trim())
-    .filter((server) => server !== '');
-}
-
 export interface RefetchOptions {
   /** Give up (TransientError) when this much time has passed; default 30 s. */
   readonly timeoutMs?: number;
@@ -79,14 +28,8 @@ export interface RefetchOptions {
   readonly partitionMaxBytes?: number;
 }
 
-export interface RefetchResult {
-  readonly records: KafkaRecord[];
-  /**
-   * Ranges (or their starts) that Kafka no longer has: deleted by retention
-   * or compaction. They cannot be replayed from Kafka.
-   */
-  readonly missing: readonly OffsetRange[];
-}
+/** The records read and the ranges Kafka no longer has (the core's port type). */
+export type RefetchResult = RefetchedRecords;
 
 const OFFSET_OUT_OF_RANGE = 1;
 const ATTR_TIMESTAMP_LOG_APPEND = 0x08;
@@ -231,46 +174,6 @@ function batchRecords(topic: string, partition: number, batch: RecordsBatch): Ka
     value: record.value,
     headers: record.headers.map(([name, value]) => ({ name: name?.toString('utf8') ?? '', value: value ?? Buffer.alloc(0) })),
   }));
-}
-
-/** The connection part of a @platformatic/kafka client's options (Consumer, Admin, Producer). */
-export interface KafkaClientAuthOptions {
-  tls?: TlsConnectionOptions;
-  sasl?: SASLOptions;
-}
-
-/**
- * Turns a BrokerAuth into client options: TLS with the system's CAs (MSK's
- * certificates are publicly trusted) or the given private root CA,
- * SASL PLAIN/SCRAM with the username and password, or for MSK IAM TLS plus
- * SASL/OAUTHBEARER with a fresh MSK IAM token per connection.
- */
-export function kafkaClientOptions(auth: BrokerAuth, ca?: string): KafkaClientAuthOptions {
-  const tls = ca === undefined ? {} : { ca };
-  switch (auth.type) {
-    case 'none':
-      return auth.tls === true ? { tls } : {};
-    case 'tls':
-      return { tls };
-    case 'sasl':
-      return { ...(auth.tls === true ? { tls } : {}), sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password } };
-    case 'msk-iam':
-      return { tls, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(auth.region, auth.credentials) } };
-  }
-}
-
-/** What a BrokerAuth is, for logs and progress lines: never a credential. */
-export function describeBrokerAuth(auth: BrokerAuth): string {
-  switch (auth.type) {
-    case 'none':
-      return auth.tls === true ? 'TLS, no authentication' : 'plaintext, no authentication';
-    case 'tls':
-      return 'TLS, no authentication';
-    case 'sasl':
-      return `SASL/${auth.mechanism} as ${auth.username}${auth.tls === true ? ' over TLS' : ' (plaintext)'}`;
-    case 'msk-iam':
-      return `MSK IAM (SASL/OAUTHBEARER over TLS, ${auth.region})`;
-  }
 }
 
 /** For callers that must fail a replay whose records Kafka no longer has. */

@@ -1,5 +1,5 @@
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
-import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
+import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
 
 /**
  * An Amazon MSK IAM authentication token for SASL/OAUTHBEARER (MSK's IAM
@@ -8,14 +8,8 @@ import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
  * for `kafka.<region>.amazonaws.com`, base64url without padding.
  * @platformatic/kafka asks for a fresh token for each connection.
  *
- * The credentials come from the given provider (the Node.js provider chain in
- * the functions and the CLI). Their expiration is not passed on: the signer
- * then shortens the token's lifetime to the seconds left, as a fraction
- * (`X-Amz-Expires=600.5`), which SigV4 does not allow; the token lives the
- * signer's 15 minutes, as it does with credentials that carry no expiration.
- *
- * Not verifiable here (no MSK locally): the token's form and signature are
- * unit-tested, a real cluster is the final check.
+ * The credentials' expiration is deliberately not passed to the signer: see
+ * docs/decisions/msk-iam-token-expiration.md.
  */
 export async function mskIamToken(region: string, credentials: AwsCredentialsProvider): Promise<string> {
   const { token } = await generateAuthTokenFromCredentialsProvider({

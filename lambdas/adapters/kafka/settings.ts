@@ -1,21 +1,23 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { ConfigError } from '../core/errors.js';
-import { mskBootstrapServers, splitServers, type BrokerAuth, type KafkaConnection, type MskListener } from './kafka-refetch.js';
-import type { AwsCredentialsProvider } from './keyspaces-sigv4.js';
-import type { SecretSource } from './secrets.js';
-import type { SinkEnvironment } from './sink-runtime.js';
+import { ConfigError } from '../../core/errors.js';
+import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
+import type { SecretSource } from '../secrets.js';
+import { splitServers, type BrokerAuth, type KafkaConnection } from './connection.js';
+import { mskBootstrapServers, type MskListener } from './msk.js';
 
 /**
- * How a client of ours reaches Kafka: the replay function (to re-read the
- * offsets of an event source mapping's on-failure message) and the local
- * `run` command. The stack sets for the replay function (infra/constructs/kafka-source.ts):
+ * The connection settings of a client of ours, from the environment or the
+ * CLI's flags, resolved to a KafkaConnection. The stack sets for the replay function (infra/constructs/kafka-source.ts):
  *  - KAFKA_CLUSTER_ARN (MSK) or KAFKA_BOOTSTRAP_SERVERS (self-managed, local)
  *  - KAFKA_AUTH: iam | sasl-scram-512 | sasl-scram-256 | plain | mtls | none
  *  - KAFKA_AUTH_SECRET_ARN: the SASL secret ({username, password})
  * The CLI spells the kinds none | tls | plain | scram-256 | scram-512 | iam;
  * both spellings are accepted everywhere (mtls is not supported yet).
  */
+
+/** The environment the settings are read from (process.env, or a test's). */
+export type KafkaEnvironment = Readonly<Record<string, string | undefined>>;
 
 export type KafkaAuthKind = 'none' | 'tls' | 'plain' | 'scram-256' | 'scram-512' | 'iam';
 
@@ -66,7 +68,7 @@ export interface KafkaConnectionDeps {
 }
 
 /** The settings the replay function (and the CLI's fallbacks) read from the environment. */
-export function kafkaSettingsFromEnvironment(env: SinkEnvironment): KafkaConnectionSettings {
+export function kafkaSettingsFromEnvironment(env: KafkaEnvironment): KafkaConnectionSettings {
   const text = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
@@ -167,7 +169,7 @@ export async function resolveKafkaConnection(settings: KafkaConnectionSettings, 
 }
 
 /** For the replay function: resolved on first use and kept for the container. */
-export function kafkaConnectionFromEnvironment(env: SinkEnvironment, secrets: SecretSource): () => Promise<KafkaConnection> {
+export function kafkaConnectionFromEnvironment(env: KafkaEnvironment, secrets: SecretSource): () => Promise<KafkaConnection> {
   let resolved: Promise<KafkaConnection> | undefined;
   return () => {
     resolved ??= resolveKafkaConnection(kafkaSettingsFromEnvironment(env), { secrets });
