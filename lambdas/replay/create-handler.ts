@@ -12,8 +12,8 @@ import { decodeEvent } from '../core/event/decode.js';
 import { isOnFailureMessage, parseOnFailureMessage, type OffsetRange } from '../core/event/on-failure.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { NO_FILTER, type RecordFilter } from '../core/filter/index.js';
-import type { FinalOutcome } from '../core/sink/batch-runner.js';
-import { haltLogFields, summarizeHalts } from '../core/sink/halts.js';
+import type { FinalOutcome } from '../core/batch/batch-runner.js';
+import { haltLogFields, summarizeHalts } from '../core/batch/halts.js';
 
 export interface ReplayDeps {
   /** How to reach Kafka for on-failure messages, which carry offsets only. */

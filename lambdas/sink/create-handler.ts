@@ -5,8 +5,8 @@ import { observability, observabilitySettings, publishBatchMetrics, publishHaltM
 import type { SinkRuntime } from '../adapters/sink-runtime.js';
 import { decodeEvent, toBatchItemFailures, type KafkaBatchResponse } from '../core/event/index.js';
 import { SystemicFailureError } from '../core/errors.js';
-import type { FinalOutcome } from '../core/sink/batch-runner.js';
-import { haltLogFields, summarizeHalts } from '../core/sink/halts.js';
+import type { FinalOutcome } from '../core/batch/batch-runner.js';
+import { haltLogFields, summarizeHalts } from '../core/batch/halts.js';
 
 export interface SinkHandlerOptions {
   /** No write starts later than this before the function's deadline; the rest are reported as failures. Default 3,000 ms. */

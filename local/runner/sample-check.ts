@@ -11,7 +11,7 @@ import type { CqlSession } from '../../lambdas/core/cql/session.js';
 import { describeLocation } from '../../lambdas/core/errors.js';
 import type { OffsetRange } from '../../lambdas/core/event/on-failure.js';
 import type { KafkaRecord } from '../../lambdas/core/event/record.js';
-import type { SinkEngine } from '../../lambdas/core/sink/engine.js';
+import type { SinkEngine } from '../../lambdas/core/batch/engine.js';
 
 /** Prepares and reads schemas on the real cluster; every write succeeds without reaching it. */
 export function dryRunSession(real: CqlSession): CqlSession & { readonly writes: () => number } {

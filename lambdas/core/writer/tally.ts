@@ -1,6 +1,6 @@
 import { PoisonRecordError, type TransientError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RecordOutcome } from './outcome.js';
+import type { RecordOutcome } from '../outcome.js';
 
 /** Per-record bookkeeping of one writer call. */
 export class Tally {

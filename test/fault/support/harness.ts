@@ -20,7 +20,7 @@ import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime, type SinkRuntimeOptions } from '../../../lambdas/adapters/sink-runtime.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
-import type { FinalOutcome, RetryPolicy } from '../../../lambdas/core/sink/batch-runner.js';
+import type { FinalOutcome, RetryPolicy } from '../../../lambdas/core/batch/batch-runner.js';
 import { createSinkHandler, type SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';
 import { createPoller, type InvocationReport, type Poller, type PollerOptions } from '../../../local/poller/index.js';
 import type { KafkaHandler, LambdaLikeContext } from '../../../local/poller/types.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertConnectorConfig } from '../../../lambdas/core/config/connector.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { openHarness, record, type CqlHarness } from './harness.js';
 
 const statuses = (outcomes: RecordOutcome[]) => outcomes.map((o) => o.status);

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedStatement } from '../../../lambdas/core/cql/session.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { MappedRecord } from '../../../lambdas/core/sink/record-mapper.js';
-import type { RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
+import type { MappedRecord, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
 import { FakeSession } from './fake-session.js';
 

@@ -1,7 +1,7 @@
 import { SystemicFailureError, TransientError } from '../errors.js';
 import { deadLetterFor, type DeadLetter, type DeadLetterSink } from '../dead-letter.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RecordOutcome } from '../writer/outcome.js';
+import type { RecordOutcome } from '../outcome.js';
 import type { Brake } from './brake.js';
 import type { SinkEngine } from './engine.js';
 import { holdForSchemaProblems, suggestsSchemaChange } from './schema-watch.js';

@@ -1,5 +1,5 @@
-import type { PoisonRecordError, TransientError } from '../errors.js';
-import type { KafkaRecord } from '../event/record.js';
+import type { PoisonRecordError, TransientError } from './errors.js';
+import type { KafkaRecord } from './event/record.js';
 
 /**
  * What happened to one record. A record that feeds several tables is

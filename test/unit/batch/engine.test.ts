@@ -5,7 +5,7 @@ import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/session.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createSinkEngine } from '../../../lambdas/core/sink/engine.js';
+import { createSinkEngine } from '../../../lambdas/core/batch/engine.js';
 import { FakeSession } from '../writer/fake-session.js';
 
 const { unset } = cassandra.types;

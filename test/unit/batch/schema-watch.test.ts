@@ -3,10 +3,10 @@ import { parseSinkConfig } from '../../../lambdas/core/config/load.js';
 import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/session.js';
 import { ConfigError, PoisonRecordError, SystemicFailureError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { FinalOutcome } from '../../../lambdas/core/sink/batch-runner.js';
-import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
-import { createRefreshingEngine } from '../../../lambdas/core/sink/engine.js';
-import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/sink/schema-watch.js';
+import type { FinalOutcome } from '../../../lambdas/core/batch/batch-runner.js';
+import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
+import { createRefreshingEngine } from '../../../lambdas/core/batch/engine.js';
+import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/batch/schema-watch.js';
 import { FakeSession } from '../writer/fake-session.js';
 
 const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({ name, type, kind, position });

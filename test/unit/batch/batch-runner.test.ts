@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DeadLetter, DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
-import type { SinkEngine } from '../../../lambdas/core/sink/engine.js';
-import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
+import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
+import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 
 const record = (partition: number, offset: number): KafkaRecord => ({
   topic: 'orders',
