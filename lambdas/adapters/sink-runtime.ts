@@ -9,7 +9,8 @@ import type { SinkConfig } from '../core/config/schema.js';
 import type { DeadLetterSink } from '../core/dead-letter.js';
 import type { CqlSession } from '../core/cql/session.js';
 import { ConfigError } from '../core/errors.js';
-import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/batch/batch-runner.js';
+import { createBatchRunner, type RetryPolicy, type RunOptions } from '../core/batch/batch-runner.js';
+import type { RecordOutcome } from '../core/outcome.js';
 import { createBrake } from '../core/batch/brake.js';
 import { createRefreshingEngine, type SinkEngine } from '../core/batch/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
@@ -37,7 +38,7 @@ export interface SinkRuntime {
   close(): Promise<void>;
 }
 
-export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<FinalOutcome[]>;
+export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<RecordOutcome[]>;
 
 /**
  * The environment the functions read. The CDK stack sets these; the local

@@ -12,7 +12,7 @@ import { decodeEvent } from '../core/event/decode.js';
 import { isOnFailureMessage, parseOnFailureMessage, type OffsetRange } from '../core/event/on-failure.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { NO_FILTER, type RecordFilter } from '../core/filter/index.js';
-import type { FinalOutcome } from '../core/batch/batch-runner.js';
+import type { RecordOutcome } from '../core/outcome.js';
 import { haltLogFields, summarizeHalts } from '../core/batch/halts.js';
 
 export interface ReplayDeps {
@@ -110,7 +110,7 @@ export function createReplayHandler(runtime: SinkRuntime, deps: ReplayDeps) {
         logger.error('replay message could not be read', { messageId: message.messageId, kind, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    const runAndCollect = async (items: Loaded[], run: SinkRuntime['run'], isFailure: (outcome: FinalOutcome) => boolean): Promise<FinalOutcome[]> => {
+    const runAndCollect = async (items: Loaded[], run: SinkRuntime['run'], isFailure: (outcome: RecordOutcome) => boolean): Promise<RecordOutcome[]> => {
       const owner = new Map<KafkaRecord, string>();
       for (const item of items) for (const record of item.records) owner.set(record, item.message.messageId);
       const outcomes = await run([...owner.keys()], { deadlineMs });

@@ -92,7 +92,7 @@ export async function checkSample(engine: SinkEngine, records: readonly KafkaRec
   const groups = new Map<string, { count: number; example: string; records: string[] }>();
   for (const outcome of outcomes) {
     if (outcome.status === 'written') continue;
-    const tables = outcome.status === 'poison' ? outcome.tables : [];
+    const tables = outcome.status === 'dead-lettered' ? outcome.tables : [];
     const record = describeLocation(outcome.record);
     problems.push({ record, tables, error: outcome.error.message });
     const column = /column "([^"]+)"/.exec(outcome.error.message)?.[1];

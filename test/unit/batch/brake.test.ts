@@ -138,7 +138,7 @@ function poisonEngine(isPoison: (record: KafkaRecord) => PoisonRecordError | und
       Promise.resolve(
         batch.map((r): RecordOutcome => {
           const error = isPoison(r);
-          return error === undefined ? { record: r, status: 'written' } : { record: r, status: 'poison', error, tables: ['shop.orders'] };
+          return error === undefined ? { record: r, status: 'written' } : { record: r, status: 'dead-lettered', error, tables: ['shop.orders'] };
         }),
       ),
   };
