@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { countOutcomes, noOutcomes, type CountedOutcome, type OutcomeCounts } from '../core/outcome.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './metric-names.js';
 
 /**
@@ -56,9 +57,8 @@ export function observability(): { logger: Logger; metrics: Metrics } {
 }
 
 /** What happened to one record, as metrics count it. */
-export interface RecordResult {
+export interface RecordResult extends CountedOutcome {
   readonly topic: string;
-  readonly status: 'written' | 'dead-lettered' | 'failed';
   /** Tables the record was written to (for the per-table RecordsWritten). */
   readonly tables?: readonly string[];
   /** Written, with a write left out because a later record's write covers it. */
@@ -76,29 +76,26 @@ export interface BatchMetrics {
  * and alarms see a steady series.
  */
 export function publishBatchMetrics(settings: ObservabilitySettings, batch: BatchMetrics, createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
-  const byTopic = new Map<string, { received: number; written: number; deadLettered: number; failed: number; coalesced: number }>();
-  const byTable = new Map<string, { topic: string; table: string; written: number }>();
+  const byTopic = new Map<string, { received: number; counts: OutcomeCounts }>();
+  const byTable = new Map<string, { topic: string; table: string; counts: OutcomeCounts }>();
   for (const record of batch.records) {
-    const counts = byTopic.get(record.topic) ?? { received: 0, written: 0, deadLettered: 0, failed: 0, coalesced: 0 };
-    counts.received++;
-    if (record.coalesced === true) counts.coalesced++;
-    if (record.status === 'written') counts.written++;
-    else if (record.status === 'dead-lettered') counts.deadLettered++;
-    else counts.failed++;
-    byTopic.set(record.topic, counts);
+    const topic = byTopic.get(record.topic) ?? { received: 0, counts: noOutcomes() };
+    topic.received++;
+    countOutcomes([record], topic.counts);
+    byTopic.set(record.topic, topic);
     if (record.status === 'written') {
       for (const table of record.tables ?? []) {
         const key = `${record.topic}\u0000${table}`;
-        const entry = byTable.get(key) ?? { topic: record.topic, table, written: 0 };
-        entry.written++;
+        const entry = byTable.get(key) ?? { topic: record.topic, table, counts: noOutcomes() };
+        countOutcomes([record], entry.counts);
         byTable.set(key, entry);
       }
     }
   }
-  for (const [topic, counts] of byTopic) {
+  for (const [topic, { received, counts }] of byTopic) {
     const metrics = createDimensionSet(settings);
     metrics.addDimension('topic', topic);
-    metrics.addMetric(MetricName.RecordsReceived, MetricUnit.Count, counts.received);
+    metrics.addMetric(MetricName.RecordsReceived, MetricUnit.Count, received);
     metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
     metrics.addMetric(MetricName.RecordsDeadLettered, MetricUnit.Count, counts.deadLettered);
     metrics.addMetric(MetricName.RecordsFailed, MetricUnit.Count, counts.failed);
@@ -106,10 +103,10 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
     metrics.addMetric(MetricName.BatchLatency, MetricUnit.Milliseconds, batch.latencyMs);
     metrics.publishStoredMetrics();
   }
-  for (const { topic, table, written } of byTable.values()) {
+  for (const { topic, table, counts } of byTable.values()) {
     const metrics = createDimensionSet(settings);
     metrics.addDimensions({ topic, table });
-    metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, written);
+    metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
     metrics.publishStoredMetrics();
   }
 }

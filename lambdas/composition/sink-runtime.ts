@@ -9,9 +9,10 @@ import type { SinkConfig } from '../core/config/schema.js';
 import type { DeadLetterSink } from '../core/dead-letter.js';
 import type { CqlSession } from '../core/cql/session.js';
 import { ConfigError } from '../core/errors.js';
-import { createBatchRunner, type FinalOutcome, type RetryPolicy, type RunOptions } from '../core/sink/batch-runner.js';
-import { createBrake } from '../core/sink/brake.js';
-import { createRefreshingEngine, type SinkEngine } from '../core/sink/engine.js';
+import { createBatchRunner, type RetryPolicy, type RunOptions } from '../core/batch/batch-runner.js';
+import type { RecordOutcome } from '../core/outcome.js';
+import { createBrake } from '../core/batch/brake.js';
+import { createRefreshingEngine, type SinkEngine } from '../core/batch/engine.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import { connectCassandra, type CassandraClientOverrides } from '../adapters/cassandra-client.js';
 import { checkCreatedSecret, withCreatedSecretHint } from '../adapters/created-secret.js';
@@ -39,7 +40,7 @@ export interface SinkRuntime {
   close(): Promise<void>;
 }
 
-export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<FinalOutcome[]>;
+export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<RecordOutcome[]>;
 
 /**
  * The environment the functions read. The CDK stack sets these; the local

@@ -56,7 +56,7 @@ export class ConfigError extends SinkError {
 
 /**
  * What a poison failure is about, independent of the record's value: the
- * brake (core/sink/brake.ts) groups failures by it to tell a bad record from
+ * brake (core/batch/brake.ts) groups failures by it to tell a bad record from
  * a bad mapping or table.
  */
 export interface PoisonDetails {

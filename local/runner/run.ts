@@ -7,6 +7,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
+import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext, OnFailureDestination } from '../poller/types.js';
@@ -58,18 +59,14 @@ function sqsDestination(queueUrl: string): OnFailureDestination {
 }
 
 export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
-  const counts: SinkCounts = { written: 0, deadLettered: 0, failed: 0 };
+  const counts = noOutcomes();
   const runtime = await createSinkRuntime(options.env);
   // Count final outcomes where the handler gets them: the same runtime, with a tally around `run`.
   const counted: SinkRuntime = {
     ...runtime,
     run: async (records, runOptions) => {
       const outcomes = await runtime.run(records, runOptions);
-      for (const outcome of outcomes) {
-        if (outcome.status === 'written') counts.written++;
-        else if (outcome.status === 'dead-lettered') counts.deadLettered++;
-        else counts.failed++;
-      }
+      countOutcomes(outcomes, counts);
       return outcomes;
     },
   };

@@ -10,7 +10,7 @@ import type { CqlSession } from '../../lambdas/core/cql/session.js';
 import { describeLocation } from '../../lambdas/core/errors.js';
 import type { OffsetRange } from '../../lambdas/core/event/on-failure.js';
 import type { KafkaRecord } from '../../lambdas/core/event/record.js';
-import type { SinkEngine } from '../../lambdas/core/sink/engine.js';
+import type { SinkEngine } from '../../lambdas/core/batch/engine.js';
 
 /** Prepares and reads schemas on the real cluster; every write succeeds without reaching it. */
 export function dryRunSession(real: CqlSession): CqlSession & { readonly writes: () => number } {
@@ -91,7 +91,7 @@ export async function checkSample(engine: SinkEngine, records: readonly KafkaRec
   const groups = new Map<string, { count: number; example: string; records: string[] }>();
   for (const outcome of outcomes) {
     if (outcome.status === 'written') continue;
-    const tables = outcome.status === 'poison' ? outcome.tables : [];
+    const tables = outcome.status === 'dead-lettered' ? outcome.tables : [];
     const record = describeLocation(outcome.record);
     problems.push({ record, tables, error: outcome.error.message });
     const column = /column "([^"]+)"/.exec(outcome.error.message)?.[1];

@@ -29,6 +29,7 @@ import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
+import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext } from '../poller/types.js';
@@ -188,17 +189,13 @@ async function main(): Promise<number> {
       },
     };
     runtime = await createSinkRuntime({ SINK_CONFIG: JSON.stringify(config), DLQ_URL: queueUrl, AWS_REGION: endpoints.awsRegion });
-    const outcomes = { written: 0, deadLettered: 0, failed: 0 };
+    const outcomes = noOutcomes();
     const base = runtime;
     const counted: SinkRuntime = {
       ...base,
       run: async (records, options) => {
         const result = await base.run(records, options);
-        for (const o of result) {
-          if (o.status === 'written') outcomes.written++;
-          else if (o.status === 'dead-lettered') outcomes.deadLettered++;
-          else outcomes.failed++;
-        }
+        countOutcomes(result, outcomes);
         return result;
       },
     };

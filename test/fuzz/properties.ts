@@ -10,7 +10,7 @@ import { PoisonRecordError, SinkError } from '../../lambdas/core/errors.js';
 import { decodeEvent } from '../../lambdas/core/event/decode.js';
 import { formatSource } from '../../lambdas/core/mapping/format.js';
 import { parseMapping } from '../../lambdas/core/mapping/parse.js';
-import { compileExtractor } from '../../lambdas/core/sink/extract.js';
+import { compileExtractor } from '../../lambdas/core/rows/extract.js';
 import { codecSettings, cqlType, decodedValue, nearValidText, typedValue, udtLookup } from './arbitraries.js';
 import { nearValidEvent } from './events.js';
 

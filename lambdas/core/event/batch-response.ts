@@ -1,29 +1,10 @@
 import type { RecordLocation } from '../errors.js';
+import type { OutcomeStatus } from '../outcome.js';
 
 /**
- * The partial batch response of a Kafka event source mapping (provisioned mode,
- * `FunctionResponseTypes: ["ReportBatchItemFailures"]`).
- *
- * The item identifier is an object, not a string as for SQS/Kinesis:
- * `{ "partition": "<topic>-<partition>", "offset": <number> }`, where
- * `partition` is the same "<topic>-<partition>" text as the event's records key.
- *
- * Which key name: copies of the AWS "Configuring error handling controls for
- * Kafka event sources" page (lambda/latest/dg/kafka-retry-configurations.html)
- * have been reported to show `"topic-partition"`, while every implementation
- * checked uses `"partition"`: Powertools for AWS Lambda (Python) batch
- * processing for Kafka (aws-powertools/powertools-lambda-python PR #7941,
- * merged), aws/aws-lambda-rust-runtime PR #1164 (which cites that page), and
- * AWS example handlers. The stored copies of the current page that could be
- * consulted while writing this did not reach its JSON example, so this follows
- * the implementations and DESIGN.md: `partition`. Were the key wrong, the
- * documented rule of the stream sources (an itemIdentifier with a wrong key
- * name fails the whole batch) makes the cost a whole-batch retry, not a loss;
- * a run against a real event source mapping is the final check.
- *
- * Lambda resumes each partition from the lowest failed offset reported for it,
- * so one identifier per partition (its lowest failed offset) is both
- * sufficient and unambiguous.
+ * The partial batch response of a Kafka event source mapping: the item
+ * identifier is an object, `{ partition: "<topic>-<partition>", offset }`.
+ * Why this key, and one identifier per partition: docs/decisions/kafka-batch-item-identifier.md.
  */
 export interface KafkaItemIdentifier {
   /** "<topic>-<partition>", exactly as the event keys its records. */
@@ -35,22 +16,22 @@ export interface KafkaBatchResponse {
   readonly batchItemFailures: { readonly itemIdentifier: KafkaItemIdentifier }[];
 }
 
-/** The minimum of an engine outcome this needs: which record, and whether it must be retried. */
+/** The minimum of an outcome this needs: which record, and whether it must be retried. */
 export interface OutcomeLike {
   readonly record: RecordLocation;
   /**
-   * Only `transient` is reported for retry. A `poison` outcome counts as handled
-   * once it is dead-lettered: a handler whose dead-letter send failed must turn
-   * it into `transient` first (a failed dead-letter write is never a drop).
+   * Only `failed` is reported for retry. A `dead-lettered` outcome counts as
+   * handled: the batch runner turns it into `failed` when its dead letter
+   * could not be sent (a failed dead-letter write is never a drop).
    */
-  readonly status: 'written' | 'poison' | 'transient';
+  readonly status: OutcomeStatus;
 }
 
-/** Builds the partial batch response: the lowest failed offset of each partition with a transient failure. */
+/** Builds the partial batch response: the lowest failed offset of each partition with a failed record. */
 export function toBatchItemFailures(outcomes: Iterable<OutcomeLike>): KafkaBatchResponse {
   const lowest = new Map<string, bigint>();
   for (const outcome of outcomes) {
-    if (outcome.status !== 'transient') continue;
+    if (outcome.status !== 'failed') continue;
     const key = `${outcome.record.topic}-${outcome.record.partition}`;
     const offset = BigInt(outcome.record.offset);
     const current = lowest.get(key);

@@ -1,7 +1,8 @@
 import type { DeadLetterMessage, DeadLetterSink } from '../dead-letter.js';
 import type { OffsetRange } from '../event/on-failure.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { FinalOutcome, RunOptions } from '../sink/batch-runner.js';
+import type { RunOptions } from '../batch/batch-runner.js';
+import type { RecordOutcome } from '../outcome.js';
 
 /**
  * The ports of replay: what the orchestration (replay.ts) needs from the
@@ -41,7 +42,7 @@ export interface DeadLetterReader {
 }
 
 /** Runs records through the engine to one final outcome each. */
-export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<FinalOutcome[]>;
+export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<RecordOutcome[]>;
 
 /** Writes through the engine: the sink runtime is one. */
 export interface RecordWriter {

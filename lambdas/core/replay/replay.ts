@@ -4,8 +4,9 @@ import { decodeEvent } from '../event/decode.js';
 import { isOnFailureMessage, parseOnFailureMessage, type OffsetRange } from '../event/on-failure.js';
 import type { KafkaRecord } from '../event/record.js';
 import { NO_FILTER, type RecordFilter } from '../filter/index.js';
-import type { FinalOutcome, RunOptions } from '../sink/batch-runner.js';
-import { haltLogFields, summarizeHalts } from '../sink/halts.js';
+import type { RunOptions } from '../batch/batch-runner.js';
+import type { RecordOutcome } from '../outcome.js';
+import { haltLogFields, summarizeHalts } from '../batch/halts.js';
 import type { BatchRun, ReplayMessage, ReplayPorts } from './ports.js';
 
 export interface ReplayOptions {
@@ -100,7 +101,7 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
         log.error('replay message could not be read', { messageId: message.id, kind, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    const runAndCollect = async (items: Loaded[], write: BatchRun, isFailure: (outcome: FinalOutcome) => boolean): Promise<FinalOutcome[]> => {
+    const runAndCollect = async (items: Loaded[], write: BatchRun, isFailure: (outcome: RecordOutcome) => boolean): Promise<RecordOutcome[]> => {
       const owner = new Map<KafkaRecord, string>();
       for (const item of items) for (const record of item.records) owner.set(record, item.message.id);
       const outcomes = await write([...owner.keys()], run);

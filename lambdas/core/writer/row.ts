@@ -1,5 +1,7 @@
 import type { ConsistencyLevel } from '../config/table.js';
 import type { PreparedStatement } from '../cql/session.js';
+import type { PoisonRecordError } from '../errors.js';
+import type { KafkaRecord } from '../event/record.js';
 
 /** How the writer treats the rows of one target table; one object per table, shared by its rows. */
 export interface WriteTarget {
@@ -50,3 +52,22 @@ export interface RowWrite {
   readonly kafkaTimestamp?: boolean;
   readonly shape?: WriteShape;
 }
+
+/** A table a record could not be mapped to, and why. */
+export interface TableFailure {
+  readonly table: string;
+  readonly error: PoisonRecordError;
+}
+
+/** The statements of one record, one per table that could be mapped, and the tables that could not. */
+export interface MappedRecord {
+  readonly rows: RowWrite[];
+  readonly failures: TableFailure[];
+}
+
+/**
+ * What the writer asks of the stage above it: a record's rows. Built by
+ * rows/record-mapper.ts; declared here so that the record path only points
+ * down (rows → writer).
+ */
+export type RecordMapper = (record: KafkaRecord) => MappedRecord | Promise<MappedRecord>;

@@ -1,6 +1,6 @@
 import { PoisonRecordError, type TransientError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RecordOutcome } from './outcome.js';
+import type { RecordOutcome } from '../outcome.js';
 
 /** Per-record bookkeeping of one writer call. */
 export class Tally {
@@ -31,12 +31,12 @@ export class Tally {
   outcomes(): RecordOutcome[] {
     return this.records.map((record, owner): RecordOutcome => {
       const transient = this.transient[owner];
-      if (transient) return { record, status: 'transient', error: transient };
+      if (transient) return { record, status: 'failed', error: transient };
       const poison = this.poison[owner];
       if (!poison) return this.coalesced.has(owner) ? { record, status: 'written', coalesced: true } : { record, status: 'written' };
       const first = poison[0]?.error ?? new PoisonRecordError('unknown');
       const error = poison.length === 1 ? first : new PoisonRecordError(poison.map((p) => p.error.message).join('\n'), { cause: first });
-      return { record, status: 'poison', error, tables: [...new Set(poison.map((p) => p.table))] };
+      return { record, status: 'dead-lettered', error, tables: [...new Set(poison.map((p) => p.table))] };
     });
   }
 }

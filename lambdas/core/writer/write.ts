@@ -2,13 +2,20 @@ import type { CqlSession, WriteOptions } from '../cql/session.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { PoisonRecordError, TransientError, describeLocation, isSinkError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RecordMapper } from '../sink/record-mapper.js';
+import type { RecordMapper } from './row.js';
 import { planChains, type Batch, type Chain, type PendingRow } from './batches.js';
 import { coalesce, groupRepeatedRows, type ShadowedRow } from './coalesce.js';
-import type { RecordOutcome, WriteCallOptions } from './outcome.js';
+import type { RecordOutcome } from '../outcome.js';
 import { WorkPool } from './pool.js';
 import { Tally } from './tally.js';
 import { PlaceMemory, placeWithinMilliseconds } from './write-order.js';
+
+export interface WriteCallOptions {
+  /** Epoch ms after which no write is started; rows not started are transient failures. */
+  readonly deadlineMs?: number;
+  /** Aborting stops starting writes, as a deadline does. */
+  readonly signal?: AbortSignal;
+}
 
 export interface WriterSettings {
   readonly session: CqlSession;

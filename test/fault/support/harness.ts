@@ -20,7 +20,8 @@ import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime, type SinkRuntimeOptions } from '../../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
-import type { FinalOutcome, RetryPolicy } from '../../../lambdas/core/sink/batch-runner.js';
+import type { RetryPolicy } from '../../../lambdas/core/batch/batch-runner.js';
+import { countOutcomes, noOutcomes, type OutcomeCounts, type RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { createSinkHandler, type SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';
 import { createPoller, type InvocationReport, type Poller, type PollerOptions } from '../../../local/poller/index.js';
 import type { KafkaHandler, LambdaLikeContext } from '../../../local/poller/types.js';
@@ -137,7 +138,7 @@ export interface SinkConfigOverrides {
 
 /** What the sink did, counted where the handler sees it and where the poller does. */
 export interface SinkTally {
-  readonly outcomes: { written: number; deadLettered: number; failed: number };
+  readonly outcomes: OutcomeCounts;
   /** Failed outcomes by kind of error (name and message without record locations and numbers). */
   readonly failureReasons: Map<string, number>;
   /** The first full error message of each kind. */
@@ -270,7 +271,7 @@ export class FaultFixture {
       ...options.runtime,
     });
     const tally: SinkTally = {
-      outcomes: { written: 0, deadLettered: 0, failed: 0 },
+      outcomes: noOutcomes(),
       failureReasons: new Map(),
       failureExamples: new Map(),
       invocations: [],
@@ -283,12 +284,10 @@ export class FaultFixture {
     const counted: SinkRuntime = {
       ...runtime,
       run: async (records, runOptions) => {
-        const outcomes: FinalOutcome[] = await runtime.run(records, runOptions);
+        const outcomes: RecordOutcome[] = await runtime.run(records, runOptions);
+        countOutcomes(outcomes, tally.outcomes);
         for (const outcome of outcomes) {
-          if (outcome.status === 'written') tally.outcomes.written++;
-          else if (outcome.status === 'dead-lettered') tally.outcomes.deadLettered++;
-          else {
-            tally.outcomes.failed++;
+          if (outcome.status === 'failed') {
             // Grouped by kind of failure: the record's location and numbers taken out.
             const reason = `${outcome.error.name}: ${outcome.error.message.replace(/\S*@\d+\S*/g, '<record>').replace(/\d+/g, 'N').slice(0, 120)}`;
             tally.failureReasons.set(reason, (tally.failureReasons.get(reason) ?? 0) + 1);

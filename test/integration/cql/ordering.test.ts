@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { SinkEngine } from '../../../lambdas/core/sink/engine.js';
+import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
 import { openHarness, type CqlHarness } from './harness.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertConnectorConfig } from '../../../lambdas/core/config/connector.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { openHarness, record, type CqlHarness } from './harness.js';
 
 const statuses = (outcomes: RecordOutcome[]) => outcomes.map((o) => o.status);
@@ -99,8 +99,8 @@ describe('writes against Cassandra', () => {
   it('dead-letters a tombstone that a table with deletes on cannot turn into a delete', async () => {
     const engine = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=value.id, name=value.name' } } } });
     const [outcome] = await engine.process([record('users', 'd5', null)]);
-    expect(outcome?.status).toBe('poison');
-    expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/column "id" \(primary key\) from value.id is null/);
+    expect(outcome?.status).toBe('dead-lettered');
+    expect(outcome?.status === 'dead-lettered' && outcome.error.message).toMatch(/column "id" \(primary key\) from value.id is null/);
   });
 
   it('inserts, never deletes, the row of a table with only primary-key columns, as the connector does', async () => {
@@ -138,7 +138,7 @@ describe('writes against Cassandra', () => {
   it('dead-letters a tombstone for a key-only table whose key comes from the value, naming why', async () => {
     const engine = await h.engine({ members: { tables: { 'ks.members': { mapping: 'id=value.id' } } } });
     const [outcome] = await engine.process([record('members', 'x', null)]);
-    expect(outcome?.status === 'poison' && outcome.error.message).toMatch(/the table has only primary-key columns, so a record inserts its row/);
+    expect(outcome?.status === 'dead-lettered' && outcome.error.message).toMatch(/the table has only primary-key columns, so a record inserts its row/);
   });
 
   it('increments counters', async () => {
@@ -179,10 +179,10 @@ describe('writes against Cassandra', () => {
     });
     const records = [0, 1, 2, 3].map((seq) => record('events', 'b1', { at: 1_000 + seq, seq: seq === 2 ? 'not a number' : seq, kind: `k${seq}`, id: `a${seq}` }));
     const outcomes = await engine.process(records);
-    expect(statuses(outcomes)).toEqual(['written', 'written', 'poison', 'written']);
+    expect(statuses(outcomes)).toEqual(['written', 'written', 'dead-lettered', 'written']);
     const poison = outcomes[2];
-    expect(poison?.status === 'poison' && poison.tables).toEqual(['ks.events'.replace('ks.', `${h.keyspace}.`)]);
-    expect(poison?.status === 'poison' && poison.error.message).toMatch(/events\/0@\d+ → .*events: column "seq" \(int\): cannot convert "not a number"/);
+    expect(poison?.status === 'dead-lettered' && poison.tables).toEqual(['ks.events'.replace('ks.', `${h.keyspace}.`)]);
+    expect(poison?.status === 'dead-lettered' && poison.error.message).toMatch(/events\/0@\d+ → .*events: column "seq" \(int\): cannot convert "not a number"/);
     expect((await h.cql("SELECT seq FROM ks.events WHERE user_id = 'b1'")).rowLength).toBe(3);
     expect((await h.cql("SELECT id FROM ks.audit WHERE id = 'a2'")).rowLength).toBe(1);
   });
@@ -190,8 +190,8 @@ describe('writes against Cassandra', () => {
   it('retries a batch the server rejects row by row, so only the bad row is poison', async () => {
     const engine = await h.engine({ notes: { tables: { 'ks.notes': { mapping: 'k=key, c=value.c, v=value.v' } } } });
     const outcomes = await engine.process([record('notes', 'n', { c: 'a', v: '1' }), record('notes', 'n', { c: 'x'.repeat(70_000), v: '2' }), record('notes', 'n', { c: 'b', v: '3' })]);
-    expect(statuses(outcomes)).toEqual(['written', 'poison', 'written']);
-    expect(outcomes[1]?.status === 'poison' && outcomes[1].error.message).toMatch(/notes\/0@\d+ → .*notes: Cassandra invalid: .*65535/);
+    expect(statuses(outcomes)).toEqual(['written', 'dead-lettered', 'written']);
+    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(/notes\/0@\d+ → .*notes: Cassandra invalid: .*65535/);
     expect((await h.cql("SELECT c FROM ks.notes WHERE k = 'n'")).rowLength).toBe(2);
   });
 

@@ -7,19 +7,19 @@ const outcome = (topic: string, partition: number, offset: string, status: Outco
 });
 
 describe('toBatchItemFailures', () => {
-  it('is empty when nothing is transient (poison counts as handled)', () => {
-    expect(toBatchItemFailures([outcome('t', 0, '1', 'written'), outcome('t', 0, '2', 'poison')])).toEqual({ batchItemFailures: [] });
+  it('is empty when nothing failed (dead-lettered counts as handled)', () => {
+    expect(toBatchItemFailures([outcome('t', 0, '1', 'written'), outcome('t', 0, '2', 'dead-lettered')])).toEqual({ batchItemFailures: [] });
     expect(toBatchItemFailures([])).toEqual({ batchItemFailures: [] });
   });
 
   it('reports the lowest failed offset per partition, numerically', () => {
     const response = toBatchItemFailures([
-      outcome('orders-eu-1', 0, '100', 'transient'),
-      outcome('orders-eu-1', 0, '99', 'transient'),
-      outcome('orders-eu-1', 0, '1000', 'transient'),
+      outcome('orders-eu-1', 0, '100', 'failed'),
+      outcome('orders-eu-1', 0, '99', 'failed'),
+      outcome('orders-eu-1', 0, '1000', 'failed'),
       outcome('orders-eu-1', 0, '5', 'written'),
-      outcome('orders-eu-1', 1, '7', 'transient'),
-      outcome('other', 0, '3', 'poison'),
+      outcome('orders-eu-1', 1, '7', 'failed'),
+      outcome('other', 0, '3', 'dead-lettered'),
     ]);
     expect(response).toEqual({
       batchItemFailures: [
@@ -30,7 +30,7 @@ describe('toBatchItemFailures', () => {
   });
 
   it('serialises to the shape the event source mapping reads', () => {
-    const json = JSON.stringify(toBatchItemFailures([outcome('a-b', 2, '42', 'transient')]));
+    const json = JSON.stringify(toBatchItemFailures([outcome('a-b', 2, '42', 'failed')]));
     expect(json).toBe('{"batchItemFailures":[{"itemIdentifier":{"partition":"a-b-2","offset":42}}]}');
   });
 });

@@ -4,7 +4,7 @@ import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createDeadLetterReplayer, drainDeadLetterQueue, type DeadLetterReplayer, type ReplayResult } from '../../../lambdas/core/replay/dead-letter-replay.js';
 import type { DeadLetterQueue, QueuedMessage } from '../../../lambdas/core/replay/ports.js';
-import type { FinalOutcome } from '../../../lambdas/core/sink/batch-runner.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { fakeReplayPorts } from './fake-ports.js';
 
 const record = (offset: number, partition = 0): KafkaRecord => ({
@@ -22,7 +22,7 @@ const letter = (offset: number, attempt = 1, partition = 0): string =>
 
 describe('the CLI’s dead-letter replay (core)', () => {
   it('writes dead letters in Kafka order with their next attempt, within two minutes, and reports each message', async () => {
-    const outcome = (r: KafkaRecord): FinalOutcome =>
+    const outcome = (r: KafkaRecord): RecordOutcome =>
       r.offset === '2' ? { record: r, status: 'dead-lettered', tables: [], error: new PoisonRecordError('still bad') }
         : r.offset === '3' ? { record: r, status: 'failed', error: new TransientError('timeout') }
           : { record: r, status: 'written' };

@@ -3,7 +3,7 @@ import { parseDeadLetterMessage, type DeadLetterSink } from '../../../lambdas/co
 import type { OffsetRange } from '../../../lambdas/core/event/on-failure.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import type { BatchRun, HeldRecords, RefetchedRecords, ReplayPorts } from '../../../lambdas/core/replay/ports.js';
-import type { FinalOutcome } from '../../../lambdas/core/sink/batch-runner.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error';
@@ -28,7 +28,7 @@ export interface FakeReplayOptions {
   /** What the re-read returns; default every record asked for is gone. */
   readonly refetch?: (ranges: readonly OffsetRange[]) => Promise<RefetchedRecords>;
   /** The outcome of each record; default written. */
-  readonly outcome?: (record: KafkaRecord) => FinalOutcome;
+  readonly outcome?: (record: KafkaRecord) => RecordOutcome;
 }
 
 export function fakeReplayPorts(options: FakeReplayOptions = {}): FakeReplayPorts {
@@ -39,7 +39,7 @@ export function fakeReplayPorts(options: FakeReplayOptions = {}): FakeReplayPort
   const logs: LogLine[] = [];
   const halts: (readonly HeldRecords[])[] = [];
   const deadlines: number[] = [];
-  const outcome = options.outcome ?? ((record: KafkaRecord): FinalOutcome => ({ record, status: 'written' }));
+  const outcome = options.outcome ?? ((record: KafkaRecord): RecordOutcome => ({ record, status: 'written' }));
   const run: BatchRun = (records, { deadlineMs }) => {
     deadlines.push(deadlineMs);
     written.push(...records);

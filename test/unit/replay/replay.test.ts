@@ -4,7 +4,8 @@ import { deadLetterFor, encodeDeadLetter } from '../../../lambdas/core/dead-lett
 import { PoisonRecordError, SystemicFailureError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createReplay, type Replay } from '../../../lambdas/core/replay/replay.js';
-import type { FinalOutcome, RunOptions } from '../../../lambdas/core/sink/batch-runner.js';
+import type { RunOptions } from '../../../lambdas/core/batch/batch-runner.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { fakeReplayPorts } from './fake-ports.js';
 
@@ -42,7 +43,7 @@ describe('core replay of dead letters', () => {
   });
 
   it('reports the message of a dead letter that is still poison or failed, and logs why', async () => {
-    const outcome = (r: KafkaRecord): FinalOutcome =>
+    const outcome = (r: KafkaRecord): RecordOutcome =>
       r.offset === '5' ? { record: r, status: 'dead-lettered', tables: ['ks.orders'], error: new PoisonRecordError('still bad') }
         : r.offset === '6' ? { record: r, status: 'failed', error: new TransientError('timeout') }
           : { record: r, status: 'written' };
@@ -73,7 +74,7 @@ describe('core replay of dead letters', () => {
 
 describe('core replay of on-failure messages', () => {
   it('re-reads the range from Kafka and runs it as a fresh batch: dead-lettered records are done, failed ones fail the message', async () => {
-    const outcome = (r: KafkaRecord): FinalOutcome => (r.offset === '11' ? { record: r, status: 'dead-lettered', tables: [], error: new PoisonRecordError('bad') } : { record: r, status: 'written' });
+    const outcome = (r: KafkaRecord): RecordOutcome => (r.offset === '11' ? { record: r, status: 'dead-lettered', tables: [], error: new PoisonRecordError('bad') } : { record: r, status: 'written' });
     const ports = fakeReplayPorts({ refetch: () => Promise.resolve({ records: [record(10), record(11)], missing: [] }), outcome });
     expect(await createReplay(ports).replay([{ id: 'f', body: onFailure(10, 11) }], run)).toEqual([]);
     expect(ports.written.map((r) => r.offset)).toEqual(['10', '11']);

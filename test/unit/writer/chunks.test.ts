@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PreparedStatement } from '../../../lambdas/core/cql/session.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { MappedRecord, RecordMapper } from '../../../lambdas/core/sink/record-mapper.js';
-import type { RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
+import type { MappedRecord, RecordMapper, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
 import { FakeSession } from './fake-session.js';
 
@@ -109,17 +108,17 @@ describe('writer, chunked mapping', () => {
       const session = new FakeSession();
       session.failWith = failWith;
       const outcomes = await createWriter({ session, mapper, maxConcurrentRequests: 3, maxNumberOfRecordsInBatch: 3, mapChunkRecords: chunk }).writeRecords(records(20));
-      return outcomes.map((o) => (o.status === 'written' ? o.status : o.status === 'poison' ? `${o.status} ${o.tables.join('+')} ${o.error.message}` : `${o.status} ${o.error.message}`));
+      return outcomes.map((o) => (o.status === 'written' ? o.status : o.status === 'dead-lettered' ? `${o.status} ${o.tables.join('+')} ${o.error.message}` : `${o.status} ${o.error.message}`));
     };
     const whole = await run(1_000);
     expect(await run(1)).toEqual(whole);
     expect(await run(3)).toEqual(whole);
-    expect(whole[3]).toBe('poison ks.users t/0@3 → ks.users: Cassandra invalid: bad value');
-    expect(whole[5]).toMatch(/^transient .*registry down/);
-    expect(whole[8]).toBe('poison ks.views t/0@8 → ks.views: column "x"');
-    expect(whole[11]).toMatch(/^transient .*write timeout/);
+    expect(whole[3]).toBe('dead-lettered ks.users t/0@3 → ks.users: Cassandra invalid: bad value');
+    expect(whole[5]).toMatch(/^failed .*registry down/);
+    expect(whole[8]).toBe('dead-lettered ks.views t/0@8 → ks.views: column "x"');
+    expect(whole[11]).toMatch(/^failed .*write timeout/);
     expect(whole[0]).toBe('written');
-    expect(whole.slice(12).map((o) => o.split(' ')[0])).toEqual(['transient', 'transient', 'transient', 'transient', 'transient', 'transient', 'transient', 'transient']);
+    expect(whole.slice(12).map((o) => o.split(' ')[0])).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
     expect(whole[16]).toMatch(/not attempted, an earlier write to the same partition failed/);
   });
 
@@ -133,8 +132,8 @@ describe('writer, chunked mapping', () => {
     });
     const writer = createWriter({ session, mapper, maxConcurrentRequests: 16, maxNumberOfRecordsInBatch: 10, mapChunkRecords: 3 });
     const outcomes = await writer.writeRecords(records(9), { deadlineMs: 1_500_000 });
-    expect(outcomes.map((o) => o.status)).toEqual(Array(9).fill('transient'));
-    expect(outcomes[6]?.status === 'transient' && outcomes[6].error.message).toMatch(/deadline/);
+    expect(outcomes.map((o) => o.status)).toEqual(Array(9).fill('failed'));
+    expect(outcomes[6]?.status === 'failed' && outcomes[6].error.message).toMatch(/deadline/);
     expect(session.calls).toHaveLength(0);
   });
 });

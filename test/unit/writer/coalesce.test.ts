@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedStatement } from '../../../lambdas/core/cql/session.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { MappedRecord } from '../../../lambdas/core/sink/record-mapper.js';
-import type { RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
+import type { MappedRecord, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
 import { FakeSession } from './fake-session.js';
 
@@ -97,7 +96,7 @@ describe('write times within a millisecond', () => {
     session.failWith = (write) => (write.values[2] === 'q' ? new TransientError('timeout') : undefined);
     const w = writer(session);
     // q and r share one batch (one partition), so both fail; p, covered by r, fails with it.
-    expect((await w.writeRecords(records)).map((o) => o.status)).toEqual(['transient', 'transient', 'transient']);
+    expect((await w.writeRecords(records)).map((o) => o.status)).toEqual(['failed', 'failed', 'failed']);
     session.failWith = () => undefined;
     // Alone, q would be written at exactly 7000, level with p.
     await w.writeRecords([records[1] as KafkaRecord]);
@@ -150,7 +149,7 @@ describe('outcomes of coalesced records', () => {
     const session = new FakeSession();
     session.failWith = (write) => (write.values[1] === 'bad' ? new PoisonRecordError('Cassandra invalid: bad value') : undefined);
     const outcomes = await writer(session).writeRecords([rec(1, 7, { key: 'x', a: '1', b: '1' }), rec(2, 7, { key: 'x', a: '2', b: '2' }), rec(3, 7, { key: 'x', a: 'bad', b: 'bad' })]);
-    expect(outcomes.map((o) => o.status)).toEqual(['written', 'written', 'poison']);
+    expect(outcomes.map((o) => o.status)).toEqual(['written', 'written', 'dead-lettered']);
     expect(outcomes.some((o) => o.status === 'written' && o.coalesced === true)).toBe(true);
     // Second round: record 2 covers record 1 again and is written itself.
     expect(sent(session)).toEqual(['x:bad:bad@7002', 'x:2:2@7001']);
@@ -161,15 +160,15 @@ describe('outcomes of coalesced records', () => {
     const session = new FakeSession();
     session.failWith = (write) => (write.values[1] === '3' ? new TransientError('write timeout') : undefined);
     const outcomes = await writer(session).writeRecords([rec(1, 7, { key: 'x', a: '1', b: '1' }), rec(2, 7, { key: 'x', a: '2', b: '2' }), rec(3, 7, { key: 'x', a: '3', b: '3' }), rec(4, 7, { key: 'y', a: '1' })]);
-    expect(outcomes.map((o) => o.status)).toEqual(['transient', 'transient', 'transient', 'written']);
-    expect(outcomes[0]?.status === 'transient' && outcomes[0].error.message).toBe('t/0@1 → ks.users: not written: the later record t/0@3 that covers it failed: t/0@3 → ks.users: write timeout');
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'written']);
+    expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toBe('t/0@1 → ks.users: not written: the later record t/0@3 that covers it failed: t/0@3 → ks.users: write timeout');
     expect(sent(session).sort()).toEqual(['x:3:3@7002', 'y:1:-@7000']);
   });
 
   it('fails the covered records when the deadline stops the covering write', async () => {
     const session = new FakeSession();
     const outcomes = await writer(session).writeRecords([rec(1, 7, { key: 'x', a: '1', b: '1' }), rec(2, 7, { key: 'x', a: '2', b: '2' })], { deadlineMs: Date.now() - 1 });
-    expect(outcomes.map((o) => o.status)).toEqual(['transient', 'transient']);
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
     expect(session.calls).toHaveLength(0);
   });
 });

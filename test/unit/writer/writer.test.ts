@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedStatement } from '../../../lambdas/core/cql/session.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { MappedRecord } from '../../../lambdas/core/sink/record-mapper.js';
-import type { RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
+import type { MappedRecord, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
 import { FakeSession } from './fake-session.js';
 
@@ -52,9 +51,9 @@ describe('writer', () => {
     const session = new FakeSession();
     session.failWith = (w) => (w.values[0] === 1 ? new PoisonRecordError('Cassandra invalid: bad value') : undefined);
     const outcomes = await writerFor((r) => [row(users, r, 'p')], session).writeRecords([rec(0), rec(1), rec(2)]);
-    expect(outcomes.map((o) => o.status)).toEqual(['written', 'poison', 'written']);
+    expect(outcomes.map((o) => o.status)).toEqual(['written', 'dead-lettered', 'written']);
     const poison = outcomes[1];
-    expect(poison?.status === 'poison' && [poison.tables, poison.error.message]).toEqual([['ks.users'], 't/0@1 → ks.users: Cassandra invalid: bad value']);
+    expect(poison?.status === 'dead-lettered' && [poison.tables, poison.error.message]).toEqual([['ks.users'], 't/0@1 → ks.users: Cassandra invalid: bad value']);
     expect(session.calls.map((c) => c.kind)).toEqual(['batch', 'execute', 'execute', 'execute']);
   });
 
@@ -62,8 +61,8 @@ describe('writer', () => {
     const session = new FakeSession();
     session.failWith = () => new TransientError('write timeout');
     const outcomes = await writerFor((r) => [row(users, r, 'p')], session).writeRecords([rec(0), rec(1)]);
-    expect(outcomes.map((o) => o.status)).toEqual(['transient', 'transient']);
-    expect(outcomes[0]?.status === 'transient' && outcomes[0].error.message).toBe('t/0@0 → ks.users: write timeout');
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toBe('t/0@0 → ks.users: write timeout');
   });
 
   it('counts a record written only when all its tables are; transient wins over poison', async () => {
@@ -86,8 +85,8 @@ describe('writer', () => {
       },
     });
     const outcomes = await writer.writeRecords([rec(0), rec(1), rec(2), rec(3)]);
-    expect(outcomes.map((o) => o.status)).toEqual(['transient', 'poison', 'poison', 'written']);
-    expect(outcomes[2]?.status === 'poison' && outcomes[2].tables).toEqual(['ks.users']);
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'dead-lettered', 'dead-lettered', 'written']);
+    expect(outcomes[2]?.status === 'dead-lettered' && outcomes[2].tables).toEqual(['ks.users']);
   });
 
   it('keeps at most maxConcurrentRequests requests in flight', async () => {
@@ -102,8 +101,8 @@ describe('writer', () => {
     const session = new FakeSession();
     const outcomes = await writerFor((r) => [row(users, r, `p${r.offset}`)], session).writeRecords([rec(0), rec(1)], { deadlineMs: Date.now() - 1 });
     expect(session.calls).toHaveLength(0);
-    expect(outcomes.map((o) => o.status)).toEqual(['transient', 'transient']);
-    expect(outcomes[0]?.status === 'transient' && outcomes[0].error.message).toMatch(/deadline/);
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toMatch(/deadline/);
   });
 
   it('without client timestamps, cuts a batch before a repeated key and runs the partition in order, stopping after a failure', async () => {
@@ -114,13 +113,13 @@ describe('writer', () => {
     const outcomes = await writerFor((r) => [row(counters, r, 'p', keys[Number(r.offset)])], session).writeRecords([0, 1, 2, 3, 4].map((o) => rec(o)));
     // [a b] then [a c d]: the second batch fails, nothing after it in the partition is attempted.
     expect(session.calls.map((c) => c.writes.map((w) => String(w.values[0])).join(','))).toEqual(['0,1', '2,3,4']);
-    expect(outcomes.map((o) => o.status)).toEqual(['written', 'written', 'transient', 'transient', 'transient']);
+    expect(outcomes.map((o) => o.status)).toEqual(['written', 'written', 'failed', 'failed', 'failed']);
   });
 
   it('reports a record whose mapping throws a transient error (e.g. the schema registry is down) as transient', async () => {
     const session = new FakeSession();
     const writer = createWriter({ session, maxConcurrentRequests: 1, maxNumberOfRecordsInBatch: 1, mapper: () => Promise.reject(new TransientError('registry down')) });
     const [outcome] = await writer.writeRecords([rec(0)]);
-    expect(outcome?.status === 'transient' && outcome.error.message).toMatch(/registry down/);
+    expect(outcome?.status === 'failed' && outcome.error.message).toMatch(/registry down/);
   });
 });

@@ -1,20 +1,9 @@
 import type { Decoder } from '../codecs/decoder.js';
 import { PoisonRecordError, describeLocation, isSinkError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RowWrite } from '../writer/row.js';
+import type { MappedRecord, RecordMapper, RowWrite, TableFailure } from '../writer/row.js';
 import type { DecodedRecord } from './extract.js';
 import type { RowBuilder } from './table-plan.js';
-
-export interface TableFailure {
-  readonly table: string;
-  readonly error: PoisonRecordError;
-}
-
-/** The statements of one record, one per table that could be mapped, and the tables that could not. */
-export interface MappedRecord {
-  readonly rows: RowWrite[];
-  readonly failures: TableFailure[];
-}
 
 export interface TopicMapping {
   /** undefined when no table reads the key (or the value): it is then never decoded. */
@@ -22,8 +11,6 @@ export interface TopicMapping {
   readonly decodeValue: Decoder | undefined;
   readonly tables: readonly { readonly name: string; readonly build: RowBuilder }[];
 }
-
-export type RecordMapper = (record: KafkaRecord) => MappedRecord | Promise<MappedRecord>;
 
 /**
  * Maps a record of any configured topic: decodes key and value once, then

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { DeadLetter, DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { PoisonRecordError, SystemicFailureError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
-import { createBrake, type BrakeSettings, type PoisonCandidate } from '../../../lambdas/core/sink/brake.js';
-import type { SinkEngine } from '../../../lambdas/core/sink/engine.js';
-import { failureDetails } from '../../../lambdas/core/sink/failure-signature.js';
-import { summarizeHalts } from '../../../lambdas/core/sink/halts.js';
-import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
+import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
+import { createBrake, type BrakeSettings, type PoisonCandidate } from '../../../lambdas/core/batch/brake.js';
+import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
+import { failureDetails } from '../../../lambdas/core/batch/failure-signature.js';
+import { summarizeHalts } from '../../../lambdas/core/batch/halts.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 
 const record = (partition: number, offset: number, topic = 'orders'): KafkaRecord => ({
   topic,
@@ -138,7 +138,7 @@ function poisonEngine(isPoison: (record: KafkaRecord) => PoisonRecordError | und
       Promise.resolve(
         batch.map((r): RecordOutcome => {
           const error = isPoison(r);
-          return error === undefined ? { record: r, status: 'written' } : { record: r, status: 'poison', error, tables: ['shop.orders'] };
+          return error === undefined ? { record: r, status: 'written' } : { record: r, status: 'dead-lettered', error, tables: ['shop.orders'] };
         }),
       ),
   };

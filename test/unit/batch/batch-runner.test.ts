@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DeadLetter, DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
-import type { SinkEngine } from '../../../lambdas/core/sink/engine.js';
-import type { RecordOutcome } from '../../../lambdas/core/writer/outcome.js';
+import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
+import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 
 const record = (partition: number, offset: number): KafkaRecord => ({
   topic: 'orders',
@@ -17,7 +17,7 @@ const record = (partition: number, offset: number): KafkaRecord => ({
   headers: [],
 });
 
-type Verdict = 'written' | 'poison' | 'transient';
+type Verdict = 'written' | 'dead-lettered' | 'failed';
 
 /** An engine whose verdict per record and attempt is scripted by offset. */
 function scriptedEngine(script: (record: KafkaRecord, attempt: number) => Verdict): SinkEngine & { calls: number } {
@@ -33,8 +33,8 @@ function scriptedEngine(script: (record: KafkaRecord, attempt: number) => Verdic
           attempts.set(r, attempt);
           const verdict = script(r, attempt);
           if (verdict === 'written') return { record: r, status: 'written' };
-          if (verdict === 'poison') return { record: r, status: 'poison', error: new PoisonRecordError(`bad ${r.offset}`), tables: ['shop.orders'] };
-          return { record: r, status: 'transient', error: new TransientError(`timeout ${r.offset}`) };
+          if (verdict === 'dead-lettered') return { record: r, status: 'dead-lettered', error: new PoisonRecordError(`bad ${r.offset}`), tables: ['shop.orders'] };
+          return { record: r, status: 'failed', error: new TransientError(`timeout ${r.offset}`) };
         }),
       );
     },
@@ -60,14 +60,14 @@ const farDeadline = { deadlineMs: Number.MAX_SAFE_INTEGER };
 describe('batch runner', () => {
   it('writes good records, dead-letters poison ones, and reports none as failed', async () => {
     const sink = recordingSink();
-    const run = createBatchRunner({ engine: scriptedEngine((r) => (r.offset === '2' ? 'poison' : 'written')), deadLetters: sink, sleep: noSleep });
+    const run = createBatchRunner({ engine: scriptedEngine((r) => (r.offset === '2' ? 'dead-lettered' : 'written')), deadLetters: sink, sleep: noSleep });
     const outcomes = await run([record(0, 1), record(0, 2), record(0, 3)], farDeadline);
     expect(outcomes.map((o) => o.status)).toEqual(['written', 'dead-lettered', 'written']);
     expect(sink.letters.map((l) => [l.record.offset, l.error.kind, l.error.message, l.targetTables])).toEqual([['2', 'poison', 'bad 2', ['shop.orders']]]);
   });
 
   it('retries transient failures within the invocation until they succeed', async () => {
-    const engine = scriptedEngine((r, attempt) => (r.offset === '5' && attempt < 3 ? 'transient' : 'written'));
+    const engine = scriptedEngine((r, attempt) => (r.offset === '5' && attempt < 3 ? 'failed' : 'written'));
     const delays: number[] = [];
     const run = createBatchRunner({ engine, deadLetters: recordingSink(), sleep: (ms) => { delays.push(ms); return Promise.resolve(); } });
     const outcomes = await run([record(0, 4), record(0, 5)], farDeadline);
@@ -77,7 +77,7 @@ describe('batch runner', () => {
   });
 
   it('gives up after maxAttempts and reports the record as failed', async () => {
-    const engine = scriptedEngine(() => 'transient');
+    const engine = scriptedEngine(() => 'failed');
     const run = createBatchRunner({ engine, deadLetters: recordingSink(), sleep: noSleep, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     const outcomes = await run([record(1, 9)], farDeadline);
     expect(outcomes[0]?.status).toBe('failed');
@@ -85,7 +85,7 @@ describe('batch runner', () => {
   });
 
   it('does not wait for a retry that would end after the deadline', async () => {
-    const engine = scriptedEngine(() => 'transient');
+    const engine = scriptedEngine(() => 'failed');
     let clock = 1_000;
     const run = createBatchRunner({ engine, deadLetters: recordingSink(), now: () => clock, sleep: (ms) => { clock += ms; return Promise.resolve(); } });
     await run([record(0, 1)], { deadlineMs: 1_150 });
@@ -94,7 +94,7 @@ describe('batch runner', () => {
 
   it('leaves a poison record behind a failing one in its partition for redelivery, not the queue', async () => {
     const sink = recordingSink();
-    const engine = scriptedEngine((r) => (r.partition === 0 && r.offset === '1' ? 'transient' : r.offset === '2' ? 'poison' : 'written'));
+    const engine = scriptedEngine((r) => (r.partition === 0 && r.offset === '1' ? 'failed' : r.offset === '2' ? 'dead-lettered' : 'written'));
     const run = createBatchRunner({ engine, deadLetters: sink, sleep: noSleep, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     const outcomes = await run([record(0, 1), record(0, 2), record(1, 2)], farDeadline);
     expect(outcomes.map((o) => `${o.record.partition}@${o.record.offset}:${o.status}`)).toEqual(['0@1:failed', '0@2:failed', '1@2:dead-lettered']);
@@ -102,7 +102,7 @@ describe('batch runner', () => {
   });
 
   it('turns dead letters into failures when the queue cannot take them (never a drop)', async () => {
-    const run = createBatchRunner({ engine: scriptedEngine(() => 'poison'), deadLetters: recordingSink(true), sleep: noSleep });
+    const run = createBatchRunner({ engine: scriptedEngine(() => 'dead-lettered'), deadLetters: recordingSink(true), sleep: noSleep });
     const outcomes = await run([record(0, 1), record(0, 2)], farDeadline);
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
     expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toBe('sqs unavailable');
@@ -110,7 +110,7 @@ describe('batch runner', () => {
 
   it('carries the delivery attempt into the dead letter', async () => {
     const sink = recordingSink();
-    const run = createBatchRunner({ engine: scriptedEngine(() => 'poison'), deadLetters: sink, sleep: noSleep, attemptOf: () => 3 });
+    const run = createBatchRunner({ engine: scriptedEngine(() => 'dead-lettered'), deadLetters: sink, sleep: noSleep, attemptOf: () => 3 });
     await run([record(0, 1)], farDeadline);
     expect(sink.letters[0]?.attempt).toBe(3);
   });

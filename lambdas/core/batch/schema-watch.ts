@@ -1,5 +1,5 @@
 import { SystemicFailureError, describeLocation, type ConfigError } from '../errors.js';
-import type { FinalOutcome } from './batch-runner.js';
+import type { RecordOutcome } from '../outcome.js';
 
 /**
  * Errors that say the table changed under the prepared statements: the
@@ -15,7 +15,7 @@ function messages(error: unknown): string {
 }
 
 /** Whether a batch's failures suggest the live schema changed: then the engine re-reads it. */
-export function suggestsSchemaChange(outcomes: readonly FinalOutcome[]): boolean {
+export function suggestsSchemaChange(outcomes: readonly RecordOutcome[]): boolean {
   return outcomes.some((outcome) => (outcome.status === 'failed' || outcome.status === 'dead-lettered') && (outcome.error instanceof SystemicFailureError || SCHEMA_CHANGE.test(messages(outcome.error))));
 }
 
@@ -39,7 +39,7 @@ function problemsByTopic(error: ConfigError): Map<string, { table: string; probl
  * names the mapping and the column: the sink is halted until the table or the
  * config is fixed.
  */
-export function holdForSchemaProblems(outcomes: readonly FinalOutcome[], error: ConfigError): FinalOutcome[] {
+export function holdForSchemaProblems(outcomes: readonly RecordOutcome[], error: ConfigError): RecordOutcome[] {
   const byTopic = problemsByTopic(error);
   const halts = new Map<string, SystemicFailureError>();
   return outcomes.map((outcome) => {

@@ -9,11 +9,11 @@ import { ConfigError, isSinkError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
 import { mappedColumns, specialSource, type Mapping } from '../mapping/ast.js';
 import { parseMapping } from '../mapping/parse.js';
-import type { RecordOutcome, WriteCallOptions } from '../writer/outcome.js';
-import { createWriter } from '../writer/write.js';
-import { createRecordMapper, type TopicMapping } from './record-mapper.js';
-import { checkTable } from './table-check.js';
-import { buildRowBuilder, tableStatements, type TablePlanInput, type TableStatements } from './table-plan.js';
+import type { RecordOutcome } from '../outcome.js';
+import { createWriter, type WriteCallOptions } from '../writer/write.js';
+import { createRecordMapper, type TopicMapping } from '../rows/record-mapper.js';
+import { checkTable } from '../rows/table-check.js';
+import { buildRowBuilder, tableStatements, type TablePlanInput, type TableStatements } from '../rows/table-plan.js';
 
 export interface SinkEngineOptions {
   readonly config: SinkConfig;

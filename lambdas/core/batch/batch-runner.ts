@@ -1,18 +1,10 @@
 import { SystemicFailureError, TransientError } from '../errors.js';
 import { deadLetterFor, type DeadLetter, type DeadLetterSink } from '../dead-letter.js';
 import type { KafkaRecord } from '../event/record.js';
-import type { RecordOutcome } from '../writer/outcome.js';
+import type { RecordOutcome } from '../outcome.js';
 import type { Brake } from './brake.js';
 import type { SinkEngine } from './engine.js';
 import { holdForSchemaProblems, suggestsSchemaChange } from './schema-watch.js';
-
-/** What finally happened to one record of a batch. */
-export type FinalOutcome =
-  /** `coalesced`: a write of the record was covered by a later record's (see writer/coalesce.ts). */
-  | { readonly record: KafkaRecord; readonly status: 'written'; readonly coalesced?: true }
-  | { readonly record: KafkaRecord; readonly status: 'dead-lettered'; readonly tables: readonly string[]; readonly error: Error }
-  /** Left for the event source to deliver again (transient failure, deadline, or behind such a record). */
-  | { readonly record: KafkaRecord; readonly status: 'failed'; readonly error: Error };
 
 export interface RetryPolicy {
   /** Tries within one invocation, the first included. */
@@ -59,34 +51,30 @@ const partitionKey = (record: KafkaRecord): string => `${record.topic}\u0000${re
  * its lowest failed offset, so a later poison record will come back anyway,
  * and dead-lettering it now would put it in the queue twice.
  */
-export function createBatchRunner(options: BatchRunnerOptions): (records: readonly KafkaRecord[], run: RunOptions) => Promise<FinalOutcome[]> {
+export function createBatchRunner(options: BatchRunnerOptions): (records: readonly KafkaRecord[], run: RunOptions) => Promise<RecordOutcome[]> {
   const retry = options.retry ?? defaultRetryPolicy;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const attemptOf = options.attemptOf ?? (() => 1);
 
   return async (records, { deadlineMs }) => {
-    const final = new Map<KafkaRecord, FinalOutcome>();
+    const final = new Map<KafkaRecord, RecordOutcome>();
     let pending: readonly KafkaRecord[] = records;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const outcomes = await options.engine.process(pending, { deadlineMs });
       const retryable: KafkaRecord[] = [];
-      const poison: Extract<RecordOutcome, { status: 'poison' }>[] = [];
       for (const outcome of outcomes) {
-        if (outcome.status === 'written') final.set(outcome.record, outcome);
-        else if (outcome.status === 'poison') poison.push(outcome);
-        else retryable.push(outcome.record);
+        // Written and poison records are settled at once: retrying a poison record cannot help.
+        final.set(outcome.record, outcome);
+        if (outcome.status === 'failed') retryable.push(outcome.record);
       }
-      // Poison records are settled at once: retrying them cannot help.
-      for (const outcome of poison) final.set(outcome.record, { record: outcome.record, status: 'dead-lettered', tables: outcome.tables, error: outcome.error });
-      for (const outcome of outcomes) if (outcome.status === 'transient') final.set(outcome.record, { record: outcome.record, status: 'failed', error: outcome.error });
       pending = retryable;
       const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
       if (pending.length === 0 || attempt >= retry.maxAttempts || now() + delay >= deadlineMs) break;
       await sleep(delay);
     }
 
-    let ordered = records.map((record): FinalOutcome => final.get(record) ?? { record, status: 'failed', error: new TransientError('not attempted before the deadline') });
+    let ordered = records.map((record): RecordOutcome => final.get(record) ?? { record, status: 'failed', error: new TransientError('not attempted before the deadline') });
     if (options.brake !== undefined) {
       const poison = ordered.flatMap((outcome) => (outcome.status === 'dead-lettered' ? [outcome] : []));
       const { held } = options.brake.review(records, poison);
@@ -112,10 +100,10 @@ export function createBatchRunner(options: BatchRunnerOptions): (records: readon
 }
 
 async function deadLetterSettled(
-  outcomes: FinalOutcome[],
+  outcomes: RecordOutcome[],
   sink: DeadLetterSink,
   attemptOf: (record: KafkaRecord) => number,
-): Promise<FinalOutcome[]> {
+): Promise<RecordOutcome[]> {
   const lowestFailed = new Map<string, bigint>();
   for (const outcome of outcomes) {
     if (outcome.status !== 'failed') continue;
@@ -130,7 +118,7 @@ async function deadLetterSettled(
   };
 
   const letters: DeadLetter[] = [];
-  const result = outcomes.map((outcome): FinalOutcome => {
+  const result = outcomes.map((outcome): RecordOutcome => {
     if (outcome.status !== 'dead-lettered') return outcome;
     if (behindFailure(outcome.record)) {
       return { record: outcome.record, status: 'failed', error: new TransientError('redelivered after an earlier record of its partition failed') };

@@ -3,10 +3,10 @@ import { parseSinkConfig } from '../../../lambdas/core/config/load.js';
 import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/session.js';
 import { ConfigError, PoisonRecordError, SystemicFailureError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import type { FinalOutcome } from '../../../lambdas/core/sink/batch-runner.js';
-import { createBatchRunner } from '../../../lambdas/core/sink/batch-runner.js';
-import { createRefreshingEngine } from '../../../lambdas/core/sink/engine.js';
-import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/sink/schema-watch.js';
+import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
+import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
+import { createRefreshingEngine } from '../../../lambdas/core/batch/engine.js';
+import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/batch/schema-watch.js';
 import { FakeSession } from '../writer/fake-session.js';
 
 const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({ name, type, kind, position });
@@ -25,7 +25,7 @@ describe('refreshing engine', () => {
     const session = new FakeSession(live);
     let now = 0;
     const engine = await createRefreshingEngine({ config, session }, 5_000, () => now);
-    expect((await engine.process([rec('t', 1, { age: 'x', city: 'c' })]))[0]?.status).toBe('poison');
+    expect((await engine.process([rec('t', 1, { age: 'x', city: 'c' })]))[0]?.status).toBe('dead-lettered');
 
     live[0] = users([col('age', 'int')]);
     const problem = await engine.refresh?.();
@@ -45,7 +45,7 @@ describe('schema watch', () => {
   const error = new ConfigError(['topics.t.tables.ks.users: mapping: "city" is not a column of ks.users (its columns: id, age)']);
 
   it('holds every failed or poison record of the affected topic with an error naming the mapping and the column', () => {
-    const outcomes: FinalOutcome[] = [
+    const outcomes: RecordOutcome[] = [
       { record: rec('t', 1, {}), status: 'written' },
       { record: rec('t', 2, {}), status: 'failed', error: new TransientError('t/0@2 → ks.users: Prepared query with ID ab12 not found\n   at stack') },
       { record: rec('t', 3, {}), status: 'dead-lettered', tables: ['ks.users'], error: new PoisonRecordError('bad') },
@@ -62,7 +62,7 @@ describe('schema watch', () => {
   });
 
   it('suspects a schema change from the server dropping prepared statements, a column or a table gone, or a systemic failure; not from a timeout', () => {
-    const failed = (error: Error): FinalOutcome[] => [{ record: rec('t', 1, {}), status: 'failed', error }];
+    const failed = (error: Error): RecordOutcome[] => [{ record: rec('t', 1, {}), status: 'failed', error }];
     expect(suggestsSchemaChange(failed(new TransientError('x', { cause: new Error('Prepared query with ID 5b5f not found (either …)') })))).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra invalid: Undefined column name label')))).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra invalid: unconfigured table users')))).toBe(true);
@@ -76,7 +76,7 @@ describe('batch runner and schema refresh', () => {
     tables: ['ks.users'],
     refresh,
     process: (records: readonly KafkaRecord[]) =>
-      Promise.resolve(records.map((record) => ({ record, status: 'transient' as const, error: new TransientError('Prepared query with ID ab not found') }))),
+      Promise.resolve(records.map((record) => ({ record, status: 'failed' as const, error: new TransientError('Prepared query with ID ab not found') }))),
   });
 
   it('holds with the mapping problem when the refresh finds the table no longer fits', async () => {

@@ -5,7 +5,7 @@ import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/session.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createSinkEngine } from '../../../lambdas/core/sink/engine.js';
+import { createSinkEngine } from '../../../lambdas/core/batch/engine.js';
 import { FakeSession } from '../writer/fake-session.js';
 
 const { unset } = cassandra.types;
@@ -71,7 +71,7 @@ describe('sink engine rows', () => {
   it('fails an absent field without nullToUnset, naming the record, the table and the field', async () => {
     const { engine } = await engineWith({ 'ks.users': { mapping: 'id=key, age=value.a, city=value.c', nullToUnset: false } });
     const [outcome] = await engine.process([rec({ c: 'Oslo' })]);
-    expect(outcome?.status === 'poison' && outcome.error.message).toBe(
+    expect(outcome?.status === 'dead-lettered' && outcome.error.message).toBe(
       't/3@7 → ks.users: column "age": value.a is missing from the record (nullToUnset is false, so an absent field is an error, as in the connector)',
     );
   });
@@ -93,7 +93,7 @@ describe('sink engine rows', () => {
     const { session, engine } = await engineWith({ 'ks.users': { mapping: 'id=key, age=value.p.age' } });
     const outcomes = await engine.process([rec({ p: { age: '41' } }), rec({ p: 'flat' })]);
     expect(session.calls[0]?.writes[0]?.values.slice(0, 2)).toEqual(['k1', 41]);
-    expect(outcomes[1]?.status === 'poison' && outcomes[1].error.message).toMatch(/value\.p\.age: value\.p is a string, not an object/);
+    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(/value\.p\.age: value\.p is a string, not an object/);
   });
 
   it('lists every problem of every table in one ConfigError', async () => {

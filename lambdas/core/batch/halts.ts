@@ -1,5 +1,5 @@
 import { SystemicFailureError } from '../errors.js';
-import type { FinalOutcome } from './batch-runner.js';
+import type { RecordOutcome } from '../outcome.js';
 
 /** One systemic failure of a batch, for the halt metric and the one log line that says why. */
 export interface HaltSummary {
@@ -9,7 +9,7 @@ export interface HaltSummary {
 }
 
 /** The halts among a batch's outcomes, one per systemic failure (the brake gives each its own error). */
-export function summarizeHalts(outcomes: readonly FinalOutcome[]): HaltSummary[] {
+export function summarizeHalts(outcomes: readonly RecordOutcome[]): HaltSummary[] {
   const byError = new Map<SystemicFailureError, Map<string, number>>();
   for (const outcome of outcomes) {
     if (outcome.status !== 'failed' || !(outcome.error instanceof SystemicFailureError)) continue;
