@@ -19,6 +19,21 @@ export interface ConnectorRun {
   readonly totalMs: number;
   /** CPU seconds of the JVM over the run. */
   readonly cpuSeconds: number;
+  /** The JVM's CPU seconds so far, sampled every 100 ms over the run (to take the steady window's share). */
+  readonly cpuSamples: { atMs: number; cpuSeconds: number }[];
+}
+
+/**
+ * CPU µs per record over the steady window (the progress samples' 10 % → 90 % marks, as
+ * steadyRate): the CPU samples nearest those two moments. Null when there is no window.
+ */
+export function steadyCpuUsPerRecord(run: ConnectorRun, total: number, from = 0.1, to = 0.9): number | null {
+  const start = run.samples.find((s) => s.done >= total * from);
+  const end = run.samples.find((s) => s.done >= total * to);
+  if (start === undefined || end === undefined || end.done <= start.done) return null;
+  const nearest = (atMs: number): number => run.cpuSamples.reduce((best, s) => (Math.abs(s.atMs - atMs) < Math.abs(best.atMs - atMs) ? s : best)).cpuSeconds;
+  if (run.cpuSamples.length === 0) return null;
+  return ((nearest(end.atMs) - nearest(start.atMs)) * 1e6) / (end.done - start.done);
 }
 
 export interface DatastaxBaseline {
@@ -37,12 +52,21 @@ export async function startDatastaxBaseline(options: { pluginDir: string; topic:
   const watchFirst = watchGroup(`connect-${firstName}`, options.topic);
   let worker: ConnectWorker | undefined;
   const follow = async (name: string, startedAt: number, cpuBefore: number, watch = watchGroup(`connect-${name}`, options.topic)): Promise<ConnectorRun> => {
+    const cpuSamples: { atMs: number; cpuSeconds: number }[] = [];
+    const sampler = setInterval(() => {
+      try {
+        cpuSamples.push({ atMs: performance.now(), cpuSeconds: (worker as ConnectWorker).cpuSeconds() });
+      } catch {
+        // The JVM is gone; its exit is reported by `exited`.
+      }
+    }, 100);
     try {
       const samples = await Promise.race([watch.until(options.total, options.timeoutMs), (worker as ConnectWorker).exited]);
       const firstCommit = samples.find((s) => s.done > 0);
       const cpuSeconds = (worker as ConnectWorker).cpuSeconds() - cpuBefore;
-      return { samples, startupMs: (firstCommit?.atMs ?? startedAt) - startedAt, totalMs: (samples.at(-1)?.atMs ?? startedAt) - startedAt, cpuSeconds };
+      return { samples, startupMs: (firstCommit?.atMs ?? startedAt) - startedAt, totalMs: (samples.at(-1)?.atMs ?? startedAt) - startedAt, cpuSeconds, cpuSamples };
     } finally {
+      clearInterval(sampler);
       await watch.close();
       await (worker as ConnectWorker).deleteConnector(name);
     }
