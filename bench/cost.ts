@@ -37,7 +37,7 @@ export function costInputs(latest: Latest, topics: number): CostInputs {
 }
 
 export function costMarkdown(inputs: CostInputs, generatedAt: string): string {
-  const usd = (v: number): string => `$${v < 10 ? v.toFixed(3) : Math.round(v).toLocaleString('en-US')}`;
+  const usd = (v: number): string => `$${v < 1 ? v.toPrecision(2) : v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US')}`;
   const a = DEFAULT_ASSUMPTIONS;
   const lines = [
     `From the bench run of ${generatedAt}: handler ${String(inputs.handlerCpuUsPerRecord)} µs Node CPU per record (with the driver), the DataStax connector's JVM ${String(inputs.datastaxCpuUsPerRecord)} µs per record; ` +
