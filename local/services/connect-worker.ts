@@ -208,7 +208,8 @@ export function processCpuSeconds(pid: number): number {
   return (utime + stime) / 100;
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on the loopback interface (for a worker's REST listener). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
