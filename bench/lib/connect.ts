@@ -1,5 +1,5 @@
 /**
- * The baseline: Kafka Connect standalone (connect-runtime 4.3.1, the broker's
+ * The secondary baseline (`npm run bench -- --camel`): Kafka Connect standalone (connect-runtime 4.3.1, the broker's
  * version) running Apache Camel's Cassandra sink (camel-kafka-connector
  * 0.11.0's CamelSinkConnector over the camel `cql` component, camel-cassandraql
  * 3.11.1 with the DataStax Java driver 4.11), resolved from Maven Central by
@@ -16,6 +16,7 @@ import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from 'nod
 import path from 'node:path';
 import { resolveJars, javaBinary } from '../../local/services/java.js';
 import { endpoints, localCassandraCredentials } from '../../local/services/index.js';
+import { freePort } from '../../local/services/connect-worker.js';
 import { benchCacheDir } from './bundle.js';
 import { KEYSPACE } from './setup.js';
 import { watchGroup, type Sample } from './progress.js';
@@ -48,7 +49,7 @@ export async function runConnectBaseline(options: { jars: readonly string[]; top
       `offset.storage.file.filename=${path.join(dir, 'offsets')}`,
       // Commit often: the commits are the progress the bench reads.
       'offset.flush.interval.ms=200',
-      'listeners=http://127.0.0.1:18083',
+      `listeners=http://127.0.0.1:${String(await freePort())}`,
       'plugin.discovery=only_scan',
       'consumer.auto.offset.reset=earliest',
       '',

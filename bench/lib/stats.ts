@@ -58,3 +58,18 @@ export function spread(values: readonly number[]): { min: number; median: number
   if (values.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, runs: [] };
   return { min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)), runs: values.map((v) => round(v)) };
 }
+
+/** The least-squares slope of the values against their index (change per step); 0 for fewer than two values. */
+export function trend(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
+}

@@ -8,7 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ConsumerGroup } from '../config/consumer-groups.js';
 import { KAFKA_FILTERS_VARIABLE } from '../../lambdas/core/filter/index.js';
-import type { EventSourceConfig, KafkaConfig } from '../config/deploy-schema.js';
+import { POLLER_GROUP_LIMITS, POLLER_GROUP_NAME_PATTERN, type EventSourceConfig, type KafkaConfig } from '../config/deploy-schema.js';
 
 export interface KafkaSourceProps {
   /** The sink function the event source mappings invoke. */
@@ -68,6 +68,7 @@ export class KafkaSource extends Construct {
         ? secretsmanager.Secret.fromSecretCompleteArn(this, 'RootCaSecret', kafka.rootCaSecretArn)
         : undefined;
     const mappingIds: string[] = [];
+    const pollerGroupName = this.pollerGroup(config, props.topics.length);
     for (const topic of props.topics) {
       const common = {
         topic,
@@ -80,7 +81,7 @@ export class KafkaSource extends Construct {
         startingPosition: lambda.StartingPosition[config.startingPosition],
         startingPositionTimestamp: config.startingPositionTimestamp,
         filters: config.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
-        provisionedPollerConfig: { minimumPollers: config.minimumPollers, maximumPollers: config.maximumPollers },
+        provisionedPollerConfig: { minimumPollers: config.minimumPollers, maximumPollers: config.maximumPollers, pollerGroupName },
         reportBatchItemFailures: true,
         retryAttempts: config.retryAttempts,
         maxRecordAge: config.maxRecordAgeSeconds === -1 ? undefined : Duration.seconds(config.maxRecordAgeSeconds),
@@ -114,6 +115,28 @@ export class KafkaSource extends Construct {
     if (kafka.type === 'msk' && kafka.auth.type === 'iam') this.grantIamRead(props.function, true);
     if (kafka.type === 'self-managed') this.grantSelfManagedPollers(props.function, kafka);
     this.grantSecretsKey(props.function);
+  }
+
+  /**
+   * The poller group every mapping of the stack joins (default `<stack name>-pollers`), or undefined
+   * for pollers of their own; fails at synth when the group would exceed Lambda's limits.
+   */
+  private pollerGroup(config: EventSourceConfig, mappings: number): string | undefined {
+    if (config.pollerGroupName === false) return undefined;
+    const name = config.pollerGroupName ?? `${Stack.of(this).stackName}-pollers`;
+    if (!Token.isUnresolved(name) && !POLLER_GROUP_NAME_PATTERN.test(name)) {
+      throw new Error(`eventSource.pollerGroupName: the default ${JSON.stringify(name)} (from the stack name) is not a valid poller group name; set eventSource.pollerGroupName (got ${JSON.stringify(name)})`);
+    }
+    if (mappings > POLLER_GROUP_LIMITS.mappings) {
+      throw new Error(`eventSource.pollerGroupName: a poller group holds at most ${String(POLLER_GROUP_LIMITS.mappings)} mappings, this stack has ${String(mappings)} topics; set pollerGroupName: false (got ${JSON.stringify(name)})`);
+    }
+    const pollers = mappings * config.maximumPollers;
+    if (pollers > POLLER_GROUP_LIMITS.maximumPollers) {
+      throw new Error(
+        `eventSource.maximumPollers: ${String(mappings)} mappings × ${String(config.maximumPollers)} = ${String(pollers)} maximum pollers in poller group ${JSON.stringify(name)}, Lambda allows ${String(POLLER_GROUP_LIMITS.maximumPollers)} per group; lower maximumPollers or set pollerGroupName: false (got ${String(config.maximumPollers)})`,
+      );
+    }
+    return name;
   }
 
   /** The consumer group of one topic's mapping. */

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, perSecond, ratio, round, spread, steadyRate } from '../../../bench/lib/stats.js';
+import { median, percentile, perSecond, ratio, round, spread, steadyRate, trend } from '../../../bench/lib/stats.js';
 import { cdcChanges, partitionOfKey } from '../../../bench/lib/cdc.js';
 
 describe('bench statistics', () => {
+  it('trend is the least-squares slope per step', () => {
+    expect(trend([10, 12, 14, 16])).toBeCloseTo(2, 12);
+    expect(trend([5, 5, 5])).toBe(0);
+    expect(trend([1, 3, 2])).toBeCloseTo(0.5, 12);
+    expect(trend([7])).toBe(0);
+  });
+
   it('median of odd and even counts, unsorted input left alone', () => {
     const input = [5, 1, 3];
     expect(median(input)).toBe(3);
