@@ -1,6 +1,7 @@
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
 import { Consumer, type RecordsBatch, type SASLOptions } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { splitServers } from '../contract/runtime-env.js';
 import { ConfigError, PoisonRecordError, TransientError, describeLocation } from '../core/errors.js';
 import type { KafkaRecord } from '../core/event/record.js';
 import type { OffsetRange } from '../core/event/on-failure.js';
@@ -65,12 +66,7 @@ export async function mskBootstrapServers(kafka: KafkaClient, clusterArn: string
   return splitServers(text);
 }
 
-export function splitServers(text: string): string[] {
-  return text
-    .split(',')
-    .map((server) => server.trim())
-    .filter((server) => server !== '');
-}
+export { splitServers };
 
 export interface RefetchOptions {
   /** Give up (TransientError) when this much time has passed; default 30 s. */
