@@ -6,20 +6,10 @@ import { validateFilterPatterns } from '../../lambdas/core/filter/pattern.js';
 /** Records per invocation unless the deployment says otherwise (see eventSource.batchSize). */
 export const DEFAULT_BATCH_SIZE = 500;
 
-/**
- * Retries of a failing batch before the on-failure destination. Not -1: with an
- * on-failure destination Lambda caps "infinite" retries at 10 (AWS Lambda guide,
- * kafka-retry-configurations / kafka-on-failure-destination), and 10 retries
- * end a halt (see the sink config's `brake`) within minutes. 10,000 is the most
- * Lambda accepts; DEFAULT_MAX_RECORD_AGE_SECONDS is then the outer bound.
- */
+/** Retries of a failing batch before the on-failure destination; why not -1: docs/decisions/event-source-retry-and-record-age-defaults.md. */
 export const DEFAULT_RETRY_ATTEMPTS = 10_000;
 
-/**
- * Five days: a halt holds over a long weekend, and the records the event
- * source then gives up on are still in Kafka (default retention 7 days) when
- * the replay function re-reads their offsets from the on-failure message.
- */
+/** Five days, the outer bound of a halt: docs/decisions/event-source-retry-and-record-age-defaults.md. */
 export const DEFAULT_MAX_RECORD_AGE_SECONDS = 432_000;
 
 /**
