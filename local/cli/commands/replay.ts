@@ -33,7 +33,7 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
   const queueUrl = stringOf(values, 'queue-url');
   const file = stringOf(values, 'file');
   if ((queueUrl === undefined) === (file === undefined)) throw new UsageError('give exactly one of --queue-url and --file');
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env[RuntimeVariable.logLevel] ??= 'WARN';
   const target = await sinkTarget(configFile, values.local === true);
   for (const note of target.notes) io.err(note);
   const maxMessages = integerOf(values, 'max-messages', 1);
