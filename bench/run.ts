@@ -75,6 +75,7 @@ import {
 } from './lib/setup.js';
 import { median, percentile, perSecond, ratio, round, spread, steadyRate, trend } from './lib/stats.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MEMORY_SIZE } from '../infra/config/deploy-schema.js';
+import { writeRuntimeEnvironment } from '../lambdas/contract/runtime-env.js';
 
 const quick = process.argv.includes('--quick');
 const skipBaseline = process.argv.includes('--no-baseline');
@@ -195,9 +196,7 @@ async function main(): Promise<void> {
   const configJson = JSON.stringify(sinkConfig(aws.secretArn, topics));
   const sinkEnv = {
     ...process.env,
-    SINK_CONFIG: configJson,
-    DLQ_URL: aws.dlqUrl,
-    AWS_LAMBDA_FUNCTION_NAME: 'kcs-bench',
+    ...writeRuntimeEnvironment({ sinkConfig: configJson, dlqUrl: aws.dlqUrl, functionName: 'kcs-bench' }),
   };
   const createdTopics: string[] = [];
   let runtime: SinkRuntime | undefined;

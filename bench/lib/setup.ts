@@ -8,6 +8,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Admin, Producer } from '@platformatic/kafka';
 import cassandra from 'cassandra-driver';
 import { endpoints, localCassandraClient as cassandraClient, localCassandraCredentials } from '../../local/services/index.js';
+import { RuntimeVariable } from '../../lambdas/contract/runtime-env.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
 import { ORDER_MAPPING, schemaCql } from './records.js';
 
@@ -28,9 +29,9 @@ export function useEmulatorEnvironment(env: NodeJS.ProcessEnv = process.env): vo
   env.AWS_ACCESS_KEY_ID = 'testing';
   env.AWS_SECRET_ACCESS_KEY = 'testing';
   // One JSON log line per batch is what production writes; keep warnings and errors only so the bench measures the sink.
-  env.POWERTOOLS_LOG_LEVEL = 'WARN';
-  env.POWERTOOLS_METRICS_DISABLED = 'true';
-  env.POWERTOOLS_DEV ??= 'false';
+  env[RuntimeVariable.logLevel] = 'WARN';
+  env[RuntimeVariable.metricsDisabled] = 'true';
+  env[RuntimeVariable.powertoolsDev] ??= 'false';
 }
 
 export async function createSchema(client: cassandra.Client): Promise<void> {

@@ -15,10 +15,10 @@ export const POLLER_GROUP_LIMITS = { mappings: 100, maximumPollers: 2000 } as co
 /** The sink function's memory (MB) unless the deployment config sets `function.memorySize`. */
 export const DEFAULT_MEMORY_SIZE = 1024;
 
-/** Retries of a failing batch before the on-failure destination; why not -1: docs/decisions/event-source-retry-defaults.md. */
+/** Retries of a failing batch before the on-failure destination; why not -1: docs/decisions/event-source-retry-and-record-age-defaults.md. */
 export const DEFAULT_RETRY_ATTEMPTS = 10_000;
 
-/** Five days; why: docs/decisions/event-source-retry-defaults.md. */
+/** Five days; why: docs/decisions/event-source-retry-and-record-age-defaults.md. */
 export const DEFAULT_MAX_RECORD_AGE_SECONDS = 432_000;
 
 /**
@@ -68,7 +68,7 @@ const createVpcSchema = z
         natGateways: z.number().int().min(1).max(6).default(1).describe('NAT gateways (the functions reach AWS APIs and the database through them).'),
       })
       .strict()
-      .describe('Create a VPC with public and private subnets.'),
+      .describe('Create a VPC with public and private subnets (and flow logs).'),
   })
   .strict();
 
@@ -143,7 +143,7 @@ const eventSourceSchema = z
       .boolean()
       .optional()
       .describe(
-        'Whether the mappings poll (Enabled). Default: true, except with `connectionSecret.mode: create`, where the mappings deploy paused until you put the real credentials and set `enabled: true`. CloudFormation only changes what changes in the template: a pause made outside it (console, CLI) lasts until this value changes.',
+        'Whether the mappings poll (Enabled). Default: true, except with `connectionSecret.mode: create`, where the mappings deploy paused until you put the real credentials and set `enabled: true` (see *Pause and resume* and *First deploy with a created secret*). CloudFormation only changes what changes in the template: a pause made outside it (console, CLI) lasts until this value changes.',
       ),
     metrics: z
       .array(z.enum(EVENT_SOURCE_METRICS))
@@ -164,7 +164,7 @@ const eventSourceSchema = z
     consumerGroups: z
       .record(z.string(), consumerGroupIdSchema)
       .optional()
-      .describe('Kafka consumer group per consumed topic (topic → group id, each fixed once created, all different). Default per topic: `<stack name>-sink-<topic>`.'),
+      .describe('Kafka consumer group per consumed topic (topic → group id, each fixed once created, all different). Default per topic: `<stack name>-sink-<topic>`, which depends on the stack name and the topic only. See *Consumer groups*.'),
     filters: z
       .array(jsonObject)
       .superRefine((patterns, ctx) => {
@@ -172,7 +172,7 @@ const eventSourceSchema = z
       })
       .optional()
       .describe(
-        'Event filtering patterns on the record value (e.g. `{value: {status: ["PAID"]}}`), at most 5, ORed; unmatched records are skipped, not written, and the replay function and the local poller skip them too. Operators: exact values, null, "", prefix, suffix, equals-ignore-case, anything-but, numeric, exists (see docs/deploy.md).',
+        'Event filtering patterns on the record value (e.g. `{value: {status: ["PAID"]}}`), at most 5, ORed; unmatched records are skipped, not written, and the replay function and the local poller skip them too. Operators: exact values, null, "", prefix, suffix, equals-ignore-case, anything-but, numeric, exists (see *Event filters*).',
       ),
     minimumPollers: z.number().int().min(1).max(200).default(1).describe('Provisioned pollers always running (MinimumPollers).'),
     maximumPollers: z.number().int().min(1).max(2000).default(10).describe('Upper bound of the offset-lag autoscaling (MaximumPollers).'),
@@ -232,9 +232,9 @@ const eventSourceSchema = z
 
 const functionSchema = z
   .object({
-    memorySize: z.number().int().min(128).max(10_240).default(DEFAULT_MEMORY_SIZE).describe('Sink function memory in MB (CPU grows with it).'),
+    memorySize: z.number().int().min(128).max(10_240).default(DEFAULT_MEMORY_SIZE).describe('Memory in MB of both functions (CPU grows with it).'),
     timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Sink function timeout.'),
-    reservedConcurrency: z.number().int().min(1).optional().describe('Reserved concurrency of the sink function. Default: none (account pool).'),
+    reservedConcurrency: z.number().int().min(1).optional().describe('Reserved concurrency of the sink function (caps the load on the database). Default: none (account pool).'),
     logRetentionDays: z
       .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((days) => z.literal(days)))
       .default(30)
@@ -247,7 +247,7 @@ const replaySchema = z
   .object({
     batchSize: z.number().int().min(1).max(10).default(10).describe('DLQ messages per replay invocation.'),
     maxReceiveCount: z.number().int().min(1).max(1000).default(3).describe('Failed replays of a message before it goes back to the DLQ.'),
-    timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Replay function timeout.'),
+    timeoutSeconds: z.number().int().min(1).max(900).default(60).describe('Replay function timeout; the replay queue\'s visibility timeout is six times this.'),
     maxConcurrency: z
       .number()
       .int()
@@ -264,7 +264,7 @@ const connectionSecretSchema = z
     z.object({ mode: z.literal('existing').describe('Use the secret ARNs written in the sink config.') }).strict(),
     z
       .object({
-        mode: z.literal('create').describe('Create the credentials secret (generated placeholder); put the real value after deploy. Its ARN replaces the one in the sink config.'),
+        mode: z.literal('create').describe('Create the credentials secret (generated placeholder); put the real value after deploy. Its ARN replaces the one in the sink config. Not for Keyspaces with SigV4 auth (the function role signs).'),
         name: z
           .string()
           .regex(/^[A-Za-z0-9/_+=.@-]{1,200}$/, 'expected a secret name')
@@ -318,8 +318,16 @@ const devSchema = z
   .object({
     msk: z
       .object({
-        instanceType: z.string().regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an MSK instance type such as kafka.t3.small').default('kafka.t3.small'),
-        kafkaVersion: z.string().regex(/^\d+\.\d+\.\d+(\.[a-z]+)?$/, 'expected a Kafka version such as 3.6.0').default('3.6.0'),
+        instanceType: z
+          .string()
+          .regex(/^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an MSK instance type such as kafka.t3.small')
+          .default('kafka.t3.small')
+          .describe('Broker instance type of the dev cluster.'),
+        kafkaVersion: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+(\.[a-z]+)?$/, 'expected a Kafka version such as 3.6.0')
+          .default('3.6.0')
+          .describe('Kafka version of the dev cluster.'),
       })
       .strict()
       .prefault({})

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { formatPath, parseSinkConfig, unknownSettings } from '../../lambdas/core/config/load.js';
+import { describeIssues } from '../../lambdas/core/config/issues.js';
+import { parseSinkConfig } from '../../lambdas/core/config/load.js';
 import { placeholderSecretProblems } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
 import { ConfigError, showValue } from '../../lambdas/core/errors.js';
@@ -36,7 +36,7 @@ export function loadDeployment(deployFile: string): Deployment {
 export function parseDeployConfig(input: unknown, sourceName: string): DeployConfig {
   const result = deployConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${sourceName}: ${describeIssue(issue)}`));
+  throw new ConfigError(describeIssues(result.error.issues, deployConfigSchema, `${sourceName}: `));
 }
 
 /** Cross-checks the deployment config against the sink config. */
@@ -89,17 +89,4 @@ function readYaml(file: string): unknown {
   } catch (error) {
     throw new ConfigError(`${file}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') return unknownSettings(deployConfigSchema, issue).join('; ');
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: required (${issue.expected})`;
-  if (issue.code === 'invalid_union' && issue.discriminator !== undefined && typeof issue.input === 'object' && issue.input !== null) {
-    // The input is the whole object; show the tag. Zod 4 already ends the path with the discriminator.
-    const tag = (issue.input as Record<string, unknown>)[issue.discriminator];
-    const at = issue.path.at(-1) === issue.discriminator ? path : `${path}.${issue.discriminator}`;
-    return `${at}: ${issue.message} (got ${showValue(tag)})`;
-  }
-  return `${path}: ${issue.message}${issue.input === undefined ? '' : ` (got ${showValue(issue.input)})`}`;
 }

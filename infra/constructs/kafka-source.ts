@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ConsumerGroup } from '../config/consumer-groups.js';
-import { KAFKA_FILTERS_VARIABLE } from '../../lambdas/core/filter/index.js';
+import type { RuntimeEnvironmentValues } from '../../lambdas/contract/runtime-env.js';
 import { POLLER_GROUP_LIMITS, POLLER_GROUP_NAME_PATTERN, type EventSourceConfig, type KafkaConfig } from '../config/deploy-schema.js';
 
 export interface KafkaSourceProps {
@@ -174,17 +174,16 @@ export class KafkaSource extends Construct {
   }
 
   /** How the replay function reaches Kafka and which records the mappings deliver (names shared with lambdas/replay). */
-  environment(): Record<string, string> {
+  environment(): RuntimeEnvironmentValues {
     const kafka = this.props.kafka;
-    const environment: Record<string, string> = { KAFKA_AUTH: kafka.auth.type };
-    if (kafka.type === 'msk') environment.KAFKA_CLUSTER_ARN = kafka.clusterArn;
-    else environment.KAFKA_BOOTSTRAP_SERVERS = kafka.bootstrapServers.join(',');
-    if ('secretArn' in kafka.auth) environment.KAFKA_AUTH_SECRET_ARN = kafka.auth.secretArn;
-    if (kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined) environment.KAFKA_ROOT_CA_SECRET_ARN = kafka.rootCaSecretArn;
-    // The mappings' filters, so that a replay of an on-failure offset range skips what the mappings skipped.
-    const filters = this.props.eventSource.filters;
-    if (filters !== undefined && filters.length > 0) environment[KAFKA_FILTERS_VARIABLE] = JSON.stringify(filters);
-    return environment;
+    return {
+      kafkaAuth: kafka.auth.type,
+      ...(kafka.type === 'msk' ? { kafkaClusterArn: kafka.clusterArn } : { kafkaBootstrapServers: kafka.bootstrapServers }),
+      ...('secretArn' in kafka.auth ? { kafkaAuthSecretArn: kafka.auth.secretArn } : {}),
+      ...(kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined ? { kafkaRootCaSecretArn: kafka.rootCaSecretArn } : {}),
+      // The mappings' filters, so that a replay of an on-failure offset range skips what the mappings skipped.
+      ...(this.props.eventSource.filters === undefined ? {} : { kafkaFilters: this.props.eventSource.filters }),
+    };
   }
 
   /** The root CA secret, network interface and describe permissions a self-managed Kafka event source needs: docs/decisions/self-managed-kafka-poller-permissions.md. */

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { writeRuntimeEnvironment, type RuntimeEnvironmentValues } from '../../lambdas/contract/runtime-env.js';
 
 /** Name of the bundled sink config, next to the code. */
 export const SINK_CONFIG_FILE_NAME = 'sink-config.json';
@@ -41,8 +42,8 @@ export interface SinkFunctionProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly securityGroups: readonly ec2.ISecurityGroup[];
-  /** @default - none beyond SINK_CONFIG_FILE and NODE_OPTIONS */
-  readonly environment?: Readonly<Record<string, string>>;
+  /** What the function reads (lambdas/contract/runtime-env.ts). @default - none beyond the bundled config's path and NODE_OPTIONS */
+  readonly environment?: RuntimeEnvironmentValues;
 }
 
 /**
@@ -70,11 +71,7 @@ export class SinkFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [...props.securityGroups],
-      environment: {
-        ...props.environment,
-        SINK_CONFIG_FILE: `${TASK_ROOT}/${SINK_CONFIG_FILE_NAME}`,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: writeRuntimeEnvironment({ ...props.environment, sinkConfigFile: `${TASK_ROOT}/${SINK_CONFIG_FILE_NAME}`, nodeOptions: '--enable-source-maps' }),
     };
     if (props.prebuiltCodeDir === undefined) {
       this.function = new nodejs.NodejsFunction(this, 'Function', {

@@ -8,7 +8,8 @@ import type { Construct } from 'constructs';
 import type { KafkaConfig } from '../config/deploy-schema.js';
 import { partialSecretArn, type Deployment } from '../config/load.js';
 import { createdSecretName, mappingsState } from '../config/secret.js';
-import { DEFAULT_SERVICE_NAME } from '../../lambdas/adapters/metric-names.js';
+import { DEFAULT_SERVICE_NAME, REPLAY_SERVICE_NAME } from '../../lambdas/contract/metric-names.js';
+import type { RuntimeEnvironmentValues } from '../../lambdas/contract/runtime-env.js';
 import { ConnectionAccess } from '../constructs/connection-access.js';
 import { DeadLetter } from '../constructs/dead-letter.js';
 import { KafkaSource } from '../constructs/kafka-source.js';
@@ -63,11 +64,11 @@ export class SinkStack extends Stack {
     const kafka: KafkaConfig = props.dev === undefined ? requireKafka(deploy.kafka) : { type: 'msk', clusterArn: props.dev.clusterArn, auth: { type: 'iam' } };
     const placement = { vpc: network.vpc, subnets: network.subnets, securityGroups: network.securityGroups };
     const logRetention = retentionDays(deploy.function.logRetentionDays);
-    const commonEnvironment = {
-      DLQ_URL: dlq.queueUrl,
-      DLQ_OVERFLOW_BUCKET: overflowBucket.bucketName,
+    const commonEnvironment: RuntimeEnvironmentValues = {
+      dlqUrl: dlq.queueUrl,
+      dlqOverflowBucket: overflowBucket.bucketName,
       // The functions refuse to start while this secret holds its generated placeholder (lambdas/adapters/created-secret.ts).
-      ...(deploy.connectionSecret.mode === 'create' ? { CREATED_CONNECTION_SECRET_ARN: partialSecretArn(deploy, createdSecretName(deploy)) } : {}),
+      ...(deploy.connectionSecret.mode === 'create' ? { createdConnectionSecretArn: partialSecretArn(deploy, createdSecretName(deploy)) } : {}),
     };
     this.sink = new SinkFunction(this, 'Sink', {
       ...placement,
@@ -79,7 +80,7 @@ export class SinkStack extends Stack {
       timeout: Duration.seconds(deploy.function.timeoutSeconds),
       reservedConcurrency: deploy.function.reservedConcurrency,
       logRetention,
-      environment: { ...commonEnvironment, POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME },
+      environment: { ...commonEnvironment, serviceName: DEFAULT_SERVICE_NAME },
     });
     const mappings = mappingsState(deploy);
     const source = new KafkaSource(this, 'Kafka', {
@@ -103,7 +104,7 @@ export class SinkStack extends Stack {
       memorySize: deploy.function.memorySize,
       timeout: replayTimeout,
       logRetention,
-      environment: { ...commonEnvironment, ...source.environment(), POWERTOOLS_SERVICE_NAME: 'kafka-cql-sink-replay' },
+      environment: { ...commonEnvironment, ...source.environment(), serviceName: REPLAY_SERVICE_NAME },
     });
     this.replay.function.addEventSource(
       new sources.SqsEventSource(replayQueue, { batchSize: deploy.replay.batchSize, reportBatchItemFailures: true, maxConcurrency: deploy.replay.maxConcurrency }),

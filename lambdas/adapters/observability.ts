@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { countOutcomes, noOutcomes, type CountedOutcome, type OutcomeCounts } from '../core/outcome.js';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './metric-names.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from '../contract/metric-names.js';
+import { readRuntimeEnvironment } from '../contract/runtime-env.js';
 
 /**
  * Logging and metrics for the handlers: Powertools Logger (structured JSON)
@@ -20,7 +21,7 @@ import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from './m
  *  - RecordsCoalesced     written records with a write left out because a later
  *                         record of the batch covers it (hot keys: fewer writes)
  *  - BatchLatency         milliseconds from the start of the invocation to its response
- * (names in metric-names.ts, shared with the CDK dashboard).
+ * (names in lambdas/contract/metric-names.ts, shared with the CDK dashboard).
  *  - SinkHalted           by `topic` and `table`, and a total by `service` alone: records held by
  *                         the brake (a systemic failure: nothing dead-lettered, the partition waits)
  */
@@ -32,10 +33,8 @@ export interface ObservabilitySettings {
 }
 
 export function observabilitySettings(env: NodeJS.ProcessEnv = process.env): ObservabilitySettings {
-  return {
-    serviceName: nonEmpty(env.POWERTOOLS_SERVICE_NAME) ?? DEFAULT_SERVICE_NAME,
-    namespace: nonEmpty(env.POWERTOOLS_METRICS_NAMESPACE) ?? DEFAULT_METRICS_NAMESPACE,
-  };
+  const { serviceName, metricsNamespace } = readRuntimeEnvironment(env);
+  return { serviceName, namespace: metricsNamespace };
 }
 
 export function createLogger(settings: ObservabilitySettings = observabilitySettings()): Logger {
@@ -109,10 +108,6 @@ export function publishBatchMetrics(settings: ObservabilitySettings, batch: Batc
     metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);
     metrics.publishStoredMetrics();
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** Records held by a systemic failure, per topic and table. */

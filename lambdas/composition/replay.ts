@@ -2,7 +2,8 @@ import { kafkaConnectionFromEnvironment, refetchRecords, type KafkaConnection, t
 import { observability, observabilitySettings, publishHaltMetrics } from '../adapters/observability.js';
 import { readDeadLetterBody } from '../adapters/sqs-dead-letter.js';
 import type { OffsetRange } from '../core/event/on-failure.js';
-import { KAFKA_FILTERS_VARIABLE, parseRecordFilter, type RecordFilter } from '../core/filter/index.js';
+import { readRuntimeEnvironment } from '../contract/runtime-env.js';
+import type { RecordFilter } from '../core/filter/index.js';
 import type { ReplayLog } from '../core/replay/ports.js';
 import { createReplay, type Replay } from '../core/replay/replay.js';
 import type { SinkEnvironment, SinkRuntime } from './sink-runtime.js';
@@ -49,6 +50,6 @@ export function createReplayFor(runtime: SinkRuntime, deps: ReplayDeps): Replay 
  * writes what the mapping skipped).
  */
 export function createReplayFromEnvironment(env: SinkEnvironment, runtime: SinkRuntime): Replay {
-  const filter = parseRecordFilter(env[KAFKA_FILTERS_VARIABLE], KAFKA_FILTERS_VARIABLE);
+  const filter = readRuntimeEnvironment(env).kafkaFilters;
   return createReplayFor(runtime, { kafka: kafkaConnectionFromEnvironment(env, runtime.secrets), filter });
 }

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
+import { readRuntimeEnvironment, RuntimeVariable, type RawEnvironment } from '../contract/runtime-env.js';
 import { loadSinkConfig } from '../core/config/load.js';
 import { placeholderSecretProblems } from '../core/config/placeholders.js';
 import type { SinkConfig } from '../core/config/schema.js';
@@ -43,46 +44,38 @@ export interface SinkRuntime {
 export type BatchRun = (records: readonly KafkaRecord[], options: RunOptions) => Promise<RecordOutcome[]>;
 
 /**
- * The environment the functions read. The CDK stack sets these; the local
- * runner sets them for its own services.
- *  - SINK_CONFIG_FILE  path of the bundled sink config (YAML or JSON), or
- *  - SINK_CONFIG       the sink config as inline JSON
- *  - DLQ_URL           dead-letter queue URL
- *  - DLQ_OVERFLOW_BUCKET  S3 bucket for dead letters too large for SQS (optional)
- *  - DLQ_MAX_MESSAGE_BYTES  the queue's MaximumMessageSize (default 262144)
- *  - CREATED_CONNECTION_SECRET_ARN  the credentials secret the stack created with a placeholder (optional)
- *  - AWS_ENDPOINT_URL  (AWS SDK) send every AWS call to an emulator
+ * The environment the functions read: the runtime contract
+ * (lambdas/contract/runtime-env.ts). The CDK stack sets it; the local runner
+ * sets it for its own services.
  */
-export type SinkEnvironment = Readonly<Record<string, string | undefined>>;
+export type SinkEnvironment = RawEnvironment;
 
 export function loadConfigFromEnvironment(env: SinkEnvironment): SinkConfig {
-  const file = env.SINK_CONFIG_FILE;
-  const inline = env.SINK_CONFIG;
-  if (file !== undefined && file !== '') {
+  const { sinkConfigFile: file, sinkConfig: inline } = readRuntimeEnvironment(env);
+  if (file !== undefined) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ConfigError(`SINK_CONFIG_FILE: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ConfigError(`${RuntimeVariable.sinkConfigFile}: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return loadSinkConfig(text, file);
   }
-  if (inline !== undefined && inline !== '') return loadSinkConfig(inline, 'SINK_CONFIG');
-  throw new ConfigError('no sink config: set SINK_CONFIG_FILE to the bundled config file, or SINK_CONFIG to the config as JSON');
+  if (inline !== undefined) return loadSinkConfig(inline, RuntimeVariable.sinkConfig);
+  throw new ConfigError(`no sink config: set ${RuntimeVariable.sinkConfigFile} to the bundled config file, or ${RuntimeVariable.sinkConfig} to the config as JSON`);
 }
 
-function required(env: SinkEnvironment, name: string, why: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`${name} is not set: it must name ${why}`);
+function required(value: string | undefined, name: string, why: string): string {
+  if (value === undefined) throw new ConfigError(`${name} is not set: it must name ${why}`);
   return value;
 }
 
 /** AWS SDK client settings; an emulator endpoint (AWS_ENDPOINT_URL) also needs path-style S3 URLs. */
 export function awsClientConfig(env: SinkEnvironment): { region?: string; forcePathStyle?: boolean } {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const { region, awsEndpointUrl } = readRuntimeEnvironment(env);
   return {
     ...(region === undefined ? {} : { region }),
-    ...(env.AWS_ENDPOINT_URL === undefined ? {} : { forcePathStyle: true }),
+    ...(awsEndpointUrl === undefined ? {} : { forcePathStyle: true }),
   };
 }
 
@@ -100,6 +93,7 @@ export interface SinkRuntimeOptions {
 }
 
 export async function createSinkRuntime(env: SinkEnvironment, options: SinkRuntimeOptions = {}): Promise<SinkRuntime> {
+  const runtimeEnv = readRuntimeEnvironment(env);
   const config = loadConfigFromEnvironment(env);
   // A placeholder would only fail later as a missing secret; say what it is before connecting.
   const placeholders = placeholderSecretProblems(config);
@@ -111,14 +105,14 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     options.deadLetters ??
     new SqsDeadLetterSink({
       sqs: new SQSClient(aws),
-      queueUrl: required(env, 'DLQ_URL', 'the dead-letter queue URL'),
-      ...(env.DLQ_OVERFLOW_BUCKET === undefined || env.DLQ_OVERFLOW_BUCKET === '' ? {} : { overflow: { s3, bucket: env.DLQ_OVERFLOW_BUCKET } }),
-      ...(env.DLQ_MAX_MESSAGE_BYTES === undefined ? {} : { maxMessageBytes: Number(env.DLQ_MAX_MESSAGE_BYTES) }),
-      origin: { functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'kafka-cql-sink', functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST' },
+      queueUrl: required(runtimeEnv.dlqUrl, RuntimeVariable.dlqUrl, 'the dead-letter queue URL'),
+      ...(runtimeEnv.dlqOverflowBucket === undefined ? {} : { overflow: { s3, bucket: runtimeEnv.dlqOverflowBucket } }),
+      ...(runtimeEnv.dlqMaxMessageBytes === undefined ? {} : { maxMessageBytes: runtimeEnv.dlqMaxMessageBytes }),
+      origin: { functionName: runtimeEnv.functionName, functionVersion: runtimeEnv.functionVersion },
     });
 
   // Before anything else: a created secret still holding its placeholder stops the init with a ConfigError naming it.
-  const createdSecretArn = env.CREATED_CONNECTION_SECRET_ARN;
+  const createdSecretArn = runtimeEnv.createdConnectionSecretArn;
   await checkCreatedSecret(config.connection, createdSecretArn, secrets);
   let client: cassandra.Client;
   try {

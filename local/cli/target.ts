@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { RuntimeVariable } from '../../lambdas/contract/runtime-env.js';
 import { loadSinkConfig } from '../../lambdas/core/config/load.js';
 import { placeholderSecretProblems } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
@@ -45,13 +46,13 @@ export async function sinkTarget(configFile: string, local: boolean, extra: Reco
   if (!local) {
     const placeholders = placeholderSecretProblems(config);
     if (placeholders.length > 0) throw new ConfigError(placeholders.map((problem) => `${name}: ${problem}`));
-    return { env: { ...process.env, SINK_CONFIG_FILE: configFile, SINK_CONFIG: undefined, ...extra }, config, configName: name, notes: [] };
+    return { env: { ...process.env, [RuntimeVariable.sinkConfigFile]: configFile, [RuntimeVariable.sinkConfig]: undefined, ...extra }, config, configName: name, notes: [] };
   }
   useLocalAws();
   const secretArn = await ensureSecret(LOCAL_NAMES.secret, { ...localCassandraCredentials });
   const derived = deriveLocalConfig(text, secretArn);
   return {
-    env: { ...process.env, ...localAwsEnvironment, SINK_CONFIG_FILE: undefined, SINK_CONFIG: JSON.stringify(derived.config), ...extra },
+    env: { ...process.env, ...localAwsEnvironment, [RuntimeVariable.sinkConfigFile]: undefined, [RuntimeVariable.sinkConfig]: JSON.stringify(derived.config), ...extra },
     config,
     configName: name,
     notes: derived.notes,

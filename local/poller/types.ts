@@ -1,41 +1,23 @@
+import type { KafkaEvent, KafkaEventRecord } from '../../lambdas/core/event/index.js';
+
 /**
  * The shapes the local poller exchanges with the function it invokes: the
- * Kafka event source mapping (ESM) event, a Lambda-like context, the handler
- * port, its partial batch response, and the on-failure destination port.
- *
- * These are written here (no `@types/aws-lambda` in the project) and kept
- * structural, so the real `lambdas/sink/handler.ts` fits the port without the
- * poller importing it.
+ * Kafka event source mapping (ESM) event (core's type, the one the handler
+ * validates), a Lambda-like context, the handler port, its partial batch
+ * response, and the on-failure destination port. Kept structural, so the real
+ * `lambdas/sink/handler.ts` fits the port without the poller importing it.
  */
 
-export type KafkaTimestampType = 'CREATE_TIME' | 'LOG_APPEND_TIME';
+export type KafkaTimestampType = KafkaEventRecord['timestampType'];
 
 /** One header as the ESM sends it: `{ "<name>": [<Java signed bytes>] }`. */
-export type MskEventHeader = Record<string, number[]>;
+export type MskEventHeader = KafkaEventRecord['headers'][number];
 
-export interface MskEventRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-  timestampType: KafkaTimestampType;
-  /** Base64; absent when the record key is null. */
-  key?: string;
-  /** Base64; absent (default) or null for a tombstone, see `TombstoneEncoding`. */
-  value?: string | null;
-  headers: MskEventHeader[];
-}
+/** One record of the event (lambdas/core/event/schema.ts). */
+export type MskEventRecord = KafkaEventRecord;
 
-export interface MskEvent {
-  eventSource: 'aws:kafka' | 'SelfManagedKafka';
-  /** Amazon MSK only (a self-managed event has none). */
-  eventSourceArn?: string;
-  /** Comma-separated `host:port` list. */
-  bootstrapServers: string;
-  /** Keyed by `"<topic>-<partition>"`; each list in offset order. */
-  records: Record<string, MskEventRecord[]>;
-}
+/** The ESM event (lambdas/core/event/schema.ts). */
+export type MskEvent = KafkaEvent;
 
 /** The subset of the Node.js Lambda runtime context the sink can rely on. */
 export interface LambdaLikeContext {

@@ -10,6 +10,7 @@ import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand, Secr
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import cassandra from 'cassandra-driver';
 import { parse as parseYaml } from 'yaml';
+import { writeRuntimeEnvironment } from '../../lambdas/contract/runtime-env.js';
 import { loadSinkConfig } from '../../lambdas/core/config/load.js';
 import { isPlaceholderSecretArn } from '../../lambdas/core/config/placeholders.js';
 import type { SinkConfig } from '../../lambdas/core/config/schema.js';
@@ -214,9 +215,7 @@ export async function prepareLocal(options: LocalSetupOptions = {}): Promise<Loc
   if (configFile !== EXAMPLE_CONFIG) for (const note of local.notes) log(note);
   const env: Record<string, string> = {
     ...localAwsEnvironment,
-    SINK_CONFIG: JSON.stringify(local.config),
-    DLQ_URL: dlqUrl,
-    AWS_LAMBDA_FUNCTION_NAME: 'kafka-cql-sink-local',
+    ...writeRuntimeEnvironment({ sinkConfig: JSON.stringify(local.config), dlqUrl, functionName: 'kafka-cql-sink-local' }),
   };
   return { env, config, configFile, topics, bootstrapServers, dlqUrl, onFailureUrl, secretArn };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { showValue } from '../../lambdas/core/errors.js';
-import { formatPath } from '../../lambdas/core/config/load.js';
+import { formatPath } from '../../lambdas/core/config/issues.js';
 
 const payload = z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 

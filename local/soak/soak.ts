@@ -28,6 +28,7 @@ import { Admin } from '@platformatic/kafka';
 import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
+import { RuntimeVariable, writeRuntimeEnvironment } from '../../lambdas/contract/runtime-env.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
 import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
@@ -157,8 +158,8 @@ async function main(): Promise<number> {
   process.env.AWS_REGION = endpoints.awsRegion;
   process.env.AWS_ACCESS_KEY_ID = 'testing';
   process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR'; // a WARN line per dead letter would drown the samples
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env[RuntimeVariable.logLevel] ??= 'ERROR'; // a WARN line per dead letter would drown the samples
+  process.env[RuntimeVariable.metricsDisabled] ??= 'true';
   const started = await ensureServices(log);
   const sqs = new SQSClient(awsClientConfig);
   const admin = new Admin({ clientId: 'soak-admin', bootstrapBrokers: [endpoints.kafka] });
@@ -188,7 +189,7 @@ async function main(): Promise<number> {
         },
       },
     };
-    runtime = await createSinkRuntime({ SINK_CONFIG: JSON.stringify(config), DLQ_URL: queueUrl, AWS_REGION: endpoints.awsRegion });
+    runtime = await createSinkRuntime({ ...writeRuntimeEnvironment({ sinkConfig: JSON.stringify(config), dlqUrl: queueUrl }), [RuntimeVariable.region]: endpoints.awsRegion });
     const outcomes = noOutcomes();
     const base = runtime;
     const counted: SinkRuntime = {

@@ -27,13 +27,8 @@ export function plaintextConnection(bootstrapServers: readonly string[]): KafkaC
   return { bootstrapServers, auth: { type: 'none' } };
 }
 
-/** `host1:9092, host2:9092` → the servers, blanks dropped. */
-export function splitServers(text: string): string[] {
-  return text
-    .split(',')
-    .map((server) => server.trim())
-    .filter((server) => server !== '');
-}
+/** One splitting of a server list for the environment and the CLI: the runtime contract's. */
+export { splitServers } from '../../contract/runtime-env.js';
 
 /** What a BrokerAuth is, for logs and progress lines: never a credential. */
 export function describeBrokerAuth(auth: BrokerAuth): string {

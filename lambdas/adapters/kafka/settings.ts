@@ -1,5 +1,6 @@
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { readRuntimeEnvironment } from '../../contract/runtime-env.js';
 import { ConfigError } from '../../core/errors.js';
 import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
 import type { SecretSource } from '../secrets.js';
@@ -69,23 +70,14 @@ export interface KafkaConnectionDeps {
 
 /** The settings the replay function (and the CLI's fallbacks) read from the environment. */
 export function kafkaSettingsFromEnvironment(env: KafkaEnvironment): KafkaConnectionSettings {
-  const text = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const auth = text('KAFKA_AUTH');
-  const authSecretArn = text('KAFKA_AUTH_SECRET_ARN');
-  const clusterArn = text('KAFKA_CLUSTER_ARN');
-  const servers = splitServers(text('KAFKA_BOOTSTRAP_SERVERS') ?? '');
-  const tls = text('KAFKA_TLS');
-  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
-  const rootCaSecretArn = text('KAFKA_ROOT_CA_SECRET_ARN');
+  const { kafkaAuth: auth, kafkaAuthSecretArn: authSecretArn, kafkaClusterArn: clusterArn, kafkaBootstrapServers: servers, kafkaTls: tls, region, kafkaRootCaSecretArn: rootCaSecretArn } =
+    readRuntimeEnvironment(env);
   return {
     ...(auth === undefined ? {} : { auth }),
     ...(authSecretArn === undefined ? {} : { authSecretArn }),
     ...(clusterArn === undefined ? {} : { clusterArn }),
-    ...(servers.length === 0 ? {} : { bootstrapServers: servers }),
-    ...(tls === undefined ? {} : { tls: ['1', 'true', 'yes'].includes(tls.toLowerCase()) }),
+    ...(servers === undefined ? {} : { bootstrapServers: servers }),
+    ...(tls === undefined ? {} : { tls }),
     ...(region === undefined ? {} : { region }),
     ...(rootCaSecretArn === undefined ? {} : { rootCaSecretArn }),
   };

@@ -19,7 +19,15 @@ interface Node {
   anyOf?: Node[];
 }
 
-const PLACEHOLDERS: Record<string, string> = { topics: '<topic>', tables: '<keyspace.table>' };
+/** How a schema's reference is laid out. */
+export interface ReferenceLayout {
+  /** Markdown heading of each section (`##` for a page of its own, deeper inside a page). */
+  readonly heading: string;
+  /** The placeholder of a map's keys by the map's name (`topics` → `<topic>`); default `<name>`. */
+  readonly placeholders: Readonly<Record<string, string>>;
+}
+
+const SINK_LAYOUT: ReferenceLayout = { heading: '##', placeholders: { topics: '<topic>', tables: '<keyspace.table>' } };
 
 /** Renders the config reference in Markdown from the schema, so the doc cannot drift from the code. */
 export function renderConfigReference(): string {
@@ -32,14 +40,35 @@ export function renderConfigReference(): string {
     `${root.description ?? ''} Written in YAML or JSON. A setting without a default and not marked required may be left out.`,
     '',
   ];
-  renderObject(root, '', out);
+  renderObject(root, '', out, SINK_LAYOUT);
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function renderObject(node: Node, path: string, out: string[], title = path): void {
+/**
+ * The tables of any zod config schema (settings, types, defaults, the
+ * schema's descriptions), sections for nested objects, unions and maps: the
+ * deployment config's reference in docs/deploy.md is rendered with it too.
+ */
+export function renderSchemaReference(schema: z.core.$ZodType, layout: ReferenceLayout): string {
+  const out: string[] = [];
+  renderObject(z.toJSONSchema(schema, { io: 'input' }) as Node, '', out, layout);
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Replaces the text between `<!-- BEGIN <name> -->` and `<!-- END <name> -->` (the markers stay); throws when they are missing. */
+export function replaceGeneratedBlock(document: string, name: string, block: string): string {
+  const begin = `<!-- BEGIN ${name} -->`;
+  const end = `<!-- END ${name} -->`;
+  const start = document.indexOf(begin);
+  const stop = document.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`no generated block ${JSON.stringify(name)} (expected ${begin} … ${end})`);
+  return `${document.slice(0, start + begin.length)}\n${block}${document.slice(stop)}`;
+}
+
+function renderObject(node: Node, path: string, out: string[], layout: ReferenceLayout, title = path): void {
   const properties = Object.entries(node.properties ?? {});
   const nested: [string, Node][] = [];
-  if (path !== '') out.push(`## \`${title}\``, '', ...(node.description ? [node.description, ''] : []));
+  if (path !== '') out.push(`${layout.heading} \`${title}\``, '', ...(node.description ? [node.description, ''] : []));
   if (properties.length > 0) {
     out.push('| Setting | Type | Default | Description |', '| --- | --- | --- | --- |');
     for (const [name, child] of properties) {
@@ -50,27 +79,27 @@ function renderObject(node: Node, path: string, out: string[], title = path): vo
     }
     out.push('');
   }
-  for (const [childPath, child] of nested) renderSection(child, childPath, out);
+  for (const [childPath, child] of nested) renderSection(child, childPath, out, layout);
 }
 
-function renderSection(node: Node, path: string, out: string[]): void {
+function renderSection(node: Node, path: string, out: string[], layout: ReferenceLayout): void {
   const variants = node.oneOf ?? node.anyOf;
   if (variants) {
-    out.push(`## \`${path}\``, '', ...(node.description ? [node.description, ''] : []), 'One of:', '');
+    out.push(`${layout.heading} \`${path}\``, '', ...(node.description ? [node.description, ''] : []), 'One of:', '');
     for (const variant of variants) {
       const tag = Object.entries(variant.properties ?? {}).find(([, child]) => child.const !== undefined);
       const label = tag ? `${path} (${tag[0]}: ${String(tag[1].const)})` : `${path} (with ${Object.keys(variant.properties ?? {}).join(', ')})`;
-      renderObject(variant, path, out, label);
+      renderObject(variant, path, out, layout, label);
     }
     return;
   }
   if (typeof node.additionalProperties === 'object') {
     const key = path.split('.').at(-1) ?? '';
     const child = node.additionalProperties;
-    renderObject({ ...child, description: [node.description, child.description].filter(Boolean).join(' ') }, `${path}.${PLACEHOLDERS[key] ?? '<name>'}`, out);
+    renderObject({ ...child, description: [node.description, child.description].filter(Boolean).join(' ') }, `${path}.${layout.placeholders[key] ?? '<name>'}`, out, layout);
     return;
   }
-  renderObject(node, path, out);
+  renderObject(node, path, out, layout);
 }
 
 function isSection(node: Node): boolean {

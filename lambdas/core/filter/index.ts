@@ -4,9 +4,6 @@ import { createRecordFilter, NO_FILTER, type RecordFilter } from './match.js';
 export { createRecordFilter, matchesPattern, NO_FILTER, type RecordFilter } from './match.js';
 export { MAX_FILTERS, NUMERIC_OPERATORS, SUPPORTED_OPERATORS, validateFilterPattern, validateFilterPatterns, type FilterIssue, type FilterPattern } from './pattern.js';
 
-/** The environment variable through which the stack hands the mapping's filters to the replay function (JSON array). */
-export const KAFKA_FILTERS_VARIABLE = 'KAFKA_FILTERS';
-
 /**
  * Parses filter patterns given as JSON text (KAFKA_FILTERS, `--filters`):
  * undefined or empty text means no filters; bad JSON or a bad pattern is a

@@ -1,6 +1,6 @@
-import { ConfigError, showValue } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { KafkaRecord } from '../event/record.js';
-import { formatPath } from '../config/load.js';
+import { formatProblem } from '../config/issues.js';
 import { validateFilterPatterns, type FilterPattern, type NumericOperator } from './pattern.js';
 
 /**
@@ -163,7 +163,7 @@ export const NO_FILTER: RecordFilter = { patterns: [], matches: () => true };
 export function createRecordFilter(patterns: unknown, source: string): RecordFilter {
   const issues = validateFilterPatterns(patterns);
   if (issues.length > 0) {
-    throw new ConfigError(issues.map((issue) => `${source}: ${formatPath(issue.path)}: ${issue.message} (got ${showValue(issue.input)})`));
+    throw new ConfigError(issues.map((issue) => `${source}: ${formatProblem(issue)}`));
   }
   const list = patterns as FilterPattern[];
   if (list.length === 0) return NO_FILTER;

@@ -1,3 +1,4 @@
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { createSinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
@@ -41,7 +42,7 @@ export const checkCommand: Command = {
     'could not be reached), 2 usage error.',
   ].join('\n'),
   options: {
-    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
+    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: RuntimeVariable.sinkConfigFile },
     local: { type: 'boolean', description: 'Check against the local services (AWS emulator; local credentials for a cassandra connection without any).' },
     offline: { type: 'boolean', description: 'Validate the file only; do not connect.' },
     sample: { type: 'string', value: '<n>', description: 'Also run up to n records of each topic through the sink, writing nothing.' },

@@ -1,3 +1,4 @@
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../../../lambdas/composition/sink-runtime.js';
@@ -21,7 +22,7 @@ export const dlqCommand: Command = {
   ].join('\n'),
   positionals: true,
   options: {
-    'queue-url': { type: 'string', value: '<url>', description: 'The dead-letter queue (the stack output DeadLetterQueueUrl).', env: 'DLQ_URL' },
+    'queue-url': { type: 'string', value: '<url>', description: 'The dead-letter queue (the stack output DeadLetterQueueUrl).', env: RuntimeVariable.dlqUrl },
     stack: { ...stackOption, description: 'The deployed sink stack: its dead-letter queue, from the stack outputs.' },
     local: { type: 'boolean', description: `Use the AWS emulator; the queue defaults to the local ${LOCAL_NAMES.dlq}.` },
     limit: { type: 'string', short: 'n', value: '<n>', description: 'Dead letters to show at most.', default: '10' },

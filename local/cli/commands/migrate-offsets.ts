@@ -1,3 +1,4 @@
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeBrokerAuth, parseKafkaAuthKind, type KafkaConnection } from '../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
@@ -35,11 +36,11 @@ export const migrateOffsetsCommand: Command = {
     'dry-run': { type: 'boolean', description: 'Print the plan (topic/partition: offset per group) and change nothing.' },
     force: { type: 'boolean', description: 'Overwrite a target group that already has commits.' },
     local: { type: 'boolean', description: 'Use the local Kafka (`npm run services:start`).' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
-    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka, as for `run`.', env: 'KAFKA_AUTH', default: 'none' },
-    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: 'KAFKA_AUTH_SECRET_ARN' },
-    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: 'KAFKA_CLUSTER_ARN' },
-    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-*.', env: 'KAFKA_TLS' },
+    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: RuntimeVariable.kafkaBootstrapServers },
+    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka, as for `run`.', env: RuntimeVariable.kafkaAuth, default: 'none' },
+    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: RuntimeVariable.kafkaAuthSecretArn },
+    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: RuntimeVariable.kafkaClusterArn },
+    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-*.', env: RuntimeVariable.kafkaTls },
   },
   examples: [
     'kafka-cql-sink migrate-offsets --connector-name cassandra-sink --deploy deploy.yaml --msk-cluster-arn arn:aws:kafka:… --kafka-auth iam --dry-run',

@@ -1,3 +1,4 @@
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { endpoints } from '../../services/index.js';
 import { readFileSync } from 'node:fs';
 import { ensureTopic, produceRecords } from '../../../lambdas/adapters/kafka/index.js';
@@ -26,7 +27,7 @@ export const produceCommand: Command = {
     poison: { type: 'string', value: '<n>', description: 'Poison records among them (default about 1 in 50).' },
     tombstones: { type: 'string', value: '<n>', description: 'Tombstones among them (default about 1 in 50).' },
     topic: { type: 'string', short: 't', value: '<name>', description: 'Topic.', default: 'orders' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers.', env: 'KAFKA_BOOTSTRAP_SERVERS', default: endpoints.kafka },
+    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers.', env: RuntimeVariable.kafkaBootstrapServers, default: endpoints.kafka },
     seed: { type: 'string', value: '<n>', description: 'Seed of the generator (same seed, same records).' },
   },
   examples: [

@@ -1,3 +1,4 @@
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { replayFile, replayQueue, type ReplayResult, type ReplaySummary } from '../../runner/replay.js';
 import { integerOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
 import { sinkTarget } from '../target.js';
@@ -12,7 +13,7 @@ export const replayCommand: Command = {
     'dead-letter message (the SQS body) per line. Records that still fail are listed; exit 1 if any.',
   ].join('\n'),
   options: {
-    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
+    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: RuntimeVariable.sinkConfigFile },
     local: { type: 'boolean', description: 'Use the local services (AWS emulator; local credentials for a cassandra connection without any).' },
     'queue-url': { type: 'string', value: '<url>', description: 'Dead-letter queue to drain.' },
     file: { type: 'string', short: 'f', value: '<file>', description: 'JSON lines of dead-letter messages.' },
@@ -32,7 +33,7 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
   const queueUrl = stringOf(values, 'queue-url');
   const file = stringOf(values, 'file');
   if ((queueUrl === undefined) === (file === undefined)) throw new UsageError('give exactly one of --queue-url and --file');
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env[RuntimeVariable.logLevel] ??= 'WARN';
   const target = await sinkTarget(configFile, values.local === true);
   for (const note of target.notes) io.err(note);
   const maxMessages = integerOf(values, 'max-messages', 1);

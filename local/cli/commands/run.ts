@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_MAX_RECORD_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS } from '../../../infra/config/deploy-schema.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import { createRecordFilter, KAFKA_FILTERS_VARIABLE, type RecordFilter } from '../../../lambdas/core/filter/index.js';
+import { RuntimeVariable, writeRuntimeEnvironment } from '../../../lambdas/contract/runtime-env.js';
+import { createRecordFilter, type RecordFilter } from '../../../lambdas/core/filter/index.js';
 import { LOCAL_NAMES } from '../../runner/local-setup.js';
 import { activeMembers, sharedGroupWarning } from '../../runner/consumer-group.js';
 import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
@@ -38,14 +39,14 @@ export const runCommand: Command = {
     'The local services (--local, the demo) are plaintext: these flags do not apply there.',
   ].join('\n'),
   options: {
-    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
+    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: RuntimeVariable.sinkConfigFile },
     local: { type: 'boolean', description: 'Use the local services (implied when no config is given).' },
     schema: { type: 'string', value: '<file.cql>', description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
-    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka (see above); the deployment\'s spellings sasl-scram-256/512 work too.', env: 'KAFKA_AUTH', default: 'none' },
-    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: 'KAFKA_AUTH_SECRET_ARN' },
-    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: 'KAFKA_CLUSTER_ARN' },
-    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).', env: 'KAFKA_TLS' },
+    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: RuntimeVariable.kafkaBootstrapServers },
+    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka (see above); the deployment\'s spellings sasl-scram-256/512 work too.', env: RuntimeVariable.kafkaAuth, default: 'none' },
+    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: RuntimeVariable.kafkaAuthSecretArn },
+    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: RuntimeVariable.kafkaClusterArn },
+    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).', env: RuntimeVariable.kafkaTls },
     'group-id': {
       type: 'string',
       short: 'g',
@@ -53,15 +54,15 @@ export const runCommand: Command = {
       description: `Consumer group of the event source mapping. Default: ${LOCAL_NAMES.groupId} for the demo, kafka-cql-sink-<config file name> for your config (its own offsets, never the demo's).`,
       env: 'KCS_GROUP_ID',
     },
-    'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: 'DLQ_URL' },
-    'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
+    'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: RuntimeVariable.dlqUrl },
+    'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: RuntimeVariable.dlqOverflowBucket },
     'on-failure-url': { type: 'string', value: '<url>', description: 'SQS queue for discarded batches (on-failure destination; local: created).', env: 'KCS_ON_FAILURE_URL' },
     topics: { type: 'string', value: '<a,b>', description: 'Topics to consume (default: every topic of the config).' },
     filters: {
       type: 'string',
       value: '<json|@file>',
       description: 'Event filter patterns, as eventSource.filters of the deployment: a JSON array, or @file (JSON or YAML). Records matching none are not delivered; their offsets are committed.',
-      env: KAFKA_FILTERS_VARIABLE,
+      env: RuntimeVariable.kafkaFilters,
     },
     partitions: { type: 'string', value: '<n>', description: 'With --local: partitions of topics it creates.', default: '3' },
     'batch-size': { type: 'string', value: '<n>', description: 'ESM BatchSize.', default: '100' },
@@ -83,7 +84,7 @@ export const runCommand: Command = {
     'starting-position': { type: 'string', value: '<TRIM_HORIZON|LATEST>', description: 'Where a new group starts.', default: 'TRIM_HORIZON' },
     'progress-interval-ms': { type: 'string', value: '<ms>', description: 'Progress line interval; 0 for none.', default: '2000' },
     'demo-rate': { type: 'string', value: '<records/s>', description: 'The demo only: demo records produced per second while it runs (0: none; then use `npm run produce`).', default: '100' },
-    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT. Default WARN, or ERROR for the demo (its poison records are there on purpose).', env: 'POWERTOOLS_LOG_LEVEL' },
+    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT. Default WARN, or ERROR for the demo (its poison records are there on purpose).', env: RuntimeVariable.logLevel },
   },
   examples: [
     'npm start                                              # the demo on the local services',
@@ -117,8 +118,8 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   if (filter !== undefined) poller = { ...poller, filter };
   const progressIntervalMs = integerOf(values, 'progress-interval-ms', 0, 3_600_000) ?? 2000;
   // The handler's logs and metrics: warnings only, and no EMF metric documents on a terminal.
-  process.env.POWERTOOLS_LOG_LEVEL = stringOf(values, 'log-level') ?? (configFile === undefined ? 'ERROR' : 'WARN');
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env[RuntimeVariable.logLevel] = stringOf(values, 'log-level') ?? (configFile === undefined ? 'ERROR' : 'WARN');
+  process.env[RuntimeVariable.metricsDisabled] ??= 'true';
 
   const { options, demoRate } = local ? await setUpLocalRun(values, io, poller) : await setUpRemoteRun(configFile, values, io, poller);
 

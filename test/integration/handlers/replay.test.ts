@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaConnectionFromEnvironment, splitServers } from '../../../lambdas/adapters/kafka/index.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { parseDeadLetterEnvelope } from '../../../lambdas/core/dead-letter.js';
-import { KAFKA_FILTERS_VARIABLE, parseRecordFilter } from '../../../lambdas/core/filter/index.js';
+import { parseRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createReplayFor } from '../../../lambdas/composition/replay.js';
+import { readRuntimeEnvironment, writeRuntimeEnvironment } from '../../../lambdas/contract/runtime-env.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
@@ -271,7 +272,7 @@ describe('replay of dead letters and on-failure batches', () => {
     expect(messages).toHaveLength(1);
 
     // As the stack hands them over (KAFKA_FILTERS) and handler.ts reads them.
-    const filter = parseRecordFilter(JSON.stringify([{ value: { status: ['PAID'] } }]), KAFKA_FILTERS_VARIABLE);
+    const filter = readRuntimeEnvironment(writeRuntimeEnvironment({ kafkaFilters: [{ value: { status: ['PAID'] } }] })).kafkaFilters;
     const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets), filter }));
     expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
     expect(await row('f1')).toEqual({ balance: '1.50', code: null, codeText: 'P-1', writetime: String(BigInt(timestamp) * 1000n) });

@@ -4,6 +4,7 @@
  * the config's own database connection and the dead-letter queue given, with
  * AWS as the environment says. Nothing is created and nothing is rewritten.
  */
+import { writeRuntimeEnvironment } from '../../../../lambdas/contract/runtime-env.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeBrokerAuth, KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../../lambdas/adapters/secrets.js';
@@ -22,7 +23,7 @@ export async function setUpRemoteRun(configFile: string, values: Values, io: Io,
   const dlqUrl = stringOf(values, 'dlq-url');
   if (dlqUrl === undefined) throw new UsageError('--dlq-url (or DLQ_URL) is required with --config: poison records go there');
   const overflow = stringOf(values, 'dlq-overflow-bucket');
-  const target = await sinkTarget(configFile, false, { DLQ_URL: dlqUrl, ...(overflow === undefined ? {} : { DLQ_OVERFLOW_BUCKET: overflow }) });
+  const target = await sinkTarget(configFile, false, writeRuntimeEnvironment({ dlqUrl, ...(overflow === undefined ? {} : { dlqOverflowBucket: overflow }) }));
   const onFailure = stringOf(values, 'on-failure-url');
   const kafka = await resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
   const options = {

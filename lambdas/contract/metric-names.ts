@@ -7,6 +7,8 @@
 
 /** Service name (POWERTOOLS_SERVICE_NAME): the `service` dimension of every metric. */
 export const DEFAULT_SERVICE_NAME = 'kafka-cql-sink';
+/** Service name of the replay function (its logs; it publishes no metrics of its own). */
+export const REPLAY_SERVICE_NAME = 'kafka-cql-sink-replay';
 /** CloudWatch namespace (POWERTOOLS_METRICS_NAMESPACE). */
 export const DEFAULT_METRICS_NAMESPACE = 'KafkaCqlSink';
 
