@@ -86,8 +86,8 @@ const brakeSchema = z
 
 const topicSchema = z
   .object({
-    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded.'),
-    valueFormat: recordFormatSchema.default('json').describe('How record values are decoded.'),
+    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded: JSON text, UTF-8 text, raw bytes, or avro, protobuf, json-schema in the Confluent wire format with schemaRegistry.'),
+    valueFormat: recordFormatSchema.default('json').describe('How record values are decoded (as keyFormat).'),
     schemaRegistry: z
       .object({
         url: z.url().describe('Base URL of the Confluent-compatible schema registry.'),
