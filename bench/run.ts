@@ -55,9 +55,9 @@ import { runCost } from './cost.js';
 import { lambdaContext, mskEvent, type BenchMessage } from './lib/events.js';
 import { capturingSession, nullSession } from './lib/fake-session.js';
 import { watchGroup } from './lib/progress.js';
-import { ORDER_AVRO_SCHEMA, avroValue, driverValues, insertCqlOf, jsonValue, makeOrder, type Order } from './lib/records.js';
+import { ORDER_AVRO_SCHEMA, ORDER_PROTO_SCHEMA, avroValue, driverValues, insertCqlOf, jsonValue, makeOrder, protobufValue, type Order } from './lib/records.js';
 import { cdcChanges, keyedPartitioner } from './lib/cdc.js';
-import { startRegistry } from './lib/registry.js';
+import { startRegistry, type RegistryEntry } from './lib/registry.js';
 import {
   CONCURRENCY,
   KEYSPACE,
@@ -106,6 +106,7 @@ const PARTITIONS = 4;
 /** The poller's batch size: the deployment's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
 const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? DEFAULT_BATCH_SIZE;
 const SCHEMA_ID = 1;
+const PROTO_SCHEMA_ID = 2;
 const T0 = Date.UTC(2026, 3, 1);
 
 const log = (line: string): void => {
@@ -191,8 +192,8 @@ async function main(): Promise<void> {
   await admin.connect();
   await createSchema(admin);
   const aws = await createAwsFixtures(runId);
-  const registry = await startRegistry(new Map([[SCHEMA_ID, JSON.stringify(ORDER_AVRO_SCHEMA)]]));
-  const topics = { json: `bench-orders-json-${runId}`, avro: `bench-orders-avro-${runId}`, registryUrl: registry.url };
+  const registry = await startRegistry(new Map<number, RegistryEntry>([[SCHEMA_ID, JSON.stringify(ORDER_AVRO_SCHEMA)], [PROTO_SCHEMA_ID, { schema: ORDER_PROTO_SCHEMA, schemaType: 'PROTOBUF' }]]));
+  const topics = { json: `bench-orders-json-${runId}`, avro: `bench-orders-avro-${runId}`, protobuf: `bench-orders-protobuf-${runId}`, registryUrl: registry.url };
   const configJson = JSON.stringify(sinkConfig(aws.secretArn, topics));
   const sinkEnv = {
     ...process.env,
@@ -208,6 +209,7 @@ async function main(): Promise<void> {
     const message = (order: Order, i: number, value: Buffer): BenchMessage => ({ key: Buffer.from(order.order_id), value, timestamp: T0 + i });
     const jsonMessages = orders.map((order, i) => message(order, i, jsonValue(order)));
     const avroMessages = orders.map((order, i) => message(order, i, avroValue(order, SCHEMA_ID)));
+    const protobufMessages = orders.map((order, i) => message(order, i, protobufValue(order, PROTO_SCHEMA_ID)));
     const rows = orders.map((order, i) => driverValues(order, T0 + i));
     const avgJsonBytes = jsonMessages.reduce((sum, m) => sum + m.value.length, 0) / jsonMessages.length;
     const avgAvroBytes = avroMessages.reduce((sum, m) => sum + m.value.length, 0) / avroMessages.length;
@@ -240,20 +242,23 @@ async function main(): Promise<void> {
     const warm = jsonMessages.slice(0, 2_000);
     for (const batch of chunks(warm, 500)) await handler(mskEvent(topics.json, batch, PARTITIONS), lambdaContext());
     for (const batch of chunks(avroMessages.slice(0, 2_000), 500)) await handler(mskEvent(topics.avro, batch, PARTITIONS), lambdaContext());
+    for (const batch of chunks(protobufMessages.slice(0, 2_000), 500)) await handler(mskEvent(topics.protobuf, batch, PARTITIONS), lambdaContext());
     for (const batch of chunks(rows.slice(0, 2_000), 500)) await pool(batch, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
 
     // (a) and (b), alternating batch by batch; the handler gets the serialized event and its parse is timed.
     const ceilingRuns = new Map<number, SideRun[]>();
-    const handlerRuns = { json: new Map<number, SideRun[]>(), avro: new Map<number, SideRun[]>() };
+    const handlerRuns = { json: new Map<number, SideRun[]>(), avro: new Map<number, SideRun[]>(), protobuf: new Map<number, SideRun[]>() };
     for (const size of sizes) {
       const total = recordsPerSize[size] as number;
       const jsonEvents = chunks(jsonMessages.slice(0, total), size).map((batch, i) => JSON.stringify(mskEvent(topics.json, batch, PARTITIONS, i * size)));
       const avroEvents = chunks(avroMessages.slice(0, total), size).map((batch, i) => JSON.stringify(mskEvent(topics.avro, batch, PARTITIONS, i * size)));
+      const protobufEvents = chunks(protobufMessages.slice(0, total), size).map((batch, i) => JSON.stringify(mskEvent(topics.protobuf, batch, PARTITIONS, i * size)));
       const rowBatches = chunks(rows.slice(0, total), size);
       for (let run = 0; run < plan.runs; run++) {
         const c: SideRun = { records: 0, latencies: [], cpuUs: 0 };
         const j: SideRun = { records: 0, latencies: [], cpuUs: 0 };
         const a: SideRun = { records: 0, latencies: [], cpuUs: 0 };
+        const p: SideRun = { records: 0, latencies: [], cpuUs: 0 };
         for (let i = 0; i < rowBatches.length; i++) {
           const batch = rowBatches[i] as unknown[][];
           let cpu = process.cpuUsage();
@@ -262,7 +267,7 @@ async function main(): Promise<void> {
           c.latencies.push(performance.now() - t);
           c.cpuUs += cpuSince(cpu);
           c.records += batch.length;
-          for (const [format, events, into] of [['json', jsonEvents, j], ['avro', avroEvents, a]] as const) {
+          for (const [format, events, into] of [['json', jsonEvents, j], ['avro', avroEvents, a], ['protobuf', protobufEvents, p]] as const) {
             const serialized = events[i] as string;
             cpu = process.cpuUsage();
             t = performance.now();
@@ -276,12 +281,14 @@ async function main(): Promise<void> {
         (ceilingRuns.get(size) ?? ceilingRuns.set(size, []).get(size))?.push(c);
         (handlerRuns.json.get(size) ?? handlerRuns.json.set(size, []).get(size))?.push(j);
         (handlerRuns.avro.get(size) ?? handlerRuns.avro.set(size, []).get(size))?.push(a);
-        log(`size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s`);
+        (handlerRuns.protobuf.get(size) ?? handlerRuns.protobuf.set(size, []).get(size))?.push(p);
+        log(`size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s, protobuf ${String(Math.round(perSecond(p.records, sum(p.latencies))))}/s`);
       }
     }
     const ceiling = Object.fromEntries([...ceilingRuns].map(([size, runs]) => [size, summarize(runs)]));
     const handlerJson = Object.fromEntries([...handlerRuns.json].map(([size, runs]) => [size, summarize(runs)]));
     const handlerAvro = Object.fromEntries([...handlerRuns.avro].map(([size, runs]) => [size, summarize(runs)]));
+    const handlerProtobuf = Object.fromEntries([...handlerRuns.protobuf].map(([size, runs]) => [size, summarize(runs)]));
     const top = maxBatch;
     const deployed = sizes.includes(DEFAULT_BATCH_SIZE) ? DEFAULT_BATCH_SIZE : top;
     const cpuHandler = handlerJson[deployed]?.cpu_us_per_record ?? null;
@@ -570,6 +577,7 @@ async function main(): Promise<void> {
       ceiling_rps: ceilingRps,
       handler_rps: handlerRps,
       handler_avro_rps: handlerAvro[top]?.rps ?? null,
+      handler_rps_protobuf: handlerProtobuf[top]?.rps ?? null,
       e2e_rps: e2eRps,
       e2e_batch100_rps: e2e100Rps,
       baseline_rps: datastaxRps,
@@ -596,7 +604,7 @@ async function main(): Promise<void> {
       init_ms: init.init_ms,
       cdc,
       handler_over_ceiling_spread: distinctRatios,
-      latency_ms: Object.fromEntries(sizes.map((size) => [size, { ceiling: pick(ceiling[size]), json: pick(handlerJson[size]), avro: pick(handlerAvro[size]) }])),
+      latency_ms: Object.fromEntries(sizes.map((size) => [size, { ceiling: pick(ceiling[size]), json: pick(handlerJson[size]), avro: pick(handlerAvro[size]), protobuf: pick(handlerProtobuf[size]) }])),
       targets: {
         handler_over_ceiling: { target: '>= 0.9 (retired: reported, not judged)', value: handlerOverCeiling === null ? null : round(handlerOverCeiling), met: null },
         e2e_over_baseline: { target: '>= 3 (median of the rounds; the DataStax connector)', value: e2eOverDatastax?.median ?? null, met: e2eOverDatastax === null ? null : e2eOverDatastax.median >= 3 },
@@ -608,7 +616,7 @@ async function main(): Promise<void> {
         cdc_handler_over_ceiling: cdcTarget,
       },
       detail: {
-        ceiling, handler: { json: handlerJson, avro: handlerAvro }, cpu, rss, memory, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes },
+        ceiling, handler: { json: handlerJson, avro: handlerAvro, protobuf: handlerProtobuf }, cpu, rss, memory, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes },
         e2e: e2eRuns, e2e_batch100: e2e100Runs, baseline: datastaxRuns, datastax: { cold: datastaxCold ?? null, warmups: datastaxWarmups, runs: datastaxRuns }, camel: camelRuns,
         registry_requests: registry.requests(),
       },
@@ -640,6 +648,7 @@ interface Headline {
   ceiling_rps: number;
   handler_rps: number;
   handler_avro_rps: number | null;
+  handler_rps_protobuf: number | null;
   e2e_rps: number;
   baseline_rps: number | null;
   handler_over_ceiling: number | null;
@@ -691,6 +700,7 @@ function markdown(r: Result): string {
     `| (a) driver ceiling, ${n(r.max_batch_records)}-row batches | ${n(r.ceiling_rps)} records/s |`,
     `| (b) handler, ${n(r.max_batch_records)}-record JSON events (the most a 6 MB event holds; JSON.parse timed) | ${n(r.handler_rps)} records/s |`,
     `| (b) handler, ${n(r.max_batch_records)}-record Avro events | ${n(r.handler_avro_rps)} records/s |`,
+    `| (b) handler, ${n(r.max_batch_records)}-record Protobuf events | ${n(r.handler_rps_protobuf)} records/s |`,
     `| (c) end to end, Kafka → poller (batch size ${n(r.setup.e2e.batch_size)}) → handler | ${n(r.e2e_rps)} records/s |`,
     `| (c) end to end at batch size 100 | ${n(r.e2e_batch100_rps)} records/s |`,
     `| (d) DataStax Kafka connector 1.5.0, Kafka Connect standalone, warm JVM | ${n(r.datastax_rps)} records/s |`,

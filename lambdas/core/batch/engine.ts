@@ -1,5 +1,6 @@
 import { createAvroSchemas, createDecoder, type Decoder } from '../codecs/decoder.js';
 import type { AvroSchemas } from '../codecs/avro.js';
+import { usesSchemaRegistry } from '../codecs/settings.js';
 import type { SchemaRegistry } from '../codecs/schema-registry.js';
 import type { SinkConfig, TopicConfig } from '../config/schema.js';
 import { parseTableName } from '../config/table-name.js';
@@ -207,8 +208,8 @@ function avroSchemasFor(registry: SinkEngineOptions['schemaRegistry']): (topic: 
 
 function decoder(topic: string, config: TopicConfig, what: 'key' | 'value', avro: (topic: string) => AvroSchemas | undefined): Decoder {
   const format = what === 'key' ? config.keyFormat : config.valueFormat;
-  if (format !== 'avro') return createDecoder(format, { what });
+  if (!usesSchemaRegistry(format)) return createDecoder(format, { what });
   const avroSchemas = avro(topic);
-  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is avro but no schema registry was given to the engine`);
+  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is ${format} but no schema registry was given to the engine`);
   return createDecoder(format, { what, avroSchemas });
 }

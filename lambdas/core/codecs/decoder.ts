@@ -1,14 +1,14 @@
-import { AvroSchemas, createAvroDecoder } from './avro.js';
+import { createConfluentDecoder, RegistrySchemas } from './confluent.js';
 import { parseJson } from './json.js';
 import type { SchemaRegistry } from './schema-registry.js';
-import type { RecordFormat } from './settings.js';
+import { usesSchemaRegistry, type RecordFormat } from './settings.js';
 
 /** Any value a decoder yields: JSON values, bigint, Buffer, Date, driver values from Avro logical types. */
 export type DecodedValue = string | number | boolean | bigint | object | null;
 
 /**
  * Decodes a record key or value. json, string and bytes are synchronous;
- * avro returns a Promise only while its schema id is being fetched, so
+ * avro, protobuf and json-schema return a Promise only while its schema id is being fetched, so
  * callers `await` only when they get a Promise. A null (absent key,
  * tombstone value) decodes to null.
  */
@@ -17,8 +17,10 @@ export type Decoder = (bytes: Buffer | null) => DecodedValue | Promise<DecodedVa
 export interface DecoderOptions {
   /** What is decoded, for error messages: "key", "value". */
   readonly what?: string;
-  /** Required for avro: one instance per container, shared by all decoders. */
-  readonly avroSchemas?: AvroSchemas;
+  /** Required for avro, protobuf and json-schema: one instance per registry and container, shared by all decoders. */
+  readonly registrySchemas?: RegistrySchemas;
+  /** The same as registrySchemas (its name from when Avro was the only registry format). */
+  readonly avroSchemas?: RegistrySchemas;
 }
 
 /*
@@ -37,17 +39,24 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
       return (bytes) => (bytes === null ? null : bytes.toString('utf8'));
     case 'bytes':
       return (bytes) => bytes;
-    case 'avro': {
-      if (!options.avroSchemas) throw new Error('createDecoder: the avro format needs avroSchemas');
-      const decode = createAvroDecoder(options.avroSchemas, what);
-      return (bytes) => (bytes === null ? null : (decode(bytes) as DecodedValue | Promise<DecodedValue>));
+    case 'avro':
+    case 'protobuf':
+    case 'json-schema': {
+      const schemas = options.registrySchemas ?? options.avroSchemas;
+      if (!schemas || !usesSchemaRegistry(format)) throw new Error(`createDecoder: the ${format} format needs registrySchemas`);
+      const decode = createConfluentDecoder(schemas, format, what);
+      return (bytes) => (bytes === null ? null : decode(bytes));
     }
   }
 }
 
-export function createAvroSchemas(registry: SchemaRegistry): AvroSchemas {
-  return new AvroSchemas(registry);
+/** One per registry and container: it caches every compiled schema by id. */
+export function createRegistrySchemas(registry: SchemaRegistry): RegistrySchemas {
+  return new RegistrySchemas(registry);
 }
+
+/** The same as createRegistrySchemas. */
+export const createAvroSchemas = createRegistrySchemas;
 
 export type HeaderFormat = 'string' | 'bytes';
 

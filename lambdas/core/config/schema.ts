@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codecSettingsSchema, recordFormatSchema } from '../codecs/settings.js';
+import { codecSettingsSchema, recordFormatSchema, usesSchemaRegistry } from '../codecs/settings.js';
 import { connectionSchema, secretArnSchema, type ConnectionProfile } from './connection.js';
 import { checkProfileRules, resolveBatchSize, resolveTable } from './profile-rules.js';
 import { tableSettingsSchema } from './table.js';
@@ -86,8 +86,8 @@ const brakeSchema = z
 
 const topicSchema = z
   .object({
-    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded.'),
-    valueFormat: recordFormatSchema.default('json').describe('How record values are decoded.'),
+    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded: JSON text, UTF-8 text, raw bytes, or avro, protobuf, json-schema in the Confluent wire format with schemaRegistry.'),
+    valueFormat: recordFormatSchema.default('json').describe('How record values are decoded (as keyFormat).'),
     schemaRegistry: z
       .object({
         url: z.url().describe('Base URL of the Confluent-compatible schema registry.'),
@@ -95,7 +95,7 @@ const topicSchema = z
       })
       .strict()
       .optional()
-      .describe('Schema registry for avro keys or values (Confluent wire format; schemas fetched by id and cached).'),
+      .describe('Confluent-compatible schema registry for avro, protobuf and json-schema keys or values (Confluent wire format; schemas fetched by id and cached).'),
     codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: `topic.<t>.codec.*`).'),
     tables: z
       .record(z.string(), tableSettingsSchema)
@@ -110,8 +110,8 @@ const topicSchema = z
   })
   .strict()
   .superRefine((topic, ctx) => {
-    if ((topic.keyFormat === 'avro' || topic.valueFormat === 'avro') && topic.schemaRegistry === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro' });
+    if ((usesSchemaRegistry(topic.keyFormat) || usesSchemaRegistry(topic.valueFormat)) && topic.schemaRegistry === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro, protobuf or json-schema' });
     }
   }, whenObject);
 
