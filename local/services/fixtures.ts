@@ -44,8 +44,8 @@ export async function withCassandra<T>(run: (client: cassandra.Client) => Promis
 }
 
 export interface LocalSinkConfigOptions {
-  /** The secret holding the local Cassandra's credentials (`localCassandraCredentials`). */
-  readonly credentialsSecretArn: string;
+  /** The secret holding the local Cassandra's credentials (`localCassandraCredentials`); default none (for a config that is parsed, never connected with). */
+  readonly credentialsSecretArn?: string;
   readonly topics: SinkConfigInput['topics'];
   /** Default: the schema's defaults. */
   readonly writer?: SinkConfigInput['writer'];
@@ -60,7 +60,7 @@ export function localSinkConfig(options: LocalSinkConfigOptions): SinkConfigInpu
       profile: 'cassandra',
       contactPoints: [endpoints.cassandra],
       localDataCenter: endpoints.cassandraLocalDataCenter,
-      credentialsSecretArn: options.credentialsSecretArn,
+      ...(options.credentialsSecretArn === undefined ? {} : { credentialsSecretArn: options.credentialsSecretArn }),
     },
     ...(options.writer === undefined ? {} : { writer: options.writer }),
     ...(options.brake === undefined ? {} : { brake: options.brake }),

@@ -1,4 +1,4 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { KafkaConnection, RefetchResult } from '../../../lambdas/adapters/kafka-refetch.js';
 import type { SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
@@ -6,6 +6,7 @@ import type { OffsetRange } from '../../../lambdas/core/event/on-failure.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
+import { encodeEvent, kafkaRecord, lambdaContext } from '../../kit/index.js';
 
 /** A fake runtime (the project's own port) that records what it is asked to write and writes it. */
 function fakeRuntime() {
@@ -18,16 +19,8 @@ function fakeRuntime() {
   return { runtime, written };
 }
 
-const record = (offset: number, value: string | null): KafkaRecord => ({
-  topic: 'orders',
-  partition: 0,
-  offset: String(offset),
-  timestamp: 1_770_000_000_000 + offset,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`k${String(offset)}`),
-  value: value === null ? null : Buffer.from(value),
-  headers: [],
-});
+const record = (offset: number, value: string | null): KafkaRecord =>
+  kafkaRecord({ offset: String(offset), timestamp: 1_770_000_000_000 + offset, key: Buffer.from(`k${String(offset)}`), value: value === null ? null : Buffer.from(value) });
 
 const onFailure = (first: number, last: number, payload?: unknown): string =>
   JSON.stringify({
@@ -36,7 +29,7 @@ const onFailure = (first: number, last: number, payload?: unknown): string =>
   });
 
 const sqsEvent = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${String(i)}`, body }) as SQSEvent['Records'][number]) });
-const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'replay', awsRequestId: 'r' } as unknown as Context;
+const context = lambdaContext(60_000, { functionName: 'replay' });
 
 const range = [
   record(10, JSON.stringify({ status: 'PAID' })),
@@ -63,16 +56,7 @@ describe('replay of an on-failure range with the mapping’s filters', () => {
 
   it('filters an S3 destination’s payload the same way', async () => {
     const { runtime, written } = fakeRuntime();
-    const payload = {
-      eventSource: 'aws:kafka',
-      bootstrapServers: 'b:9092',
-      records: {
-        'orders-0': range.map((r) => ({
-          topic: r.topic, partition: r.partition, offset: Number(r.offset), timestamp: r.timestamp, timestampType: r.timestampType,
-          key: r.key?.toString('base64'), value: r.value === null ? null : r.value.toString('base64'), headers: [],
-        })),
-      },
-    };
+    const payload = encodeEvent(range, { bootstrapServers: ['b:9092'], tombstones: 'null' });
     const handler = createReplayHandler(runtime, { kafka: () => Promise.reject(new Error('not needed')), filter });
     expect(await handler(sqsEvent(onFailure(10, 14, payload)), context)).toEqual({ batchItemFailures: [] });
     expect(written.map((r) => r.offset)).toEqual(['10', '14']);
