@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { createLambdaContext } from '../../local/poller/invoke.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ batchItemFailures: unknown[] } | undefined>;
 
@@ -30,18 +31,9 @@ const eventFile = process.env.BENCH_EVENT_FILE;
 if (eventFile !== undefined && eventFile !== '') {
   // The Lambda runtime hands the handler the parsed payload.
   const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
-  const deadline = Date.now() + 900_000;
-  const context = {
-    functionName: 'kcs-bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-bench',
-    memoryLimitInMB: '1024',
-    awsRequestId: 'bench-rss',
-    logGroupName: '/aws/lambda/kcs-bench',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  // The local runner's context (bundled in: it imports types only), 15 minutes left as in the bench's function.
+  const settings = { functionName: 'kcs-bench', functionVersion: '$LATEST', memoryLimitInMB: 1024, timeoutMs: 900_000, region: 'us-east-1', accountId: '000000000000' };
+  const context = createLambdaContext(settings, 'bench-rss', Date.now() + settings.timeoutMs);
   const t0 = performance.now();
   const response = await module.handler(event, context);
   result.handleMs = performance.now() - t0;
