@@ -105,7 +105,7 @@ const cassandraSink = {
 };
 
 function variant(extra: Partial<DeployConfigInput>): Synthesized {
-  const kafka = { type: 'self-managed', bootstrapServers: ['b1.internal:9094'], auth: { type: 'none' } } as const;
+  const kafka: DeployConfigInput['kafka'] = { type: 'self-managed', bootstrapServers: ['b1.internal:9094'], auth: { type: 'none' } };
   const deploy = parseDeployConfig(deployConfig({ sinkConfig: 's.yaml', kafka, ...extra }), 'deploy.yaml');
   return synth(resolveDeployment(deploy, cassandraSink, 's.yaml'));
 }
