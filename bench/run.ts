@@ -41,8 +41,8 @@ import { loadSinkConfig } from '../lambdas/core/config/load.js';
 import { createBatchRunner } from '../lambdas/core/batch/batch-runner.js';
 import { createSinkEngine } from '../lambdas/core/batch/engine.js';
 import { createSinkHandler } from '../lambdas/sink/create-handler.js';
-import { createPoller } from '../local/poller/index.js';
-import type { KafkaHandler, MskEvent } from '../local/poller/types.js';
+import type { MskEvent } from '../local/poller/types.js';
+import { startSink, type RunningSink } from '../local/runner/run.js';
 import { ensureServices, endpoints } from '../local/services/index.js';
 import { repoRoot } from '../local/services/paths.js';
 import cassandraDriver from 'cassandra-driver';
@@ -454,23 +454,28 @@ async function main(): Promise<void> {
     const runE2e = async (label: string, batchSize: number): Promise<{ rps: number; startup_ms: number; total_ms: number }> => {
       const groupId = `bench-e2e-${runId}-${label}`;
       const watch = watchGroup(groupId, topics.json);
-      const poller = createPoller({
-        bootstrapServers: [endpoints.kafka],
-        topics: [topics.json],
-        groupId,
-        handler: handler as unknown as KafkaHandler,
-        batchSize,
-        statsIntervalMs: 0,
-        timeoutMs: 300_000,
-        sessionTimeoutMs: 10_000,
-        heartbeatIntervalMs: 1_000,
-        rebalanceTimeoutMs: 10_000,
-      });
       let failed = 0;
-      poller.events.on('invocation', (report) => { if (report.outcome !== 'success') failed += 1; });
       const launched = performance.now();
+      // Started through the local runner's entry (as `npm start`, the soak and the fault harness), on the warmed-up runtime, which stays open for the next run.
+      let sink: RunningSink | undefined;
       try {
-        await poller.start();
+        sink = await startSink({
+          runtime,
+          bootstrapServers: [endpoints.kafka],
+          topics: [topics.json],
+          groupId,
+          poller: {
+            batchSize,
+            statsIntervalMs: 0,
+            timeoutMs: 300_000,
+            sessionTimeoutMs: 10_000,
+            heartbeatIntervalMs: 1_000,
+            rebalanceTimeoutMs: 10_000,
+          },
+          observe: (poller) => {
+            poller.events.on('invocation', (report) => { if (report.outcome !== 'success') failed += 1; });
+          },
+        });
         const samples = await watch.until(plan.e2eRecords, 600_000);
         const rate = steadyRate(samples, plan.e2eRecords);
         if (rate === null) throw new Error('end to end: no steady-state window');
@@ -478,7 +483,7 @@ async function main(): Promise<void> {
         const first = samples.find((s) => s.done > 0);
         return { rps: round(rate), startup_ms: round((first?.atMs ?? launched) - launched), total_ms: round((samples.at(-1)?.atMs ?? launched) - launched) };
       } finally {
-        await poller.stop();
+        await sink?.stop();
         await watch.close();
       }
     };

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { createLambdaContext } from '../../local/poller/invoke.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ batchItemFailures: unknown[] } | undefined>;
 
@@ -39,17 +40,8 @@ if (eventFile !== undefined && eventFile !== '') {
   let failures = 0;
   for (let i = 0; i < invocations; i++) {
     const deadline = Date.now() + 900_000;
-    const context = {
-      functionName: 'kcs-bench',
-      functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-bench',
-      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024',
-      awsRequestId: `bench-rss-${String(i)}`,
-      logGroupName: '/aws/lambda/kcs-bench',
-      logStreamName: 'local',
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    };
+    const settings = { functionName: 'kcs-bench', functionVersion: '$LATEST', memoryLimitInMB: Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024'), timeoutMs: 900_000, region: 'us-east-1', accountId: '000000000000' };
+    const context = createLambdaContext(settings, `bench-rss-${String(i)}`, deadline);
     const t0 = performance.now();
     // The Lambda runtime parses the payload for every invocation.
     const response = await module.handler(JSON.parse(serialized), context);

@@ -1,7 +1,8 @@
 /** MSK events and Lambda contexts for driving the handler directly. */
 import type { Context } from 'aws-lambda';
 import { buildMskEvent, type PolledRecord } from '../../local/poller/event.js';
-import type { MskEvent } from '../../local/poller/types.js';
+import { createLambdaContext } from '../../local/poller/invoke.js';
+import type { LambdaLikeContext, MskEvent } from '../../local/poller/types.js';
 import { endpoints } from '../../local/services/index.js';
 
 export interface BenchMessage {
@@ -43,20 +44,10 @@ export function mskEvent(
 
 let requests = 0;
 
-/** A Lambda-like context with `timeoutMs` left (the function timeout of the bench: 15 minutes, Lambda's maximum). */
+/** The local runner's Lambda context (local/poller/invoke.ts) with `timeoutMs` left (the function timeout of the bench: 15 minutes, Lambda's maximum). */
 export function lambdaContext(timeoutMs = 900_000): Context {
-  const deadline = Date.now() + timeoutMs;
   requests += 1;
-  const context: Omit<Context, 'done' | 'fail' | 'succeed'> = {
-    functionName: 'kcs-bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${endpoints.awsRegion}:000000000000:function:kcs-bench`,
-    memoryLimitInMB: '1024',
-    awsRequestId: `bench-${String(requests)}`,
-    logGroupName: '/aws/lambda/kcs-bench',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  return context as Context;
+  const settings = { functionName: 'kcs-bench', functionVersion: '$LATEST', memoryLimitInMB: 1024, timeoutMs, region: endpoints.awsRegion, accountId: '000000000000' };
+  // It lacks only the deprecated done/fail/succeed callbacks, which an async handler never calls.
+  return createLambdaContext(settings, `bench-${String(requests)}`, Date.now() + timeoutMs) as LambdaLikeContext & Pick<Context, 'done' | 'fail' | 'succeed'>;
 }

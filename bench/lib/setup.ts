@@ -7,6 +7,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Admin, Producer } from '@platformatic/kafka';
 import cassandra from 'cassandra-driver';
+import { localAwsClientConfig as awsClientConfig } from '../../local/services/fixtures.js';
 import { endpoints, localCassandraClient as cassandraClient, localCassandraCredentials } from '../../local/services/index.js';
 import { RuntimeVariable } from '../../lambdas/contract/runtime-env.js';
 import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
@@ -15,12 +16,8 @@ import { ORDER_MAPPING, schemaCql } from './records.js';
 export const KEYSPACE = 'bench';
 export const CONCURRENCY = 64;
 
-export const awsClientConfig = {
-  endpoint: endpoints.aws,
-  region: endpoints.awsRegion,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  forcePathStyle: true,
-} as const;
+/** The emulator's client settings, shared with the soak run and the tests. */
+export { awsClientConfig };
 
 /** The AWS SDK's default chains (used by the runtime) read these. */
 export function useEmulatorEnvironment(env: NodeJS.ProcessEnv = process.env): void {

@@ -2,20 +2,30 @@
  * Runs the sink on this machine: the real sink handler (createSinkRuntime +
  * createSinkHandler, as the Lambda entry builds them) invoked by the local
  * event-source poller, with counts of what the core did for the progress line.
+ * The one entry for everything that runs the sink locally: `npm start` and
+ * `cli run`, the soak run, the bench's end-to-end phase, the fault harness and
+ * the integration and e2e tests.
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
-import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
+import { createSinkHandler, type SinkHandlerOptions } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext, OnFailureDestination } from '../poller/types.js';
 import { formatProgress, type SinkCounts } from './progress.js';
 
 export interface RunSinkOptions {
-  /** What createSinkRuntime reads: SINK_CONFIG_FILE or SINK_CONFIG, DLQ_URL, … */
-  readonly env: SinkEnvironment;
+  /** What createSinkRuntime reads: SINK_CONFIG_FILE or SINK_CONFIG, DLQ_URL, …; the runtime built from it is closed on stop. Either this or `runtime`. */
+  readonly env?: SinkEnvironment;
+  /**
+   * A runtime the caller built (with its own retry policy or client options, or
+   * wrapped to count outcomes), used as it is; the caller closes it. Either this or `env`.
+   */
+  readonly runtime?: SinkRuntime;
+  /** The handler's options (deadline margin); default createSinkHandler's. */
+  readonly handler?: SinkHandlerOptions;
   readonly bootstrapServers: readonly string[];
   /** How the poller connects to Kafka (TLS, SASL, MSK IAM); default plaintext. */
   readonly auth?: BrokerAuth;
@@ -34,6 +44,8 @@ export interface RunSinkOptions {
   readonly progressIntervalMs?: number;
   /** Poller warnings and fatal errors; default stderr. */
   readonly warn?: (line: string) => void;
+  /** Called with the poller before it starts, to listen to its events (invocations, commits) from the first. */
+  readonly observe?: (poller: Poller) => void;
 }
 
 export interface RunningSink {
@@ -58,9 +70,18 @@ function sqsDestination(queueUrl: string): OnFailureDestination {
   };
 }
 
+function runtimeOf(options: RunSinkOptions): Promise<SinkRuntime> {
+  if (options.runtime !== undefined && options.env !== undefined) throw new Error('startSink takes env or runtime, not both');
+  if (options.runtime !== undefined) return Promise.resolve(options.runtime);
+  if (options.env === undefined) throw new Error('startSink needs env (to build the runtime) or runtime');
+  return createSinkRuntime(options.env);
+}
+
 export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   const counts = noOutcomes();
-  const runtime = await createSinkRuntime(options.env);
+  const runtime = await runtimeOf(options);
+  // A runtime the caller built is the caller's to close.
+  const close = (): Promise<void> => (options.runtime === undefined ? runtime.close() : Promise.resolve());
   // Count final outcomes where the handler gets them: the same runtime, with a tally around `run`.
   const counted: SinkRuntime = {
     ...runtime,
@@ -70,7 +91,7 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
       return outcomes;
     },
   };
-  const sinkHandler = createSinkHandler(counted);
+  const sinkHandler = createSinkHandler(counted, options.handler);
   const handler: KafkaHandler = (event, context) => sinkHandler(event, asLambdaContext(context));
   const warn = options.warn ?? ((line: string) => { process.stderr.write(`${line}\n`); });
 
@@ -87,9 +108,10 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
       ...options.poller,
     });
   } catch (error) {
-    await runtime.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw error;
   }
+  options.observe?.(poller);
 
   let resolveStopped: () => void = () => undefined;
   let rejectStopped: (error: Error) => void = () => undefined;
@@ -112,7 +134,7 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
       try {
         await poller.stop();
       } finally {
-        await runtime.close().catch((error: unknown) => { warn(`closing the Cassandra client failed: ${String(error)}`); });
+        await close().catch((error: unknown) => { warn(`closing the Cassandra client failed: ${String(error)}`); });
       }
     })();
     return stopping;
@@ -125,7 +147,7 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   try {
     await poller.start();
   } catch (error) {
-    await runtime.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw error;
   }
   return {

@@ -25,18 +25,14 @@ import { parseArgs } from 'node:util';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Admin } from '@platformatic/kafka';
-import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
 import { RuntimeVariable, writeRuntimeEnvironment } from '../../lambdas/contract/runtime-env.js';
-import type { SinkConfigInput } from '../../lambdas/core/config/schema.js';
 import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
-import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
-import { createPoller } from '../poller/index.js';
-import type { KafkaHandler, LambdaLikeContext } from '../poller/types.js';
+import { startSink } from '../runner/run.js';
+import { localAwsClientConfig as awsClientConfig, localSinkConfig, uniqueName, until, withCassandra } from '../services/fixtures.js';
 import { ensureServices, endpoints, localCassandraCredentials, ports, stopServices } from '../services/index.js';
 import { repoRoot } from '../services/paths.js';
-import { awsClientConfig, uniqueName, until, withCassandra } from '../../test/fault/support/harness.js';
 import { expectedRowLine, LineChecksum, POISON_EVERY, soakRecord } from './records.js';
 
 const { values: args } = parseArgs({
@@ -179,8 +175,8 @@ async function main(): Promise<number> {
     const secretArn = (await sm.send(new CreateSecretCommand({ Name: uniqueName('soak-cassandra'), SecretString: JSON.stringify(localCassandraCredentials) }))).ARN ?? '';
     sm.destroy();
 
-    const config: SinkConfigInput = {
-      connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: secretArn },
+    const config = localSinkConfig({
+      credentialsSecretArn: secretArn,
       topics: {
         [topic]: {
           keyFormat: 'string',
@@ -188,7 +184,7 @@ async function main(): Promise<number> {
           tables: { [table]: { mapping: 'id=key, seq=value.seq, payload=value.payload, amount=value.amount, at=value.at, tags=value.tags' } },
         },
       },
-    };
+    });
     runtime = await createSinkRuntime({ ...writeRuntimeEnvironment({ sinkConfig: JSON.stringify(config), dlqUrl: queueUrl }), [RuntimeVariable.region]: endpoints.awsRegion });
     const outcomes = noOutcomes();
     const base = runtime;
@@ -200,34 +196,33 @@ async function main(): Promise<number> {
         return result;
       },
     };
-    const sinkHandler = createSinkHandler(counted);
-    const handler: KafkaHandler = (event, context) => sinkHandler(event, context as LambdaLikeContext & Pick<Context, 'done' | 'fail' | 'succeed'>);
     const commits = new Map<number, bigint>();
     const warnings: string[] = [];
     let invocations = 0;
-    const poller = createPoller({
-      bootstrapServers: [endpoints.kafka],
-      topics: [topic],
-      groupId: uniqueName('soak-group'),
-      handler,
-      batchSize: BATCH_SIZE,
-      maximumBatchingWindowMs: 500,
-      timeoutMs: 60_000,
-      statsIntervalMs: 0,
-    });
-    poller.events.on('commit', ({ partition, offset }) => commits.set(partition, offset));
-    poller.events.on('invocation', () => {
-      invocations++;
-    });
-    poller.events.on('warning', (error) => {
-      if (warnings.length < 20) warnings.push(error.message);
-    });
-    const committed = (): number => [...commits.values()].reduce((n, o) => n + Number(o), 0);
-
     const t0 = Date.now() - 24 * 3_600_000;
     const startedAt = Date.now();
     const samples: Sample[] = [sample(startedAt, 0)];
-    await poller.start();
+    // Started through the local runner's entry, as `npm start`, the fault harness and the bench start it.
+    const sink = await startSink({
+      runtime: counted,
+      bootstrapServers: [endpoints.kafka],
+      topics: [topic],
+      groupId: uniqueName('soak-group'),
+      // Warnings go to the report (the first 20), not the terminal.
+      warn: () => undefined,
+      poller: { batchSize: BATCH_SIZE, maximumBatchingWindowMs: 500, timeoutMs: 60_000, statsIntervalMs: 0 },
+      observe: (poller) => {
+        poller.events.on('commit', ({ partition, offset }) => commits.set(partition, offset));
+        poller.events.on('invocation', () => {
+          invocations++;
+        });
+        poller.events.on('warning', (error) => {
+          if (warnings.length < 20) warnings.push(error.message);
+        });
+      },
+    });
+    const committed = (): number => [...commits.values()].reduce((n, o) => n + Number(o), 0);
+
     const producer = spawn(
       process.execPath,
       [...process.execArgv.filter((a) => a !== '--expose-gc'), path.join(repoRoot, 'local', 'soak', 'produce.ts'), endpoints.kafka, topic, String(RECORDS), String(PARTITIONS), String(t0)],
@@ -265,7 +260,7 @@ async function main(): Promise<number> {
     if (producerExit !== undefined && producerExit !== 0) throw new Error(`the producer exited with ${String(producerExit)}`);
     samples.push(sample(startedAt, committed()));
     const elapsedMs = Date.now() - startedAt;
-    await poller.stop();
+    await sink.stop();
 
     // Rate over the middle of the run (10% → 90% committed), as the bench measures it.
     const at = (fraction: number): Sample | undefined => samples.find((s) => s.committed >= RECORDS * fraction);

@@ -54,7 +54,7 @@ describe('cut-over from a Kafka Connect sink connector', () => {
     // The connector writes the first half; its tasks commit to connect-<name>.
     await produceRecords(bootstrapServers, target.topic, records.slice(0, HALF));
     connect = await startConnect(connector, { name, topic: target.topic, keyspace: target.keyspace, table: 'orders_by_id', tasks: 3 });
-    await Promise.race([until(async () => (await groupTotal(`connect-${name}`, target.topic)) === HALF, 180_000, `connect-${name} committing ${String(HALF)} records`), connect.exited]);
+    await Promise.race([until(`connect-${name} committing ${String(HALF)} records`, async () => (await groupTotal(`connect-${name}`, target.topic)) === HALF, 180_000, 250), connect.exited]);
 
     // While its tasks are members of the group, the copy is refused, naming them.
     const busy = captureIo();
@@ -72,7 +72,7 @@ describe('cut-over from a Kafka Connect sink connector', () => {
 
     const sink = await startRunner(target);
     try {
-      await until(async () => (await committedTotal(target)) === BigInt(RECORDS), 120_000, 'the sink committing the whole topic');
+      await until('the sink committing the whole topic', async () => (await committedTotal(target)) === BigInt(RECORDS), 120_000, 250);
     } finally {
       await sink.stop();
     }

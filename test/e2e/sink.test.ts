@@ -71,7 +71,7 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
     const expected = expectedDemoState(plan);
     await produceDemo(bootstrapServers, t.topic, plan);
     const sink = await runner(t);
-    await until(async () => (await committedTotal(t)) === 600n, 60_000, 'all 600 offsets committed');
+    await until('all 600 offsets committed', async () => (await committedTotal(t)) === 600n, 60_000, 250);
     await sink.poller.refreshLag();
     const partitions = sink.poller.stats().partitions;
     await sink.stop();
@@ -113,14 +113,14 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
     // Small batches and one invocation at a time, so that the stop lands mid-stream.
     const slow = { batchSize: 20, maxConcurrency: 1 };
     const first = await runner(t, { poller: slow });
-    await until(() => first.counts.written >= 300, 60_000, '300 records written by the first runner');
+    await until('300 records written by the first runner', () => first.counts.written >= 300, 60_000, 250);
     await first.stop();
     const afterStop = await committedTotal(t);
     expect(afterStop).toBeGreaterThan(0n);
     expect(afterStop).toBeLessThan(3000n);
 
     const second = await runner(t, { poller: { batchSize: 200 } });
-    await until(async () => (await committedTotal(t)) === 3000n, 60_000, 'all 3000 offsets committed');
+    await until('all 3000 offsets committed', async () => (await committedTotal(t)) === 3000n, 60_000, 250);
     await second.stop();
     expect(await countRows(t.keyspace, 'orders_by_id')).toBe(3000);
     expect(await countRows(t.keyspace, 'orders_by_customer')).toBe(3000);
@@ -151,7 +151,7 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
       return handler(event, context);
     };
     const sink = await runner(t, { wrapHandler, poller: { batchSize: 25, maxConcurrency: 1 } });
-    await until(async () => (await committedTotal(t)) === 300n, 60_000, 'all 300 offsets committed');
+    await until('all 300 offsets committed', async () => (await committedTotal(t)) === 300n, 60_000, 250);
     const stats = sink.poller.stats();
     await sink.stop();
 

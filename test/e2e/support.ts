@@ -14,6 +14,8 @@ import { applyCqlScript, EXAMPLE_CONFIG, EXAMPLE_SCHEMA, ensureQueue, ensureSecr
 import { startSink, type RunningSink, type RunSinkOptions } from '../../local/runner/run.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../support/services.js';
 
+export { until } from '../support/services.js';
+
 export const bootstrapServers = [endpoints.kafka];
 
 export interface DemoTarget {
@@ -88,14 +90,6 @@ export function startRunner(target: DemoTarget, options: Partial<RunSinkOptions>
       ...options.poller,
     },
   });
-}
-
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${String(timeoutMs)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** Sum of the group's committed offsets on the topic (= records processed, the topic being fresh). */

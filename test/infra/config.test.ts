@@ -8,13 +8,9 @@ import type { DeployConfigInput } from '../../infra/config/deploy-schema.js';
 import { mappingsState } from '../../infra/config/secret.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { loadExample } from './support/synth.js';
+import { deployConfig } from '../kit/index.js';
 
-const base: DeployConfigInput = {
-  env: { account: '123456789012', region: 'eu-west-1' },
-  sinkConfig: 'sink.yaml',
-  network: { create: {} },
-  kafka: { type: 'msk', clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-2' },
-};
+const base: DeployConfigInput = deployConfig({ network: { create: {} } });
 const sink = { connection: { profile: 'keyspaces', region: 'eu-west-1' }, topics: { orders: { tables: { 'shop.t': { mapping: 'id=key, v=value.v' } } } } };
 
 function problems(run: () => unknown): readonly string[] {

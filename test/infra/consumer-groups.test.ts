@@ -7,15 +7,9 @@ import { parseDeployConfig, resolveDeployment, type Deployment } from '../../inf
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { grantsOf } from './support/resources.js';
 import { synth } from './support/synth.js';
+import { deployConfig, testClusterArn as clusterArn } from '../kit/index.js';
 
-const clusterArn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-2';
-const base: DeployConfigInput = {
-  stackName: 'pay',
-  env: { account: '123456789012', region: 'eu-west-1' },
-  sinkConfig: 'sink.yaml',
-  network: { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'], subnetIds: ['subnet-0a1b2c3d4e5f60718'] },
-  kafka: { type: 'msk', clusterArn },
-};
+const base: DeployConfigInput = { stackName: 'pay', ...deployConfig() };
 const table = { tables: { 'shop.t': { mapping: 'id=key, v=value.v' } } };
 const sinkWith = (...topics: string[]) => ({ connection: { profile: 'keyspaces', region: 'eu-west-1' }, topics: Object.fromEntries(topics.map((topic) => [topic, table])) });
 

@@ -3,6 +3,7 @@ import type { DeployConfigInput } from '../../infra/config/deploy-schema.js';
 import { parseDeployConfig, resolveDeployment } from '../../infra/config/load.js';
 import { resourceOf, statementsOf } from './support/resources.js';
 import { loadExample, synth, type Synthesized } from './support/synth.js';
+import { deployConfig } from '../kit/index.js';
 
 /*
  * What Lambda needs to create and run the Kafka event source mappings, per
@@ -98,15 +99,14 @@ describe.each(['msk-cassandra.yaml', 'msk-keyspaces.yaml', 'dev-keyspaces.yaml']
   });
 });
 
-const network = { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'], subnetIds: ['subnet-0a1b2c3d4e5f60718'] };
 const cassandraSink = {
   connection: { profile: 'cassandra', contactPoints: ['db.internal:9042'], localDataCenter: 'dc1', credentialsSecretArn: secret('db-AbCdEf') },
   topics: { orders: { tables: { 'shop.t': { mapping: 'id=key' } } } },
 };
 
 function variant(extra: Partial<DeployConfigInput>): Synthesized {
-  const kafka = { type: 'self-managed', bootstrapServers: ['b1.internal:9094'], auth: { type: 'none' } } as const;
-  const deploy = parseDeployConfig({ env: { account: '123456789012', region: 'eu-west-1' }, sinkConfig: 's.yaml', network, kafka, ...extra }, 'deploy.yaml');
+  const kafka: DeployConfigInput['kafka'] = { type: 'self-managed', bootstrapServers: ['b1.internal:9094'], auth: { type: 'none' } };
+  const deploy = parseDeployConfig(deployConfig({ sinkConfig: 's.yaml', kafka, ...extra }), 'deploy.yaml');
   return synth(resolveDeployment(deploy, cassandraSink, 's.yaml'));
 }
 

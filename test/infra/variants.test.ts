@@ -5,16 +5,16 @@ import { parseDeployConfig, resolveDeployment } from '../../infra/config/load.js
 import type { DeployConfigInput } from '../../infra/config/deploy-schema.js';
 import { resourceOf } from './support/resources.js';
 import { synth } from './support/synth.js';
+import { deployConfig } from '../kit/index.js';
 
 const arn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
-const network = { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'], subnetIds: ['subnet-0a1b2c3d4e5f60718'] };
 const astraSink = {
   connection: { profile: 'astra', secureConnectBundle: { s3Uri: 's3://bundles/astra.zip' }, tokenSecretArn: arn('old-token-AbCdEf') },
   topics: { orders: { tables: { 'shop.t': { mapping: 'id=key, v=value.v' } } }, payments: { tables: { 'shop.p': { mapping: 'id=key' } } } },
 };
 
 function variant(kafka: DeployConfigInput['kafka'], extra: Partial<DeployConfigInput> = {}, sinkInput: unknown = astraSink) {
-  const deploy = parseDeployConfig({ env: { account: '123456789012', region: 'eu-west-1' }, sinkConfig: 's.yaml', network, kafka, ...extra }, 'deploy.yaml');
+  const deploy = parseDeployConfig(deployConfig({ sinkConfig: 's.yaml', kafka, ...extra }), 'deploy.yaml');
   return synth(resolveDeployment(deploy, sinkInput, 's.yaml'));
 }
 

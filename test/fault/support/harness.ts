@@ -16,15 +16,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Admin, Consumer, ListOffsetTimestamps, Producer } from '@platformatic/kafka';
-import type { Context } from 'aws-lambda';
 import cassandra from 'cassandra-driver';
 import { createSinkRuntime, type SinkRuntime, type SinkRuntimeOptions } from '../../../lambdas/composition/sink-runtime.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import type { RetryPolicy } from '../../../lambdas/core/batch/batch-runner.js';
 import { countOutcomes, noOutcomes, type OutcomeCounts, type RecordOutcome } from '../../../lambdas/core/outcome.js';
-import { createSinkHandler, type SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';
-import { createPoller, type InvocationReport, type Poller, type PollerOptions } from '../../../local/poller/index.js';
-import type { KafkaHandler, LambdaLikeContext } from '../../../local/poller/types.js';
+import type { SinkHandlerOptions } from '../../../lambdas/sink/create-handler.js';
+import type { InvocationReport, Poller, PollerOptions } from '../../../local/poller/index.js';
+import { startSink as startLocalSink } from '../../../local/runner/run.js';
+import { localAwsClientConfig, localSinkConfig, uniqueName, until, withCassandra } from '../../../local/services/fixtures.js';
 import { endpoints, localCassandraClient as cassandraClient, localCassandraCredentials } from '../../../local/services/index.js';
 import { serviceState } from '../../../local/services/process.js';
 
@@ -43,33 +43,9 @@ export function useFaultEnvironment(): void {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 }
 
-export const awsClientConfig = {
-  endpoint: endpoints.aws,
-  region: endpoints.awsRegion,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-} as const;
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-}
-
-export async function withCassandra<T>(run: (client: cassandra.Client) => Promise<T>): Promise<T> {
-  const client = cassandraClient();
-  try {
-    await client.connect();
-    return await run(client);
-  } finally {
-    await client.shutdown();
-  }
-}
-
-export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+/** The emulator's client settings, unique names, waiting and a Cassandra client live in local/services/fixtures.ts (the soak run uses them too). */
+export const awsClientConfig = localAwsClientConfig;
+export { uniqueName, until, withCassandra };
 
 /**
  * SIGKILL to the service's whole process group: no shutdown hook, no flush.
@@ -225,12 +201,12 @@ export class FaultFixture {
   }
 
   sinkEnvironment(overrides: SinkConfigOverrides = {}): Record<string, string | undefined> {
-    const config: SinkConfigInput = {
-      connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: this.secretArn },
+    const config = localSinkConfig({
+      credentialsSecretArn: this.secretArn,
       ...(this.options.writer === undefined ? {} : { writer: this.options.writer }),
       ...(overrides.brake === undefined ? {} : { brake: overrides.brake }),
       topics: { [this.topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [this.table]: { mapping: overrides.mapping ?? CONTENT_MAPPING } } } },
-    };
+    });
     return { SINK_CONFIG: JSON.stringify(config), DLQ_URL: this.queueUrlValue, AWS_REGION: endpoints.awsRegion };
   }
 
@@ -297,43 +273,48 @@ export class FaultFixture {
         return outcomes;
       },
     };
-    const sinkHandler = createSinkHandler(counted, options.handler ?? { stopWritesBeforeDeadlineMs: 2_000 });
-    // The Lambda-like context lacks only the deprecated done/fail/succeed callbacks, which an async handler never calls.
-    const handler: KafkaHandler = (event, context) => sinkHandler(event, context as LambdaLikeContext & Pick<Context, 'done' | 'fail' | 'succeed'>);
-    const poller = createPoller({
+    // Started through the local runner's entry, as `npm start`, the soak and the bench start it; the tally's listeners attach before the poller starts.
+    const running = await startLocalSink({
+      runtime: counted,
+      handler: options.handler ?? { stopWritesBeforeDeadlineMs: 2_000 },
       bootstrapServers: [endpoints.kafka],
       topics: [this.topic],
       groupId: this.groupId,
-      handler,
-      batchSize: 500,
-      maximumBatchingWindowMs: 100,
-      timeoutMs: 10_000,
-      retryBackoff: { initialMs: 200, maxMs: 2_000 },
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      rebalanceTimeoutMs: 6_000,
-      statsIntervalMs: 0,
-      stopGraceMs: 15_000,
-      ...options.poller,
+      // The tally below keeps warnings and fatal errors; describeRun reports them.
+      warn: () => undefined,
+      poller: {
+        batchSize: 500,
+        maximumBatchingWindowMs: 100,
+        timeoutMs: 10_000,
+        retryBackoff: { initialMs: 200, maxMs: 2_000 },
+        sessionTimeoutMs: 6_000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 6_000,
+        statsIntervalMs: 0,
+        stopGraceMs: 15_000,
+        ...options.poller,
+      },
+      observe: (poller) => {
+        poller.events.on('invocation', (report) => {
+          tally.invocations.push(report);
+          tally.invocationEndedAt.push(Date.now());
+        });
+        poller.events.on('commit', ({ partition, offset }) => {
+          tally.commitAt.push(Date.now());
+          const previous = tally.commits.get(partition);
+          if (previous === undefined || offset > previous) tally.commits.set(partition, offset);
+        });
+        poller.events.on('warning', (error) => tally.warnings.push(error.message));
+        poller.events.on('fatal', (error) => tally.fatal.push(error.message));
+      },
     });
-    poller.events.on('invocation', (report) => {
-      tally.invocations.push(report);
-      tally.invocationEndedAt.push(Date.now());
-    });
-    poller.events.on('commit', ({ partition, offset }) => {
-      tally.commitAt.push(Date.now());
-      const previous = tally.commits.get(partition);
-      if (previous === undefined || offset > previous) tally.commits.set(partition, offset);
-    });
-    poller.events.on('warning', (error) => tally.warnings.push(error.message));
-    poller.events.on('fatal', (error) => tally.fatal.push(error.message));
-    await poller.start();
+    const { poller } = running;
     const sink: RunningSink = {
       poller,
       runtime,
       tally,
       stop: async () => {
-        await poller.stop();
+        await running.stop();
         await runtime.close();
       },
     };

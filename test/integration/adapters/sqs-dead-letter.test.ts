@@ -6,22 +6,23 @@ import { deadLetterFor, deadLetterToRecord, parseDeadLetterEnvelope } from '../.
 import { PoisonRecordError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { localAwsClientConfig, uniqueName } from '../../support/services.js';
+import { kafkaRecord } from '../../kit/index.js';
 
 const sqs = new SQSClient(localAwsClientConfig);
 const s3 = new S3Client(localAwsClientConfig);
 let queueUrl = '';
 const bucket = uniqueName('dlq').toLowerCase().replace(/_/g, '-');
 
-const record = (offset: number, valueBytes: number): KafkaRecord => ({
-  topic: 'orders-eu-1',
-  partition: 2,
-  offset: String(offset),
-  timestamp: 1_700_000_000_000 + offset,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`key-${offset}`),
-  value: offset % 5 === 0 ? null : Buffer.from(Array.from({ length: valueBytes }, (_, i) => (i * 7 + offset) & 0xff)),
-  headers: [{ name: 'bin', value: Buffer.from([0xff, 0x00, 0x80]) }],
-});
+const record = (offset: number, valueBytes: number): KafkaRecord =>
+  kafkaRecord({
+    topic: 'orders-eu-1',
+    partition: 2,
+    offset: String(offset),
+    timestamp: 1_700_000_000_000 + offset,
+    key: Buffer.from(`key-${offset}`),
+    value: offset % 5 === 0 ? null : Buffer.from(Array.from({ length: valueBytes }, (_, i) => (i * 7 + offset) & 0xff)),
+    headers: [{ name: 'bin', value: Buffer.from([0xff, 0x00, 0x80]) }],
+  });
 
 async function receiveAll(expected: number): Promise<Message[]> {
   const messages: Message[] = [];

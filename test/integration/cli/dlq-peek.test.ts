@@ -5,17 +5,18 @@ import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { main } from '../../../local/cli/main.js';
 import { localAwsClientConfig, uniqueName } from '../../support/services.js';
 import { captureIo } from '../../support/capture-io.js';
+import { kafkaRecord } from '../../kit/index.js';
 
-const record = (offset: string, key: Buffer | null, value: Buffer | null): KafkaRecord => ({
-  topic: 'orders.v2-eu',
-  partition: 2,
-  offset,
-  timestamp: Date.parse('2026-11-30T10:00:00.123Z'),
-  timestampType: 'CREATE_TIME',
-  key,
-  value,
-  headers: [{ name: 'source', value: Buffer.from('shop') }, { name: 'blob', value: Buffer.from([0xff, 0xfe, 0x00]) }],
-});
+const record = (offset: string, key: Buffer | null, value: Buffer | null): KafkaRecord =>
+  kafkaRecord({
+    topic: 'orders.v2-eu',
+    partition: 2,
+    offset,
+    timestamp: Date.parse('2026-11-30T10:00:00.123Z'),
+    key,
+    value,
+    headers: [{ name: 'source', value: Buffer.from('shop') }, { name: 'blob', value: Buffer.from([0xff, 0xfe, 0x00]) }],
+  });
 
 const letter = (r: KafkaRecord, message: string): string =>
   JSON.stringify(

@@ -10,7 +10,8 @@ import { buildMskEvent, type PolledRecord } from '../../../local/poller/event.js
 import type { MskEvent } from '../../../local/poller/types.js';
 import { encodeMessage, producerRoot, protobufWire, protoFixture } from '../../support/confluent-wire.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
 import { registerSchema, useSchemaRegistry } from './registry.js';
 
 /*
@@ -56,7 +57,7 @@ beforeAll(async () => {
   dlqUrl = await createQueue(sqs, 'kcs-codec-dlq');
   const secretArn = await createSecret(sm, localCassandraCredentials, secrets);
   runtime = await createSinkRuntime({
-    SINK_CONFIG: sinkConfig(secretArn, {
+    SINK_CONFIG: localSinkConfigText(secretArn, {
       [topic]: { valueFormat: 'protobuf', schemaRegistry: { url: endpoints.schemaRegistry }, tables: { [`${keyspace}.orders`]: { mapping: 'id=value.id, big=value.big, tags=value.tags' } } },
     }),
     DLQ_URL: dlqUrl,

@@ -6,6 +6,7 @@ import { CQL_DRIVER_ENCODING } from '../../../lambdas/core/cql/convert.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createSinkEngine, type SinkEngine } from '../../../lambdas/core/batch/engine.js';
 import { endpoints, localCassandraClient, uniqueName } from '../../support/services.js';
+import { kafkaRecord, localSinkConfig } from '../../kit/index.js';
 
 /**
  * One client for a test file, with the encoding the sink needs, and a
@@ -33,11 +34,12 @@ export async function openHarness(): Promise<CqlHarness> {
     engine: (topics, writer) =>
       createSinkEngine({
         session,
-        config: parseSinkConfig({
-          connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter },
-          ...(writer === undefined ? {} : { writer }),
-          topics: JSON.parse(JSON.stringify(topics).replaceAll('ks.', `${keyspace}.`)) as SinkConfigInput['topics'],
-        }),
+        config: parseSinkConfig(
+          localSinkConfig({
+            ...(writer === undefined ? {} : { writer }),
+            topics: JSON.parse(JSON.stringify(topics).replaceAll('ks.', `${keyspace}.`)) as SinkConfigInput['topics'],
+          }),
+        ),
       }),
     async close() {
       await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
@@ -50,14 +52,12 @@ let offset = 0;
 
 /** A Kafka record with a JSON value (null for a tombstone) and a string key. */
 export function record(topic: string, key: string | null, value: unknown, options: { timestamp?: number; headers?: Record<string, string> } = {}): KafkaRecord {
-  return {
+  return kafkaRecord({
     topic,
-    partition: 0,
     offset: String(offset++),
     timestamp: options.timestamp ?? 1_760_000_000_123,
-    timestampType: 'CREATE_TIME',
     key: key === null ? null : Buffer.from(key),
     value: value === null ? null : Buffer.from(JSON.stringify(value)),
     headers: Object.entries(options.headers ?? {}).map(([name, text]) => ({ name, value: Buffer.from(text) })),
-  };
+  });
 }

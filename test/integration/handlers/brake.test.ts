@@ -11,8 +11,9 @@ import { createReplayFor } from '../../../lambdas/composition/replay.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
-import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, receiveAll, sqsEventOf, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName, until } from '../../support/services.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, sqsEventOf, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import { lambdaContext, localSinkConfig } from '../../kit/index.js';
 
 /**
  * The brake on the real services: the local poller (the event source) invokes
@@ -67,11 +68,11 @@ async function produce(topic: string, count: number, partitions: number): Promis
 }
 
 function environment(topic: string, mapping: string, dlqUrl: string, brake: SinkConfigInput['brake'] = { holdSeconds: 0 }): SinkEnvironment {
-  const config: SinkConfigInput = {
-    connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: secretArn },
+  const config = localSinkConfig({
+    credentialsSecretArn: secretArn,
     brake,
     topics: { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } },
-  };
+  });
   return { SINK_CONFIG: JSON.stringify(config), DLQ_URL: dlqUrl, AWS_REGION: process.env.AWS_REGION, AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-brake' };
 }
 
@@ -96,14 +97,6 @@ async function sink(topic: string, groupId: string, mapping: string, dlqUrl: str
   });
   sinks.push(running);
   return running;
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function committed(groupId: string, topic: string): Promise<bigint[]> {
@@ -167,7 +160,7 @@ describe('the brake on a systemic failure', () => {
     // Halted: every partition is retried from its first record, again and again.
     const halted = await captureOutput(async () => {
       const wrong = await sink(topic, groupId, WRONG, dlqUrl, onFailureUrl);
-      await until(() => wrong.poller.stats().partialFailures >= 8, 60_000, 'eight halted invocations');
+      await until('eight halted invocations', () => wrong.poller.stats().partialFailures >= 8, 60_000);
       const stats = wrong.poller.stats();
       await wrong.stop();
       return { stats, counts: { ...wrong.counts } };
@@ -193,7 +186,7 @@ describe('the brake on a systemic failure', () => {
 
     // The corrected config is deployed: the held records are written, the poison dead-lettered.
     const right = await sink(topic, groupId, RIGHT, dlqUrl, onFailureUrl);
-    await until(async () => (await committed(groupId, topic)).join(',') === '500,500', 90_000, 'every offset committed');
+    await until('every offset committed', async () => (await committed(groupId, topic)).join(',') === '500,500', 90_000);
     await right.stop();
     expect(right.poller.stats().recordsDiscarded).toBe(0);
     const rows = await readRows(sent);
@@ -216,7 +209,7 @@ describe('the brake on a systemic failure', () => {
 
     // Two retries stand for the deployment's bound (retryAttempts or maxRecordAgeSeconds).
     const wrong = await sink(topic, groupId, WRONG, dlqUrl, onFailureUrl, 2);
-    await until(async () => (await committed(groupId, topic)).join(',') === '60', 60_000, 'the batch given up and committed past');
+    await until('the batch given up and committed past', async () => (await committed(groupId, topic)).join(',') === '60', 60_000);
     await wrong.stop();
     expect(wrong.counts.deadLettered).toBe(0);
     // Metadata only (first and last offset per partition); together the messages cover every offset.

@@ -8,7 +8,8 @@ import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { cassandraService } from '../../../local/services/cassandra.js';
 import { serviceState, startService, stopService } from '../../../local/services/process.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, mskEventOf, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
  * The real Cassandra stops while a batch is being written. This file stops
@@ -69,7 +70,7 @@ beforeAll(async () => {
   const secretArn = await createSecret(sm, localCassandraCredentials, secrets);
   runtime = await createSinkRuntime(
     {
-      SINK_CONFIG: sinkConfig(
+      SINK_CONFIG: localSinkConfigText(
         secretArn,
         { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'p=value.p, seq=value.seq, payload=value.payload' } } } },
         // One statement per write and few in flight, so the batch is still being written when Cassandra goes away.

@@ -9,7 +9,8 @@ import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, mskEventOf, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
  * The sink reads its Cassandra credentials from the emulator's Secrets
@@ -38,7 +39,7 @@ const runtimes: SinkRuntime[] = [];
 
 function environment(secretArn: string): SinkEnvironment {
   return {
-    SINK_CONFIG: sinkConfig(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'id=key, qty=value.qty' } } } }),
+    SINK_CONFIG: localSinkConfigText(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'id=key, qty=value.qty' } } } }),
     DLQ_URL: dlqUrl,
     AWS_REGION: process.env.AWS_REGION,
   };

@@ -13,21 +13,8 @@ import { readRuntimeEnvironment, writeRuntimeEnvironment } from '../../../lambda
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import {
-  createQueue,
-  createSecret,
-  deleteQueue,
-  deleteSecrets,
-  lambdaContext,
-  moveMessages,
-  mskEventOf,
-  receiveAll,
-  sinkConfig,
-  sqsEventOf,
-  uniqueTopic,
-  useEmulatorEnvironment,
-  type SentRecord,
-} from './support.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, moveMessages, mskEventOf, receiveAll, sqsEventOf, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
  * The whole loop with real services: the sink handler dead-letters records to
@@ -69,7 +56,7 @@ const at = (offset: number): SentRecord => sent[offset] as SentRecord;
 function environment(mapping: string, extra: SinkEnvironment = {}): SinkEnvironment {
   return {
     ...extra,
-    SINK_CONFIG: sinkConfig(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } }),
+    SINK_CONFIG: localSinkConfigText(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } }),
     DLQ_URL: dlqUrl,
     AWS_REGION: process.env.AWS_REGION,
     AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-sink',

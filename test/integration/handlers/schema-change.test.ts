@@ -7,7 +7,8 @@ import { splitServers } from '../../../lambdas/adapters/kafka/index.js';
 import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
-import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
+import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName, until } from '../../support/services.js';
+import { localSinkConfig } from '../../kit/index.js';
 import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, uniqueTopic, useEmulatorEnvironment } from './support.js';
 
 /**
@@ -47,20 +48,8 @@ async function committed(groupId: string, topic: string): Promise<bigint> {
   return group?.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === 0)?.committedOffset ?? -1n;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function start(table: string, topic: string, groupId: string, dlqUrl: string): Promise<RunningSink> {
-  const config: SinkConfigInput = {
-    connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: secretArn },
-    brake: { holdSeconds: 0 },
-    topics: { [topic]: { tables: { [table]: { mapping: MAPPING } } } },
-  };
+  const config = localSinkConfig({ credentialsSecretArn: secretArn, brake: { holdSeconds: 0 }, topics: { [topic]: { tables: { [table]: { mapping: MAPPING } } } } });
   const running = await startSink({
     env: { SINK_CONFIG: JSON.stringify(config), DLQ_URL: dlqUrl, AWS_REGION: process.env.AWS_REGION },
     bootstrapServers: bootstrapBrokers,
@@ -121,11 +110,11 @@ describe('schema changes while the sink runs', () => {
     const sink = await start(table, topic, groupId, dlqUrl);
 
     await produce(topic, 0, 100, (i) => base + i);
-    await until(async () => (await committed(groupId, topic)) === 100n, 60_000, 'the first 100 written');
+    await until('the first 100 written', async () => (await committed(groupId, topic)) === 100n, 60_000);
     // A column the mapping does not know: nothing to do.
     await cql.execute(`ALTER TABLE ${table} ADD extra text`);
     await produce(topic, 100, 100, (i) => base + i);
-    await until(async () => (await committed(groupId, topic)) === 200n, 60_000, 'written after a column was added');
+    await until('written after a column was added', async () => (await committed(groupId, topic)) === 200n, 60_000);
 
     await cql.execute(`ALTER TABLE ${table} DROP label`);
     const droppedAt = Date.now();
@@ -134,7 +123,7 @@ describe('schema changes while the sink runs', () => {
     await produce(topic, 250, 50, (i) => droppedAt + 1_000 + i);
     const halted = await captureOutput(async () => {
       const before = sink.poller.stats().partialFailures;
-      await until(() => sink.poller.stats().partialFailures >= before + 4, 60_000, 'halted invocations');
+      await until('halted invocations', () => sink.poller.stats().partialFailures >= before + 4, 60_000);
     });
     expect(halted.error).toBeUndefined();
     expect(await committed(groupId, topic)).toBe(200n);
@@ -147,7 +136,7 @@ describe('schema changes while the sink runs', () => {
     expect(fields.error.message).toMatch(/label/);
 
     await cql.execute(`ALTER TABLE ${table} ADD label text`);
-    await until(async () => (await committed(groupId, topic)) === 300n, 60_000, 'writes resumed after the column came back');
+    await until('writes resumed after the column came back', async () => (await committed(groupId, topic)) === 300n, 60_000);
     expect(sink.counts.deadLettered).toBe(0);
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
     // Newer than the drop: every value back, with the record's write time.
@@ -169,11 +158,11 @@ describe('schema changes while the sink runs', () => {
     const now = Date.now();
 
     await produce(topic, 0, 50, (i) => now + i);
-    await until(async () => (await committed(groupId, topic)) === 50n, 60_000, 'the first 50 written');
+    await until('the first 50 written', async () => (await committed(groupId, topic)) === 50n, 60_000);
     await cql.execute(`DROP TABLE ${table}`);
     await cql.execute(`CREATE TABLE ${table} (id text PRIMARY KEY, qty int, label text)`);
     await produce(topic, 50, 50, (i) => now + i);
-    await until(async () => (await committed(groupId, topic)) === 100n, 60_000, 'written to the re-created table');
+    await until('written to the re-created table', async () => (await committed(groupId, topic)) === 100n, 60_000);
     expect(sink.counts.deadLettered).toBe(0);
     for (const i of [50, 99]) expect(await row(table, i)).toEqual({ qty: i, label: `L-${i}`, wq: String(BigInt(now + i) * 1000n) });
     expect(await row(table, 0)).toBeUndefined();

@@ -7,19 +7,8 @@ import { readDeadLetterBody } from '../../../lambdas/adapters/sqs-dead-letter.js
 import type { DeadLetterMessage } from '../../../lambdas/core/dead-letter.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import {
-  createQueue,
-  createSecret,
-  deleteQueue,
-  deleteSecrets,
-  lambdaContext,
-  mskEventOf,
-  receiveAll,
-  sinkConfig,
-  uniqueTopic,
-  useEmulatorEnvironment,
-  type SentRecord,
-} from './support.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 useEmulatorEnvironment();
 const sqs = new SQSClient(localAwsClientConfig);
@@ -74,7 +63,7 @@ beforeAll(async () => {
   dlqUrl = await createQueue(sqs, 'kcs-it-dlq');
   const secretArn = await createSecret(sm, localCassandraCredentials, secrets);
   runtime = await createSinkRuntime({
-    SINK_CONFIG: sinkConfig(secretArn, {
+    SINK_CONFIG: localSinkConfigText(secretArn, {
       [topic]: {
         keyFormat: 'string',
         valueFormat: 'json',

@@ -10,10 +10,9 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { buildMskEvent, type PolledRecord } from '../../../local/poller/event.js';
-import type { MskEvent } from '../../../local/poller/types.js';
-import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { KafkaEvent } from '../../../lambdas/core/event/schema.js';
+import { encodeEvent, kafkaRecord } from '../../kit/index.js';
 import { endpoints, uniqueName } from '../../support/services.js';
 
 /**
@@ -32,24 +31,6 @@ export function useEmulatorEnvironment(): void {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 }
 
-/** A lambda-like context with `timeoutMs` left from now. */
-export function lambdaContext(timeoutMs: number, functionName = 'kcs-it'): Context {
-  const deadline = Date.now() + timeoutMs;
-  // The deprecated callback-style members (done/fail/succeed) are left out: the handlers are async.
-  const context: Omit<Context, 'done' | 'fail' | 'succeed'> = {
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${endpoints.awsRegion}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: uniqueName('req'),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  return context as Context;
-}
-
 /** A Kafka record as the producer sent it, for building events and checking dead letters. */
 export interface SentRecord {
   readonly topic: string;
@@ -62,41 +43,21 @@ export interface SentRecord {
   readonly headers?: readonly (readonly [string, Buffer])[];
 }
 
-export function polled(record: SentRecord): PolledRecord {
-  return {
-    topic: record.topic,
-    partition: record.partition,
-    offset: BigInt(record.offset),
-    timestamp: BigInt(record.timestamp),
-    timestampType: 'CREATE_TIME',
-    key: record.key === null ? null : Buffer.from(record.key),
-    value: record.value === null ? null : Buffer.from(record.value),
-    headers: (record.headers ?? []).map(([name, value]) => [name, value] as const),
-  };
-}
-
 /** The MSK event the ESM would send for these records (grouped by partition, in offset order; tombstones omit `value`). */
-export function mskEventOf(records: readonly SentRecord[]): MskEvent {
-  const byPartition = new Map<string, SentRecord[]>();
-  for (const record of records) {
-    const key = `${record.topic}-${String(record.partition)}`;
-    let list = byPartition.get(key);
-    if (list === undefined) byPartition.set(key, (list = []));
-    list.push(record);
-  }
-  const partitions = [...byPartition.values()].map((list) => [...list].sort((a, b) => a.offset - b.offset).map(polled));
-  // Round-trip through JSON like the Lambda service.
-  return JSON.parse(JSON.stringify(buildMskEvent(partitions, { kind: 'msk', bootstrapServers: [endpoints.kafka] }))) as MskEvent;
-}
-
-/** A sink config for the local Cassandra with credentials from a secret. */
-export function sinkConfig(credentialsSecretArn: string, topics: SinkConfigInput['topics'], writer?: SinkConfigInput['writer']): string {
-  const config: SinkConfigInput = {
-    connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn },
-    ...(writer === undefined ? {} : { writer }),
-    topics,
-  };
-  return JSON.stringify(config);
+export function mskEventOf(records: readonly SentRecord[]): KafkaEvent {
+  return encodeEvent(
+    records.map((record) =>
+      kafkaRecord({
+        topic: record.topic,
+        partition: record.partition,
+        offset: String(record.offset),
+        timestamp: record.timestamp,
+        key: record.key === null ? null : Buffer.from(record.key),
+        value: record.value === null ? null : Buffer.from(record.value),
+        headers: (record.headers ?? []).map(([name, value]) => ({ name, value })),
+      }),
+    ),
+  );
 }
 
 export async function createQueue(sqs: SQSClient, prefix: string): Promise<string> {

@@ -8,7 +8,8 @@ import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, lambdaContext, mskEventOf, receiveAll, sinkConfig, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
+import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
+import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /*
  * Log and error scrubbing across the adapters, end to end: a role whose
@@ -61,7 +62,7 @@ function expectNoSecret(text: string): void {
 
 function environment(secretArn: string): Record<string, string> {
   return {
-    SINK_CONFIG: sinkConfig(secretArn, {
+    SINK_CONFIG: localSinkConfigText(secretArn, {
       [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [`${keyspace}.notes`]: { mapping: 'id=key, body=value.body, n=value.n' } } },
     }),
     DLQ_URL: dlqUrl,

@@ -5,17 +5,10 @@ import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.js'
 import { deadLetterFor, parseDeadLetterEnvelope, type DeadLetter } from '../../../lambdas/core/dead-letter.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
+import { kafkaRecord } from '../../kit/index.js';
 
-const record = (offset: number, valueBytes = 10): KafkaRecord => ({
-  topic: 'orders',
-  partition: 1,
-  offset: String(offset),
-  timestamp: 1_700_000_000_000,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`k${offset}`),
-  value: Buffer.alloc(valueBytes, 0x61),
-  headers: [],
-});
+const record = (offset: number, valueBytes = 10): KafkaRecord =>
+  kafkaRecord({ partition: 1, offset: String(offset), timestamp: 1_700_000_000_000, key: Buffer.from(`k${offset}`), value: Buffer.alloc(valueBytes, 0x61) });
 const letter = (offset: number, valueBytes?: number): DeadLetter => deadLetterFor(record(offset, valueBytes), ['ks.t'], new PoisonRecordError('bad'));
 
 type Reply = (entries: { Id?: string; MessageBody?: string }[]) => Partial<SendMessageBatchCommandOutput> | Error;

@@ -5,17 +5,10 @@ import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
 import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
 import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
+import { kafkaRecord } from '../../kit/index.js';
 
-const record = (partition: number, offset: number): KafkaRecord => ({
-  topic: 'orders',
-  partition,
-  offset: String(offset),
-  timestamp: 1_700_000_000_000 + offset,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`k${offset}`),
-  value: Buffer.from('{}'),
-  headers: [],
-});
+const record = (partition: number, offset: number): KafkaRecord =>
+  kafkaRecord({ partition, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: Buffer.from(`k${offset}`), value: Buffer.from('{}') });
 
 type Verdict = 'written' | 'dead-lettered' | 'failed';
 

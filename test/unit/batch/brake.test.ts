@@ -8,17 +8,10 @@ import type { SinkEngine } from '../../../lambdas/core/batch/engine.js';
 import { failureDetails } from '../../../lambdas/core/batch/failure-signature.js';
 import { summarizeHalts } from '../../../lambdas/core/batch/halts.js';
 import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
+import { kafkaRecord } from '../../kit/index.js';
 
-const record = (partition: number, offset: number, topic = 'orders'): KafkaRecord => ({
-  topic,
-  partition,
-  offset: String(offset),
-  timestamp: 1_700_000_000_000 + offset,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`k${offset}`),
-  value: Buffer.from('{}'),
-  headers: [],
-});
+const record = (partition: number, offset: number, topic = 'orders'): KafkaRecord =>
+  kafkaRecord({ topic, partition, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: Buffer.from(`k${offset}`), value: Buffer.from('{}') });
 const records = (count: number, partition = 0, from = 0): KafkaRecord[] => Array.from({ length: count }, (_, i) => record(partition, from + i));
 
 /** The error the converter throws for a wrong-type value, wrapped as the mapper and the writer wrap it. */

@@ -6,7 +6,7 @@ import type { ColumnSchema, TableSchema } from '../../../lambdas/core/cql/sessio
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createSinkEngine } from '../../../lambdas/core/batch/engine.js';
-import { FakeSession } from '../writer/fake-session.js';
+import { FakeSession, kafkaRecord, unitConnection } from '../../kit/index.js';
 
 const { unset } = cassandra.types;
 
@@ -22,7 +22,7 @@ const hits: TableSchema = { keyspace: 'ks', table: 'hits', columns: [col('page',
 async function engineWith(tables: Record<string, unknown>, extra: Partial<SinkConfigInput> = {}) {
   const session = new FakeSession([users, hits]);
   const config = parseSinkConfig({
-    connection: { profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1' },
+    connection: unitConnection,
     topics: { t: { tables } },
     ...extra,
   });
@@ -30,7 +30,7 @@ async function engineWith(tables: Record<string, unknown>, extra: Partial<SinkCo
 }
 
 function rec(value: unknown, timestamp = 1_000): KafkaRecord {
-  return { topic: 't', partition: 3, offset: '7', timestamp, timestampType: 'CREATE_TIME', key: Buffer.from('k1'), value: value === null ? null : Buffer.from(JSON.stringify(value)), headers: [] };
+  return kafkaRecord({ topic: 't', partition: 3, offset: '7', timestamp, key: Buffer.from('k1'), value: value === null ? null : Buffer.from(JSON.stringify(value)) });
 }
 
 describe('sink engine statements', () => {

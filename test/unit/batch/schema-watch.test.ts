@@ -7,15 +7,14 @@ import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { createBatchRunner } from '../../../lambdas/core/batch/batch-runner.js';
 import { createRefreshingEngine } from '../../../lambdas/core/batch/engine.js';
 import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/batch/schema-watch.js';
-import { FakeSession } from '../writer/fake-session.js';
+import { FakeSession, kafkaRecord, unitConnection } from '../../kit/index.js';
 
 const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({ name, type, kind, position });
 const users = (columns: ColumnSchema[]): TableSchema => ({ keyspace: 'ks', table: 'users', columns: [col('id', 'text', 'partition_key', 0), ...columns], udts: [] });
-const rec = (topic: string, offset: number, value: unknown): KafkaRecord => ({
-  topic, partition: 0, offset: String(offset), timestamp: 1_000, timestampType: 'CREATE_TIME', key: Buffer.from(`k${offset}`), value: Buffer.from(JSON.stringify(value)), headers: [],
-});
+const rec = (topic: string, offset: number, value: unknown): KafkaRecord =>
+  kafkaRecord({ topic, offset: String(offset), timestamp: 1_000, key: Buffer.from(`k${offset}`), value: Buffer.from(JSON.stringify(value)) });
 const config = parseSinkConfig({
-  connection: { profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1' },
+  connection: unitConnection,
   topics: { t: { tables: { 'ks.users': { mapping: 'id=key, age=value.age, city=value.city' } } } },
 });
 

@@ -13,4 +13,5 @@ export function problemsOf(action: () => unknown): readonly string[] {
   return (thrown as ConfigError).problems;
 }
 
-export const cassandra = { profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1' } as const;
+/** The kit's unit-test connection. */
+export { unitConnection as cassandra } from '../../kit/index.js';

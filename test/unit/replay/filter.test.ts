@@ -2,18 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createReplay } from '../../../lambdas/core/replay/replay.js';
+import { kafkaRecord } from '../../kit/index.js';
 import { fakeReplayPorts } from './fake-ports.js';
 
-const record = (offset: number, value: string | null): KafkaRecord => ({
-  topic: 'orders',
-  partition: 0,
-  offset: String(offset),
-  timestamp: 1_770_000_000_000 + offset,
-  timestampType: 'CREATE_TIME',
-  key: Buffer.from(`k${String(offset)}`),
-  value: value === null ? null : Buffer.from(value),
-  headers: [],
-});
+const record = (offset: number, value: string | null): KafkaRecord =>
+  kafkaRecord({ offset: String(offset), timestamp: 1_770_000_000_000 + offset, key: Buffer.from(`k${String(offset)}`), value: value === null ? null : Buffer.from(value) });
 
 const onFailure = (first: number, last: number, payload?: unknown): string =>
   JSON.stringify({

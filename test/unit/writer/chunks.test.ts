@@ -4,7 +4,7 @@ import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import type { MappedRecord, RecordMapper, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
-import { FakeSession } from './fake-session.js';
+import { FakeSession, kafkaRecord } from '../../kit/index.js';
 
 /** The writer maps records chunk by chunk, yielding between chunks, and writes once every record is mapped. */
 
@@ -13,7 +13,7 @@ const target = (name: string, serverTimestamps = false): WriteTarget => ({ name,
 const users = target('ks.users');
 const counters = target('ks.counters', true);
 
-const rec = (offset: number): KafkaRecord => ({ topic: 't', partition: 0, offset: String(offset), timestamp: 1, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] });
+const rec = (offset: number): KafkaRecord => kafkaRecord({ topic: 't', offset: String(offset), timestamp: 1 });
 const records = (n: number): KafkaRecord[] => Array.from({ length: n }, (_, i) => rec(i));
 const row = (t: WriteTarget, record: KafkaRecord, partition: string, rowKey = record.offset): RowWrite => ({ target: t, statement, values: [Number(record.offset)], partition, row: rowKey });
 

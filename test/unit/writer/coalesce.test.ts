@@ -5,7 +5,7 @@ import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import type { MappedRecord, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
-import { FakeSession } from './fake-session.js';
+import { FakeSession, kafkaRecord } from '../../kit/index.js';
 
 const { unset } = types;
 const insert: PreparedStatement = { cql: 'INSERT (k, a, b) USING TIMESTAMP ?', variables: [] };
@@ -21,7 +21,7 @@ interface TestRecord extends KafkaRecord {
 }
 
 function rec(offset: number, timestamp: number, op: Op, partition = 0, extra: Partial<KafkaRecord> = {}): TestRecord {
-  return { topic: 't', partition, offset: String(offset), timestamp, timestampType: 'CREATE_TIME', key: null, value: null, headers: [], op, ...extra };
+  return { ...kafkaRecord({ topic: 't', partition, offset: String(offset), timestamp }), op, ...extra };
 }
 
 /** Builds the rows the table planner would: the write time is the Kafka timestamp × 1000. */

@@ -4,7 +4,7 @@ import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import type { MappedRecord, RowWrite, WriteTarget } from '../../../lambdas/core/writer/row.js';
 import { createWriter } from '../../../lambdas/core/writer/write.js';
-import { FakeSession } from './fake-session.js';
+import { FakeSession, kafkaRecord } from '../../kit/index.js';
 
 const statement: PreparedStatement = { cql: 'INSERT …', variables: [] };
 const target = (name: string, serverTimestamps = false): WriteTarget => ({ name, consistency: 'LOCAL_ONE', idempotent: true, counter: false, serverTimestamps });
@@ -12,7 +12,7 @@ const users = target('ks.users');
 const views = target('ks.views');
 
 function rec(offset: number, partition = 0): KafkaRecord {
-  return { topic: 't', partition, offset: String(offset), timestamp: 1, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] };
+  return kafkaRecord({ topic: 't', partition, offset: String(offset), timestamp: 1 });
 }
 
 /** A record's rows: `spec` is "table:partition:row" per row, values = [offset]. */

@@ -1,4 +1,4 @@
-import type { BoundWrite, CqlSession, PreparedStatement, TableSchema, WriteOptions } from '../../../lambdas/core/cql/session.js';
+import type { BoundWrite, CqlSession, PreparedStatement, TableSchema, WriteOptions } from '../../lambdas/core/cql/session.js';
 
 export interface FakeCall {
   readonly kind: 'execute' | 'batch';
