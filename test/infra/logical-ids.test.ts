@@ -22,7 +22,8 @@ const deploymentFiles = readdirSync(EXAMPLES).filter((name) => name.endsWith('.y
 
 function resourceTypes(template: unknown): Record<string, string> {
   const resources = (template as { Resources?: Record<string, { Type: string }> }).Resources ?? {};
-  return Object.fromEntries(Object.entries(resources).map(([id, resource]) => [id, resource.Type]).sort(([a], [b]) => (a as string).localeCompare(b as string)));
+  const entries: [string, string][] = Object.entries(resources).map(([id, resource]) => [id, resource.Type]);
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
 
 describe('every example keeps its resources’ logical ids (committed snapshot)', () => {

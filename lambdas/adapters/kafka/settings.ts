@@ -4,7 +4,7 @@ import { readRuntimeEnvironment } from '../../contract/runtime-env.js';
 import { ConfigError } from '../../core/errors.js';
 import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
 import type { SecretSource } from '../secrets.js';
-import { splitServers, type BrokerAuth, type KafkaConnection } from './connection.js';
+import type { BrokerAuth, KafkaConnection } from './connection.js';
 import { mskBootstrapServers, type MskListener } from './msk.js';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_MAX_RECORD_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS } from '../../../infra/config/deploy-schema.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import { RuntimeVariable, writeRuntimeEnvironment } from '../../../lambdas/contract/runtime-env.js';
+import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { createRecordFilter, type RecordFilter } from '../../../lambdas/core/filter/index.js';
 import { LOCAL_NAMES } from '../../runner/local-setup.js';
 import { activeMembers, sharedGroupWarning } from '../../runner/consumer-group.js';

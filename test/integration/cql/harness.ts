@@ -5,7 +5,7 @@ import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import { CQL_DRIVER_ENCODING } from '../../../lambdas/core/cql/convert.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { createSinkEngine, type SinkEngine } from '../../../lambdas/core/batch/engine.js';
-import { endpoints, localCassandraClient, uniqueName } from '../../support/services.js';
+import { localCassandraClient, uniqueName } from '../../support/services.js';
 import { kafkaRecord, localSinkConfig } from '../../kit/index.js';
 
 /**

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaConnectionFromEnvironment, splitServers } from '../../../lambdas/adapters/kafka/index.js';
 import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import { parseDeadLetterEnvelope } from '../../../lambdas/core/dead-letter.js';
-import { parseRecordFilter } from '../../../lambdas/core/filter/index.js';
 import { createReplayFor } from '../../../lambdas/composition/replay.js';
 import { readRuntimeEnvironment, writeRuntimeEnvironment } from '../../../lambdas/contract/runtime-env.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';

@@ -4,7 +4,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitServers } from '../../../lambdas/adapters/kafka/index.js';
-import type { SinkConfigInput } from '../../../lambdas/core/config/schema.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName, until } from '../../support/services.js';
