@@ -17,6 +17,7 @@ import { connectCassandra, type CassandraClientOverrides } from './cassandra-cli
 import { checkCreatedSecret, withCreatedSecretHint } from './created-secret.js';
 import { createCassandraSession } from './cassandra-session.js';
 import { HttpSchemaRegistry } from './schema-registry.js';
+import { glueRegistriesFor } from './glue-registries.js';
 import { SecretsManagerSource, type SecretSource } from './secrets.js';
 import { SqsDeadLetterSink } from './sqs-dead-letter.js';
 
@@ -133,7 +134,8 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
     const session = createCassandraSession(client);
-    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
+    const glueRegistry = glueRegistriesFor(config, aws);
+    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry, glueRegistry });
     // One brake per container, shared by every runner: it remembers recent systemic failures across batches.
     const brake = createBrake({ settings: config.brake, tablesOf: (topic) => Object.keys(config.topics[topic]?.tables ?? {}) });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>

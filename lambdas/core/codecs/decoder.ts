@@ -1,4 +1,7 @@
 import { AvroSchemas, createAvroDecoder } from './avro.js';
+import { decodeAvroSource, decodeGlueSource } from './esm-source.js';
+import { createGlueDecoder, type GlueSchemas } from './glue.js';
+import type { SchemaMetadata } from '../event/record.js';
 import { parseJson } from './json.js';
 import type { SchemaRegistry } from './schema-registry.js';
 import type { RecordFormat } from './settings.js';
@@ -10,15 +13,19 @@ export type DecodedValue = string | number | boolean | bigint | object | null;
  * Decodes a record key or value. json, string and bytes are synchronous;
  * avro returns a Promise only while its schema id is being fetched, so
  * callers `await` only when they get a Promise. A null (absent key,
- * tombstone value) decodes to null.
+ * tombstone value) decodes to null. `schema` is the record's key/value
+ * schema metadata from an event source mapping with a schema registry: avro
+ * and glue then read the unframed SOURCE bytes with the schema it names.
  */
-export type Decoder = (bytes: Buffer | null) => DecodedValue | Promise<DecodedValue>;
+export type Decoder = (bytes: Buffer | null, schema?: SchemaMetadata) => DecodedValue | Promise<DecodedValue>;
 
 export interface DecoderOptions {
   /** What is decoded, for error messages: "key", "value". */
   readonly what?: string;
   /** Required for avro: one instance per container, shared by all decoders. */
   readonly avroSchemas?: AvroSchemas;
+  /** Required for glue: one instance per container and registry, shared by all decoders. */
+  readonly glueSchemas?: GlueSchemas;
 }
 
 /*
@@ -39,8 +46,17 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
       return (bytes) => bytes;
     case 'avro': {
       if (!options.avroSchemas) throw new Error('createDecoder: the avro format needs avroSchemas');
-      const decode = createAvroDecoder(options.avroSchemas, what);
-      return (bytes) => (bytes === null ? null : (decode(bytes) as DecodedValue | Promise<DecodedValue>));
+      const schemas = options.avroSchemas;
+      const decode = createAvroDecoder(schemas, what);
+      return (bytes, schema) =>
+        bytes === null ? null : ((schema === undefined ? decode(bytes) : decodeAvroSource(schemas, bytes, schema, what)) as DecodedValue | Promise<DecodedValue>);
+    }
+    case 'glue': {
+      if (!options.glueSchemas) throw new Error('createDecoder: the glue format needs glueSchemas');
+      const schemas = options.glueSchemas;
+      const decode = createGlueDecoder(schemas, what);
+      return (bytes, schema) =>
+        bytes === null ? null : ((schema === undefined ? decode(bytes) : decodeGlueSource(schemas, bytes, schema, what)) as DecodedValue | Promise<DecodedValue>);
     }
   }
 }

@@ -24,6 +24,6 @@ export const codecSettingsSchema = z
 
 export type CodecSettings = z.output<typeof codecSettingsSchema>;
 
-/** Record key/value formats. */
-export const recordFormatSchema = z.enum(['json', 'string', 'bytes', 'avro']);
+/** Record key/value formats. `glue`: the AWS Glue Schema Registry wire format, whatever data format (Avro, JSON Schema, Protobuf) its schema version has. */
+export const recordFormatSchema = z.enum(['json', 'string', 'bytes', 'avro', 'glue']);
 export type RecordFormat = z.output<typeof recordFormatSchema>;
