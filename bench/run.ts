@@ -45,9 +45,9 @@ import { CAMEL_CONNECTOR, CONNECT_VERSION, connectJars, runConnectBaseline } fro
 import { lambdaContext, mskEvent, type BenchMessage } from './lib/events.js';
 import { capturingSession, nullSession } from './lib/fake-session.js';
 import { watchGroup } from './lib/progress.js';
-import { ORDER_AVRO_SCHEMA, avroValue, driverValues, insertCqlOf, jsonValue, makeOrder, type Order } from './lib/records.js';
+import { ORDER_AVRO_SCHEMA, ORDER_PROTO_SCHEMA, avroValue, driverValues, insertCqlOf, jsonValue, makeOrder, protobufValue, type Order } from './lib/records.js';
 import { cdcChanges, keyedPartitioner } from './lib/cdc.js';
-import { startRegistry } from './lib/registry.js';
+import { startRegistry, type RegistryEntry } from './lib/registry.js';
 import {
   CONCURRENCY,
   KEYSPACE,
@@ -88,6 +88,7 @@ const PARTITIONS = 4;
 /** The poller's batch size: the deployment's default BatchSize unless `--e2e-batch-size=N`; the local poller's default concurrency (about one provisioned poller). */
 const E2E_BATCH_SIZE = intFlag('e2e-batch-size') ?? DEFAULT_BATCH_SIZE;
 const SCHEMA_ID = 1;
+const PROTO_SCHEMA_ID = 2;
 const T0 = Date.UTC(2026, 3, 1);
 
 const log = (line: string): void => {
@@ -152,8 +153,8 @@ async function main(): Promise<void> {
   await admin.connect();
   await createSchema(admin);
   const aws = await createAwsFixtures(runId);
-  const registry = await startRegistry(new Map([[SCHEMA_ID, JSON.stringify(ORDER_AVRO_SCHEMA)]]));
-  const topics = { json: `bench-orders-json-${runId}`, avro: `bench-orders-avro-${runId}`, registryUrl: registry.url };
+  const registry = await startRegistry(new Map<number, RegistryEntry>([[SCHEMA_ID, JSON.stringify(ORDER_AVRO_SCHEMA)], [PROTO_SCHEMA_ID, { schema: ORDER_PROTO_SCHEMA, schemaType: 'PROTOBUF' }]]));
+  const topics = { json: `bench-orders-json-${runId}`, avro: `bench-orders-avro-${runId}`, protobuf: `bench-orders-protobuf-${runId}`, registryUrl: registry.url };
   const configJson = JSON.stringify(sinkConfig(aws.secretArn, topics));
   const sinkEnv = {
     ...process.env,
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     const message = (order: Order, i: number, value: Buffer): BenchMessage => ({ key: Buffer.from(order.order_id), value, timestamp: T0 + i });
     const jsonMessages = orders.map((order, i) => message(order, i, jsonValue(order)));
     const avroMessages = orders.map((order, i) => message(order, i, avroValue(order, SCHEMA_ID)));
+    const protobufMessages = orders.map((order, i) => message(order, i, protobufValue(order, PROTO_SCHEMA_ID)));
     const rows = orders.map((order, i) => driverValues(order, T0 + i));
     const avgJsonBytes = jsonMessages.reduce((sum, m) => sum + m.value.length, 0) / jsonMessages.length;
     const avgAvroBytes = avroMessages.reduce((sum, m) => sum + m.value.length, 0) / avroMessages.length;
@@ -195,27 +197,34 @@ async function main(): Promise<void> {
     const warm = jsonMessages.slice(0, 2_000);
     for (const batch of chunks(warm, 500)) await handler(mskEvent(topics.json, batch, PARTITIONS), lambdaContext());
     for (const batch of chunks(avroMessages.slice(0, 2_000), 500)) await handler(mskEvent(topics.avro, batch, PARTITIONS), lambdaContext());
+    for (const batch of chunks(protobufMessages.slice(0, 2_000), 500)) await handler(mskEvent(topics.protobuf, batch, PARTITIONS), lambdaContext());
     for (const batch of chunks(rows.slice(0, 2_000), 500)) await pool(batch, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
 
     // (a) and (b), alternating batch by batch.
     const ceilingRuns = new Map<number, { records: number; latencies: number[] }[]>();
-    const handlerRuns = { json: new Map<number, { records: number; latencies: number[] }[]>(), avro: new Map<number, { records: number; latencies: number[] }[]>() };
+    const handlerRuns = {
+      json: new Map<number, { records: number; latencies: number[] }[]>(),
+      avro: new Map<number, { records: number; latencies: number[] }[]>(),
+      protobuf: new Map<number, { records: number; latencies: number[] }[]>(),
+    };
     for (const size of plan.sizes) {
       const total = plan.recordsPerSize[size as keyof typeof plan.recordsPerSize];
       const jsonEvents = chunks(jsonMessages.slice(0, total), size).map((batch, i) => mskEvent(topics.json, batch, PARTITIONS, i * size));
       const avroEvents = chunks(avroMessages.slice(0, total), size).map((batch, i) => mskEvent(topics.avro, batch, PARTITIONS, i * size));
+      const protobufEvents = chunks(protobufMessages.slice(0, total), size).map((batch, i) => mskEvent(topics.protobuf, batch, PARTITIONS, i * size));
       const rowBatches = chunks(rows.slice(0, total), size);
       for (let run = 0; run < plan.runs; run++) {
         const c = { records: 0, latencies: [] as number[] };
         const j = { records: 0, latencies: [] as number[] };
         const a = { records: 0, latencies: [] as number[] };
+        const p = { records: 0, latencies: [] as number[] };
         for (let i = 0; i < rowBatches.length; i++) {
           const batch = rowBatches[i] as unknown[][];
           let t = performance.now();
           await pool(batch, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
           c.latencies.push(performance.now() - t);
           c.records += batch.length;
-          for (const [format, events, into] of [['json', jsonEvents, j], ['avro', avroEvents, a]] as const) {
+          for (const [format, events, into] of [['json', jsonEvents, j], ['avro', avroEvents, a], ['protobuf', protobufEvents, p]] as const) {
             const event = events[i] as MskEvent;
             t = performance.now();
             const response = await handler(event, lambdaContext());
@@ -227,12 +236,14 @@ async function main(): Promise<void> {
         (ceilingRuns.get(size) ?? ceilingRuns.set(size, []).get(size))?.push(c);
         (handlerRuns.json.get(size) ?? handlerRuns.json.set(size, []).get(size))?.push(j);
         (handlerRuns.avro.get(size) ?? handlerRuns.avro.set(size, []).get(size))?.push(a);
-        log(`size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s`);
+        (handlerRuns.protobuf.get(size) ?? handlerRuns.protobuf.set(size, []).get(size))?.push(p);
+        log(`size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s, protobuf ${String(Math.round(perSecond(p.records, sum(p.latencies))))}/s`);
       }
     }
     const ceiling = Object.fromEntries([...ceilingRuns].map(([size, runs]) => [size, summarize(runs)]));
     const handlerJson = Object.fromEntries([...handlerRuns.json].map(([size, runs]) => [size, summarize(runs)]));
     const handlerAvro = Object.fromEntries([...handlerRuns.avro].map(([size, runs]) => [size, summarize(runs)]));
+    const handlerProtobuf = Object.fromEntries([...handlerRuns.protobuf].map(([size, runs]) => [size, summarize(runs)]));
     const top = plan.sizes.at(-1) as number;
     // (b)/(a) per run on distinct keys (every record its own row): coalescing must not cost anything there.
     const distinctRatios = spread(
@@ -422,6 +433,7 @@ async function main(): Promise<void> {
       ceiling_rps: ceilingRps,
       handler_rps: handlerRps,
       handler_avro_rps: handlerAvro[top]?.rps ?? null,
+      handler_rps_protobuf: handlerProtobuf[top]?.rps ?? null,
       e2e_rps: e2eRps,
       baseline_rps: baselineRps,
       handler_over_ceiling: handlerOverCeiling === null ? null : round(handlerOverCeiling),
@@ -440,7 +452,7 @@ async function main(): Promise<void> {
         rss_mb_10k: { target: '< 256', value: rss.peak_mb, met: rss.peak_mb < 256 },
         cdc_handler_over_ceiling: cdcTarget,
       },
-      detail: { ceiling, handler: { json: handlerJson, avro: handlerAvro }, cpu, rss, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes }, e2e: e2eRuns, baseline: baselineRuns, registry_requests: registry.requests() },
+      detail: { ceiling, handler: { json: handlerJson, avro: handlerAvro, protobuf: handlerProtobuf }, cpu, rss, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes }, e2e: e2eRuns, baseline: baselineRuns, registry_requests: registry.requests() },
     };
     const outDir = path.join(repoRoot, 'bench', 'results');
     mkdirSync(outDir, { recursive: true });
@@ -469,6 +481,7 @@ interface Headline {
   ceiling_rps: number;
   handler_rps: number;
   handler_avro_rps: number | null;
+  handler_rps_protobuf: number | null;
   e2e_rps: number;
   baseline_rps: number | null;
   handler_over_ceiling: number | null;
@@ -503,6 +516,7 @@ function markdown(r: Result): string {
     `| (a) driver ceiling, 10,000-row batches | ${n(r.ceiling_rps)} records/s |`,
     `| (b) handler, 10,000-record JSON events | ${n(r.handler_rps)} records/s |`,
     `| (b) handler, 10,000-record Avro events | ${n(r.handler_avro_rps)} records/s |`,
+    `| (b) handler, 10,000-record Protobuf events | ${n(r.handler_rps_protobuf)} records/s |`,
     `| (c) end to end, Kafka → poller (batch size ${n(r.setup.e2e.batch_size)}) → handler | ${n(r.e2e_rps)} records/s |`,
     `| (d) baseline, Kafka Connect + Camel Cassandra sink | ${n(r.baseline_rps)} records/s |`,
     `| (b)/(a) (target ≥ 0.9) | ${n(r.handler_over_ceiling)} |`,

@@ -6,6 +6,7 @@
  */
 import avsc from 'avsc';
 import cassandra from 'cassandra-driver';
+import protobuf from 'protobufjs';
 import type { DemoOrder } from '../../local/runner/demo-data.js';
 
 /** The demo's order shape (config/example.sink.yaml), so the bench measures what the demo runs. */
@@ -161,4 +162,42 @@ export function avroValue(order: Order, schemaId: number): Buffer {
 
 export function jsonValue(order: Order): Buffer {
   return Buffer.from(JSON.stringify(order));
+}
+
+/** The order as Protobuf: the decimal as text (Protobuf has none), the time a well-known Timestamp. */
+export const ORDER_PROTO_SCHEMA = `syntax = "proto3";
+package bench.shop;
+import "google/protobuf/timestamp.proto";
+message Order {
+  string order_id = 1;
+  string customer_id = 2;
+  string status = 3;
+  string amount = 4;
+  string currency = 5;
+  repeated string items = 6;
+  google.protobuf.Timestamp created_at = 7;
+  Address shipping = 8;
+  repeated string tags = 9;
+  int32 retention_days = 10;
+}
+message Address {
+  string street = 1;
+  string city = 2;
+  string zip = 3;
+  string country = 4;
+}
+`;
+
+const protoRoot = new protobuf.Root();
+protobuf.parse(ORDER_PROTO_SCHEMA, protoRoot, { keepCase: true });
+protoRoot.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')?.nested ?? {});
+const protoOrder = protoRoot.lookupType('bench.shop.Order');
+
+/** The Confluent wire format for Protobuf: magic 0, schema id, message indexes [0] (one byte 0), the message. */
+export function protobufValue(order: Order, schemaId: number): Buffer {
+  const millis = Date.parse(order.created_at);
+  const message = protoOrder.fromObject({ ...order, created_at: { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1e6 } });
+  const header = Buffer.alloc(6);
+  header.writeInt32BE(schemaId, 1);
+  return Buffer.concat([header, protoOrder.encode(message).finish()]);
 }

@@ -13,7 +13,10 @@ export interface LocalRegistry {
   close(): Promise<void>;
 }
 
-export async function startRegistry(schemas: ReadonlyMap<number, string>): Promise<LocalRegistry> {
+/** A schema text (Avro), or a text with its type (PROTOBUF, JSON). */
+export type RegistryEntry = string | { readonly schema: string; readonly schemaType: string };
+
+export async function startRegistry(schemas: ReadonlyMap<number, RegistryEntry>): Promise<LocalRegistry> {
   let requests = 0;
   const server: Server = createServer((request, response) => {
     requests += 1;
@@ -23,7 +26,7 @@ export async function startRegistry(schemas: ReadonlyMap<number, string>): Promi
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 40403, message: 'Schema not found' }));
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' }).end(JSON.stringify({ schema }));
+    response.writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' }).end(JSON.stringify(typeof schema === 'string' ? { schema } : schema));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

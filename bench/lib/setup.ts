@@ -66,7 +66,7 @@ export async function createAwsFixtures(runId: string): Promise<AwsFixtures> {
 }
 
 /** The sink config of the bench: one JSON topic and one Avro topic, both into bench.orders. */
-export function sinkConfig(secretArn: string, topics: { json: string; avro?: string; registryUrl?: string }): SinkConfigInput {
+export function sinkConfig(secretArn: string, topics: { json: string; avro?: string; protobuf?: string; registryUrl?: string }): SinkConfigInput {
   const table = { [`${KEYSPACE}.orders`]: { mapping: ORDER_MAPPING } };
   const codec = { timeZone: 'UTC', timestamp: 'ISO_INSTANT' };
   return {
@@ -82,6 +82,9 @@ export function sinkConfig(secretArn: string, topics: { json: string; avro?: str
       ...(topics.avro === undefined || topics.registryUrl === undefined
         ? {}
         : { [topics.avro]: { keyFormat: 'string', valueFormat: 'avro', schemaRegistry: { url: topics.registryUrl }, codec, tables: table } }),
+      ...(topics.protobuf === undefined || topics.registryUrl === undefined
+        ? {}
+        : { [topics.protobuf]: { keyFormat: 'string', valueFormat: 'protobuf', schemaRegistry: { url: topics.registryUrl }, codec, tables: table } }),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { SchemaRegistry } from '../core/codecs/schema-registry.js';
+import type { RegisteredSchema, RegistrySchemaType, SchemaRegistry } from '../core/codecs/schema-registry.js';
 import { ConfigError, PoisonRecordError, SinkError, TransientError } from '../core/errors.js';
 
 export interface HttpSchemaRegistryOptions {
@@ -11,9 +11,32 @@ export interface HttpSchemaRegistryOptions {
   readonly fetch?: typeof fetch;
 }
 
+interface SchemaReference {
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
+}
+
+interface FetchedSchema {
+  readonly schema: string;
+  readonly schemaType: RegistrySchemaType;
+  readonly references: readonly SchemaReference[];
+}
+
+function isSchemaType(value: unknown): value is RegistrySchemaType {
+  return value === 'AVRO' || value === 'PROTOBUF' || value === 'JSON';
+}
+
+function isReference(value: unknown): value is SchemaReference {
+  const reference = value as Partial<SchemaReference> | null;
+  return typeof reference?.name === 'string' && typeof reference.subject === 'string' && Number.isInteger(reference.version);
+}
+
 /**
  * A Confluent-compatible registry over HTTP: `GET {url}/schemas/ids/{id}`
- * answers `{"schema": "<schema text>", "schemaType"?: "AVRO" | ...}`.
+ * answers `{"schema": "<schema text>", "schemaType"?: "AVRO" | "PROTOBUF" | "JSON",
+ * "references"?: [{"name", "subject", "version"}]}`; a reference's text is
+ * `GET {url}/subjects/{subject}/versions/{version}`.
  * Failures carry their kind: unreachable, timeouts, 429 and 5xx are
  * transient (the batch is retried); an unknown id (404) is poison; bad
  * credentials (401/403) are a configuration error.
@@ -49,8 +72,32 @@ export class HttpSchemaRegistry implements SchemaRegistry {
   }
 
   async getSchema(id: number): Promise<string> {
+    return (await this.redacting(() => this.fetchJson(`/schemas/ids/${id}`, `no schema with id ${id}`))).schema;
+  }
+
+  async getRegisteredSchema(id: number): Promise<RegisteredSchema> {
+    return this.redacting(async () => {
+      const found = await this.fetchJson(`/schemas/ids/${id}`, `no schema with id ${id}`);
+      const references = new Map<string, string>();
+      await this.resolveReferences(found.references, references);
+      return { text: found.schema, schemaType: found.schemaType, references };
+    });
+  }
+
+  /** Every reference, and theirs in turn, by name; a name seen once is fetched once. */
+  private async resolveReferences(references: readonly SchemaReference[], into: Map<string, string>): Promise<void> {
+    for (const reference of references) {
+      if (into.has(reference.name)) continue;
+      const path = `/subjects/${encodeURIComponent(reference.subject)}/versions/${reference.version}`;
+      const found = await this.fetchJson(path, `no version ${reference.version} of subject ${JSON.stringify(reference.subject)} (referenced as ${JSON.stringify(reference.name)})`);
+      into.set(reference.name, found.schema);
+      await this.resolveReferences(found.references, into);
+    }
+  }
+
+  private async redacting<T>(request: () => Promise<T>): Promise<T> {
     try {
-      return await this.fetchSchema(id);
+      return await request();
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       const message = this.redact(error.message);
@@ -64,8 +111,8 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     }
   }
 
-  private async fetchSchema(id: number): Promise<string> {
-    const url = `${this.baseUrl}/schemas/ids/${id}`;
+  private async fetchJson(path: string, notFound: string): Promise<FetchedSchema> {
+    const url = `${this.baseUrl}${path}`;
     let response: Response;
     try {
       response = await this.fetchFn(url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -74,18 +121,22 @@ export class HttpSchemaRegistry implements SchemaRegistry {
       throw new TransientError(`schema registry ${url}: ${error instanceof Error ? error.message : String(error)}`, this.urlHasUserInfo ? undefined : { cause: error });
     }
     const body = await response.text().catch(() => '');
-    if (response.status === 404) throw new PoisonRecordError(`schema registry ${url}: no schema with id ${id} (404 ${body.slice(0, 200)})`);
+    if (response.status === 404) throw new PoisonRecordError(`schema registry ${url}: ${notFound} (404 ${body.slice(0, 200)})`);
     if (response.status === 401 || response.status === 403) {
       throw new ConfigError(`schema registry ${url}: access denied (${response.status}); check the registry credentials`);
     }
     if (!response.ok) throw new TransientError(`schema registry ${url}: HTTP ${response.status} ${body.slice(0, 200)}`);
-    let schema: unknown;
+    let parsed: { schema?: unknown; schemaType?: unknown; references?: unknown } | undefined;
     try {
-      schema = (JSON.parse(body) as { schema?: unknown }).schema;
+      parsed = JSON.parse(body) as typeof parsed;
     } catch {
-      schema = undefined;
+      parsed = undefined;
     }
-    if (typeof schema !== 'string') throw new TransientError(`schema registry ${url}: unexpected response ${JSON.stringify(body.slice(0, 200))}`);
-    return schema;
+    const schemaType = parsed?.schemaType ?? 'AVRO';
+    const references = parsed?.references ?? [];
+    if (typeof parsed?.schema !== 'string' || !isSchemaType(schemaType) || !Array.isArray(references) || !references.every(isReference)) {
+      throw new TransientError(`schema registry ${url}: unexpected response ${JSON.stringify(body.slice(0, 200))}`);
+    }
+    return { schema: parsed.schema, schemaType, references };
   }
 }

@@ -3,6 +3,7 @@ import { awsEmulatorService } from './aws-emulator.js';
 import { cassandraService, localCassandraCredentials } from './cassandra.js';
 import { kafkaService } from './kafka.js';
 import { localstackService } from './localstack.js';
+import { schemaRegistryService } from './schema-registry.js';
 import { endpoints } from './paths.js';
 import { serviceState, startService, stopService, type ServiceDefinition } from './process.js';
 
@@ -12,8 +13,8 @@ export { localCassandraCredentials } from './cassandra.js';
 /** What `npm start`, `services:start` and the integration tests start. */
 export const allServices: readonly ServiceDefinition[] = [cassandraService, kafkaService, awsEmulatorService];
 
-/** Every service the CLI knows: the above plus LocalStack, which only the deploy test starts. */
-export const knownServices: readonly ServiceDefinition[] = [...allServices, localstackService];
+/** Every service the CLI knows: the above plus LocalStack, which only the deploy test starts, and the codec tests' schema registry. */
+export const knownServices: readonly ServiceDefinition[] = [...allServices, localstackService, schemaRegistryService];
 
 /**
  * Starts every service that is not running yet and returns the names of those

@@ -38,6 +38,8 @@ export const ports = {
   awsEmulator: portFromEnv('AWS_EMULATOR_PORT', 4566),
   /** LocalStack, for the deploy test only; not moto's 4566. */
   localstack: portFromEnv('LOCALSTACK_PORT', 4599),
+  /** The Confluent-protocol schema registry of the codec tests. */
+  schemaRegistry: portFromEnv('SCHEMA_REGISTRY_PORT', 8081),
 } as const;
 
 /** Endpoints a client uses to reach the local services. */
@@ -47,4 +49,5 @@ export const endpoints = {
   kafka: `${host}:${ports.kafka}`,
   aws: `http://${host}:${ports.awsEmulator}`,
   awsRegion: 'us-east-1',
+  schemaRegistry: `http://${host}:${ports.schemaRegistry}`,
 } as const;

@@ -1,29 +1,31 @@
-import { AvroSchemas, createAvroDecoder } from './avro.js';
-import { decodeAvroSource, decodeGlueSource } from './esm-source.js';
+import { createConfluentDecoder, RegistrySchemas } from './confluent.js';
+import { decodeConfluentSource, decodeGlueSource } from './esm-source.js';
 import { createGlueDecoder, type GlueSchemas } from './glue.js';
 import type { SchemaMetadata } from '../event/record.js';
 import { parseJson } from './json.js';
 import type { SchemaRegistry } from './schema-registry.js';
-import type { RecordFormat } from './settings.js';
+import { usesSchemaRegistry, type RecordFormat } from './settings.js';
 
 /** Any value a decoder yields: JSON values, bigint, Buffer, Date, driver values from Avro logical types. */
 export type DecodedValue = string | number | boolean | bigint | object | null;
 
 /**
  * Decodes a record key or value. json, string and bytes are synchronous;
- * avro returns a Promise only while its schema id is being fetched, so
+ * avro, protobuf and json-schema return a Promise only while its schema id is being fetched, so
  * callers `await` only when they get a Promise. A null (absent key,
  * tombstone value) decodes to null. `schema` is the record's key/value
- * schema metadata from an event source mapping with a schema registry: avro
- * and glue then read the unframed SOURCE bytes with the schema it names.
+ * schema metadata from an event source mapping with a schema registry: the
+ * registry formats then read the unframed SOURCE bytes with the schema it names.
  */
 export type Decoder = (bytes: Buffer | null, schema?: SchemaMetadata) => DecodedValue | Promise<DecodedValue>;
 
 export interface DecoderOptions {
   /** What is decoded, for error messages: "key", "value". */
   readonly what?: string;
-  /** Required for avro: one instance per container, shared by all decoders. */
-  readonly avroSchemas?: AvroSchemas;
+  /** Required for avro, protobuf and json-schema: one instance per registry and container, shared by all decoders. */
+  readonly registrySchemas?: RegistrySchemas;
+  /** The same as registrySchemas (its name from when Avro was the only registry format). */
+  readonly avroSchemas?: RegistrySchemas;
   /** Required for glue: one instance per container and registry, shared by all decoders. */
   readonly glueSchemas?: GlueSchemas;
 }
@@ -44,12 +46,14 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
       return (bytes) => (bytes === null ? null : bytes.toString('utf8'));
     case 'bytes':
       return (bytes) => bytes;
-    case 'avro': {
-      if (!options.avroSchemas) throw new Error('createDecoder: the avro format needs avroSchemas');
-      const schemas = options.avroSchemas;
-      const decode = createAvroDecoder(schemas, what);
+    case 'avro':
+    case 'protobuf':
+    case 'json-schema': {
+      const schemas = options.registrySchemas ?? options.avroSchemas;
+      if (!schemas || !usesSchemaRegistry(format)) throw new Error(`createDecoder: the ${format} format needs registrySchemas`);
+      const decode = createConfluentDecoder(schemas, format, what);
       return (bytes, schema) =>
-        bytes === null ? null : ((schema === undefined ? decode(bytes) : decodeAvroSource(schemas, bytes, schema, what)) as DecodedValue | Promise<DecodedValue>);
+        bytes === null ? null : schema === undefined ? decode(bytes) : (decodeConfluentSource(schemas, format, bytes, schema, what) as DecodedValue | Promise<DecodedValue>);
     }
     case 'glue': {
       if (!options.glueSchemas) throw new Error('createDecoder: the glue format needs glueSchemas');
@@ -61,9 +65,13 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
   }
 }
 
-export function createAvroSchemas(registry: SchemaRegistry): AvroSchemas {
-  return new AvroSchemas(registry);
+/** One per registry and container: it caches every compiled schema by id. */
+export function createRegistrySchemas(registry: SchemaRegistry): RegistrySchemas {
+  return new RegistrySchemas(registry);
 }
+
+/** The same as createRegistrySchemas. */
+export const createAvroSchemas = createRegistrySchemas;
 
 export type HeaderFormat = 'string' | 'bytes';
 

@@ -1,7 +1,8 @@
 import { PoisonRecordError, showValue } from '../errors.js';
 import type { SchemaMetadata } from '../event/record.js';
-import type { AvroSchemas } from './avro.js';
+import type { RegistrySchemas } from './confluent.js';
 import type { GlueSchemas, PayloadReader } from './glue.js';
+import type { SchemaFormatName } from './schema-format.js';
 
 /*
  * An event source mapping with a schema registry and EventRecordFormat
@@ -26,15 +27,19 @@ function decodeWith(read: (payload: Buffer) => unknown, bytes: Buffer, schemaId:
   }
 }
 
-/** Avro from a Confluent registry, delivered as SOURCE: the schema id is the metadata's schemaId. */
-export function decodeAvroSource(schemas: AvroSchemas, bytes: Buffer, metadata: SchemaMetadata, what: string): unknown {
+/**
+ * A Confluent-registry format delivered as SOURCE: the schema id is the
+ * metadata's schemaId. For Protobuf the first message of the schema is read
+ * (whether SOURCE keeps Confluent's message indexes is not documented).
+ */
+export function decodeConfluentSource(schemas: RegistrySchemas, format: SchemaFormatName, bytes: Buffer, metadata: SchemaMetadata, what: string): unknown {
   const id = Number(metadata.schemaId);
   if (!Number.isSafeInteger(id)) {
     throw new PoisonRecordError(`${what}SchemaMetadata.schemaId ${JSON.stringify(metadata.schemaId)} is not a Confluent schema id (an integer); is the topic's format right?`);
   }
-  const cached = schemas.cached(id);
-  if (cached) return decodeWith((payload) => cached.fromBuffer(payload) as unknown, bytes, metadata.schemaId, what);
-  return schemas.load(id).then((type) => decodeWith((payload) => type.fromBuffer(payload) as unknown, bytes, metadata.schemaId, what));
+  const cached = schemas.cached(format, id);
+  if (cached) return decodeWith((payload) => cached.decode(payload), bytes, metadata.schemaId, what);
+  return schemas.load(format, id).then((schema) => decodeWith((payload) => schema.decode(payload), bytes, metadata.schemaId, what));
 }
 
 /** Any Glue data format delivered as SOURCE: the schema version id is the metadata's schemaId. */

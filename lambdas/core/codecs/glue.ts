@@ -2,6 +2,7 @@ import avsc from 'avsc';
 import { isSinkError, PoisonRecordError, showValue, TransientError } from '../errors.js';
 import { avroLogicalTypes } from './avro-logical.js';
 import type { GlueSchemaRegistry, GlueSchemaVersion } from './glue-registry.js';
+import { compileGlueProtobuf } from './glue-protobuf.js';
 import { readGlueEnvelope } from './glue-wire.js';
 import { parseJson } from './json.js';
 
@@ -22,13 +23,8 @@ const compileJson: SchemaCompiler = (definition) => {
   return (payload, what) => parseJson(payload.toString('utf8'), what);
 };
 
-/**
- * Data formats this build reads. PROTOBUF joins when a Protobuf compiler is
- * given (see GlueSchemasOptions.compilers): Glue's Protobuf payload is a
- * varint message index (the message's place among all message types of the
- * .proto file, nested ones included, sorted by full name) before the message.
- */
-const BUILT_IN: Readonly<Record<string, SchemaCompiler>> = { AVRO: compileAvro, JSON: compileJson };
+/** Data formats this build reads, by Glue DataFormat (PROTOBUF: glue-protobuf.ts). */
+const BUILT_IN: Readonly<Record<string, SchemaCompiler>> = { AVRO: compileAvro, JSON: compileJson, PROTOBUF: (definition) => compileGlueProtobuf(definition) };
 
 export interface GlueSchemasOptions {
   /** Extra or replacement compilers by Glue DataFormat (e.g. PROTOBUF). */

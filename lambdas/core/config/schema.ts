@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codecSettingsSchema, recordFormatSchema } from '../codecs/settings.js';
+import { codecSettingsSchema, recordFormatSchema, usesSchemaRegistry } from '../codecs/settings.js';
 import { connectionSchema, secretArnSchema, type ConnectionProfile } from './connection.js';
 import { glueSchemaRegistrySchema } from './glue-registry.js';
 import { checkProfileRules, resolveBatchSize, resolveTable } from './profile-rules.js';
@@ -96,7 +96,7 @@ const topicSchema = z
       })
       .strict()
       .optional()
-      .describe('Schema registry for avro keys or values (Confluent wire format; schemas fetched by id and cached).'),
+      .describe('Confluent-compatible schema registry for avro, protobuf and json-schema keys or values (Confluent wire format; schemas fetched by id and cached).'),
     glueSchemaRegistry: glueSchemaRegistrySchema
       .optional()
       .describe(
@@ -118,8 +118,8 @@ const topicSchema = z
   })
   .strict()
   .superRefine((topic, ctx) => {
-    if ((topic.keyFormat === 'avro' || topic.valueFormat === 'avro') && topic.schemaRegistry === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro' });
+    if ((usesSchemaRegistry(topic.keyFormat) || usesSchemaRegistry(topic.valueFormat)) && topic.schemaRegistry === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro, protobuf or json-schema' });
     }
     if (topic.glueSchemaRegistry !== undefined && topic.keyFormat !== 'glue' && topic.valueFormat !== 'glue') {
       ctx.addIssue({ code: 'custom', path: ['glueSchemaRegistry'], input: topic.glueSchemaRegistry, message: 'only read when keyFormat or valueFormat is glue' });

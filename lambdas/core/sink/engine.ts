@@ -2,6 +2,7 @@ import { createAvroSchemas, createDecoder, type Decoder } from '../codecs/decode
 import type { AvroSchemas } from '../codecs/avro.js';
 import { GlueSchemas, type GlueSchemasOptions } from '../codecs/glue.js';
 import type { GlueSchemaRegistry } from '../codecs/glue-registry.js';
+import { usesSchemaRegistry } from '../codecs/settings.js';
 import type { SchemaRegistry } from '../codecs/schema-registry.js';
 import type { SinkConfig, TopicConfig } from '../config/schema.js';
 import { parseTableName } from '../config/table-name.js';
@@ -235,8 +236,8 @@ function decoder(
     if (glueSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is glue but no Glue schema registry was given to the engine`);
     return createDecoder(format, { what, glueSchemas });
   }
-  if (format !== 'avro') return createDecoder(format, { what });
+  if (!usesSchemaRegistry(format)) return createDecoder(format, { what });
   const avroSchemas = avro(topic);
-  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is avro but no schema registry was given to the engine`);
+  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is ${format} but no schema registry was given to the engine`);
   return createDecoder(format, { what, avroSchemas });
 }

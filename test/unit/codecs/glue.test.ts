@@ -110,10 +110,10 @@ describe('glue decoder', () => {
   });
 
   it('refuses a data format it has no compiler for, and uses one when given', async () => {
-    const registry = new FakeGlue({ [PROTO_V1]: { dataFormat: 'PROTOBUF', definition: 'syntax = "proto3"; message M { string a = 1; }' } });
-    await expect(glueDecoder(registry)(writeGlueEnvelope(PROTO_V1, Buffer.from([0])))).rejects.toThrow(/data format "PROTOBUF", which this sink cannot read \(it reads AVRO, JSON\)/);
-    const decode = glueDecoder(registry, { compilers: { PROTOBUF: (definition) => (payload) => ({ definition: definition.length, bytes: payload.length }) } });
-    expect(await decode(writeGlueEnvelope(PROTO_V1, Buffer.from([0, 1, 2])))).toEqual({ definition: 46, bytes: 3 });
+    const registry = new FakeGlue({ [PROTO_V1]: { dataFormat: 'XML', definition: '<schema/>' } });
+    await expect(glueDecoder(registry)(writeGlueEnvelope(PROTO_V1, Buffer.from([0])))).rejects.toThrow(/data format "XML", which this sink cannot read \(it reads AVRO, JSON, PROTOBUF\)/);
+    const decode = glueDecoder(registry, { compilers: { XML: (definition) => (payload) => ({ definition: definition.length, bytes: payload.length }) } });
+    expect(await decode(writeGlueEnvelope(PROTO_V1, Buffer.from([0, 1, 2])))).toEqual({ definition: 9, bytes: 3 });
   });
 
   it('unknown version ids are poison, registry failures keep their kind, other failures are transient and not cached', async () => {
@@ -152,5 +152,36 @@ describe('records an event source mapping delivers as SOURCE (prefix removed, sc
 
   it('json ignores the metadata (EventRecordFormat JSON has already decoded the record)', () => {
     expect(createDecoder('json')(Buffer.from('{"a":1}'), { dataFormat: 'AVRO', schemaId: '7' })).toEqual({ a: 1 });
+  });
+});
+
+describe('glue Protobuf (message index varint, then the message)', () => {
+  const proto = `syntax = "proto3";
+package shop;
+message Order {
+  int64 id = 1;
+  string customer = 2;
+  message Line { string sku = 1; int32 qty = 2; }
+  repeated Line lines = 3;
+}
+message Customer { string name = 1; }
+`;
+  it('indexes every message, nested ones included, sorted by full name, and decodes the one the index names', async () => {
+    const { glueMessagePaths } = await import('../../../lambdas/core/codecs/glue-protobuf.js');
+    // shop.Customer, shop.Order, shop.Order.Line
+    expect(glueMessagePaths(proto)).toEqual([[1], [0], [0, 0]]);
+    const protobuf = (await import('protobufjs')).default;
+    const root = protobuf.parse(proto, { keepCase: true }).root;
+    const orderType = root.lookupType('shop.Order');
+    const customerType = root.lookupType('shop.Customer');
+    const order = orderType.encode(orderType.fromObject({ id: 7, customer: 'ada', lines: [{ sku: 'a', qty: 2 }] })).finish();
+    const customer = customerType.encode(customerType.fromObject({ name: 'ada' })).finish();
+    const decode = glueDecoder(new FakeGlue({ [PROTO_V1]: { dataFormat: 'PROTOBUF', definition: proto } }));
+    const decodedOrder = (await decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([1]), order]), { compress: true }))) as Record<string, unknown>;
+    expect(decodedOrder.customer).toBe('ada');
+    expect(String(decodedOrder.id)).toBe('7');
+    expect(decodedOrder.lines).toEqual([{ sku: 'a', qty: 2 }]);
+    expect(decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([0]), customer])))).toEqual({ name: 'ada' });
+    expect(() => decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([5]), customer])))).toThrow(/Glue message index 5 selects no message \(the schema has 3\)/);
   });
 });
