@@ -12,7 +12,7 @@ import type { SchemaFormatName } from './schema-format.js';
  * record that carries that metadata is therefore read unframed, with the
  * schema the metadata names; one without it (replay re-reads raw Kafka
  * bytes, the local poller, an ESM without a registry) goes through the
- * framed decoders. See docs/decisions/esm-schema-registry.md.
+ * framed decoders. Sources and open points: docs/decisions/esm-schema-registry.md.
  */
 
 function decodeWith(read: (payload: Buffer) => unknown, bytes: Buffer, schemaId: string, what: string): unknown {
