@@ -2,6 +2,7 @@ import { CreateRegistryCommand, CreateSchemaCommand, DeleteRegistryCommand, Glue
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import avsc from 'avsc';
+import protobuf from 'protobufjs';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSinkRuntime, type SinkRuntime } from '../../../lambdas/adapters/sink-runtime.js';
@@ -39,6 +40,8 @@ let dlqUrl = '';
 let everythingV1 = '';
 let everythingV2 = '';
 let jsonV1 = '';
+let protoV1 = '';
+const protoText = 'syntax = "proto3";\npackage shop;\nmessage Audit { string who = 1; }\nmessage Order { int64 id = 1; string amount = 2; }\n';
 
 const address = { type: 'record', name: 'Address', fields: [{ name: 'street', type: 'string' }, { name: 'zip', type: ['null', 'int'], default: null }, { name: 'tags', type: { type: 'array', items: 'string' } }] };
 const everythingV1Schema = {
@@ -135,7 +138,7 @@ function eventOf(records: readonly Sent[]): MskEvent {
   return JSON.parse(JSON.stringify(buildMskEvent([...byTopic.values()], { kind: 'msk', bootstrapServers: [endpoints.kafka] }))) as MskEvent;
 }
 
-async function createSchema(name: string, dataFormat: 'AVRO' | 'JSON', definition: string): Promise<string> {
+async function createSchema(name: string, dataFormat: 'AVRO' | 'JSON' | 'PROTOBUF', definition: string): Promise<string> {
   const out = await glue.send(new CreateSchemaCommand({ RegistryId: { RegistryName: registryName }, SchemaName: name, DataFormat: dataFormat, Compatibility: 'BACKWARD', SchemaDefinition: definition }));
   if (out.SchemaVersionId === undefined) throw new Error('CreateSchema returned no version id');
   return out.SchemaVersionId;
@@ -146,6 +149,7 @@ beforeAll(async () => {
   everythingV1 = await createSchema('everything', 'AVRO', JSON.stringify(everythingV1Schema));
   const v2 = await glue.send(new RegisterSchemaVersionCommand({ SchemaId: { RegistryName: registryName, SchemaName: 'everything' }, SchemaDefinition: JSON.stringify(everythingV2Schema) }));
   everythingV2 = v2.SchemaVersionId ?? '';
+  protoV1 = await createSchema('orders-proto', 'PROTOBUF', protoText);
   jsonV1 = await createSchema('orders', 'JSON', JSON.stringify({ type: 'object', properties: { id: { type: 'integer' }, amount: { type: 'string' } } }));
 
   // The sink's driver encoding: maps as Map, bigint as bigint, as the types test reads them.
@@ -263,6 +267,14 @@ describe('glue format against the emulator\'s Glue Schema Registry and Cassandra
     expect(response).toEqual({ batchItemFailures: [] });
     const row = await admin.execute(`SELECT amount FROM ${keyspace}.orders WHERE id = 77`);
     expect(String(row.first().get('amount'))).toBe('7.70');
+  });
+
+  it('writes Glue Protobuf records: the message index varint selects the message (shop.Audit = 0, shop.Order = 1)', async () => {
+    const orderType = protobuf.parse(protoText, { keepCase: true }).root.lookupType('shop.Order');
+    const payload = Buffer.concat([Buffer.from([1]), orderType.encode(orderType.fromObject({ id: 41, amount: '4.10' })).finish()]);
+    expect(await handle([sent(jsonTopic, 'p1', writeGlueEnvelope(protoV1, payload, { compress: true }))])).toEqual({ batchItemFailures: [] });
+    const row = await admin.execute(`SELECT amount FROM ${keyspace}.orders WHERE id = 41`);
+    expect(String(row.first().get('amount'))).toBe('4.10');
   });
 
   it('dead-letters poison (unknown version id, wrong header byte, truncated, corrupt zlib) with an error naming the record', async () => {
