@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretArnSchema } from '../../lambdas/core/config/connection.js';
 import { CONSUMER_GROUP_ID_PATTERN } from './consumer-groups.js';
+import { esmSchemaRegistrySchema } from './esm-schema-registry.js';
 import { validateFilterPatterns } from '../../lambdas/core/filter/pattern.js';
 
 /** Records per invocation unless the deployment says otherwise (see eventSource.batchSize). */
@@ -203,6 +204,7 @@ const eventSourceSchema = z
           'Keep it below the topic\'s retention, so that the replay function can still re-read the offsets of an on-failure message from Kafka.',
       ),
     bisectOnError: z.boolean().default(true).describe('Split a failing batch in two and retry each half.'),
+    schemaRegistry: esmSchemaRegistrySchema.optional(),
   })
   .strict()
   .superRefine((source, ctx) => {

@@ -9,6 +9,7 @@ import { ConfigError, showValue } from '../../lambdas/core/errors.js';
 import { resolveConsumerGroups, type ConsumerGroup } from './consumer-groups.js';
 import { deployConfigSchema, type DeployConfig } from './deploy-schema.js';
 import { checkDevTables } from './dev-tables.js';
+import { esmSchemaRegistryProblems } from './esm-schema-registry.js';
 import { bundledSinkConfig, connectionSecretProblems, createdSecretName } from './secret.js';
 
 /** Both configs, validated and cross-checked: what the stacks are built from. */
@@ -50,6 +51,7 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
     ...consumerGroups.problems,
     ...connectionSecretProblems(deploy, userSink),
     ...checkDevTables(deploy, userSink),
+    ...esmSchemaRegistryProblems(deploy.eventSource.schemaRegistry, userSink, topics),
   ];
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `deployment config: ${problem}`));
   const secretArn = deploy.connectionSecret.mode === 'create' ? partialSecretArn(deploy, createdSecretName(deploy)) : undefined;

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { ConsumerGroup } from '../config/consumer-groups.js';
 import type { RuntimeEnvironmentValues } from '../../lambdas/contract/runtime-env.js';
 import { POLLER_GROUP_LIMITS, POLLER_GROUP_NAME_PATTERN, type EventSourceConfig, type KafkaConfig } from '../config/deploy-schema.js';
+import { esmSchemaRegistry } from './esm-schema-registry.js';
 
 export interface KafkaSourceProps {
   /** The sink function the event source mappings invoke. */
@@ -67,6 +68,7 @@ export class KafkaSource extends Construct {
       kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined
         ? secretsmanager.Secret.fromSecretCompleteArn(this, 'RootCaSecret', kafka.rootCaSecretArn)
         : undefined;
+    const schemaRegistryConfig = esmSchemaRegistry(this, config.schemaRegistry);
     const mappingIds: string[] = [];
     const pollerGroupName = this.pollerGroup(config, props.topics.length);
     for (const topic of props.topics) {
@@ -88,6 +90,7 @@ export class KafkaSource extends Construct {
         bisectBatchOnError: config.bisectOnError,
         onFailure: new sources.SqsDlq(props.onFailureQueue),
         secret: authSecret,
+        schemaRegistryConfig,
       };
       const source =
         kafka.type === 'msk'

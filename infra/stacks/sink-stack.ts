@@ -17,6 +17,7 @@ import { SinkMonitoring } from '../constructs/monitoring.js';
 import { deploymentZones, SinkNetwork } from '../constructs/network.js';
 import { SinkFunction } from '../constructs/sink-function.js';
 import { acknowledgeSinkStack } from './nag-acknowledgements.js';
+import { grantGlueSchemaReads } from '../constructs/glue-schema-access.js';
 
 export const SINK_ENTRY = fileURLToPath(new URL('../../lambdas/sink/handler.ts', import.meta.url));
 export const REPLAY_ENTRY = fileURLToPath(new URL('../../lambdas/replay/handler.ts', import.meta.url));
@@ -118,6 +119,7 @@ export class SinkStack extends Stack {
       dlq.grantSendMessages(fn);
       connection.grantTo(fn);
     }
+    grantGlueSchemaReads([this.sink.function, this.replay.function], sinkConfig, this);
     // Objects only, one action each way: the sink writes oversized records, the replay reads them.
     this.sink.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [overflowBucket.arnForObjects('*')] }));
     this.replay.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [overflowBucket.arnForObjects('*')] }));

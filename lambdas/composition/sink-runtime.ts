@@ -19,6 +19,7 @@ import { connectCassandra, type CassandraClientOverrides } from '../adapters/cas
 import { checkCreatedSecret, withCreatedSecretHint } from '../adapters/created-secret.js';
 import { createCassandraSession } from '../adapters/cassandra-session.js';
 import { HttpSchemaRegistry } from '../adapters/schema-registry.js';
+import { glueRegistriesFor } from '../adapters/glue-registries.js';
 import { SecretsManagerSource, type SecretSource } from '../adapters/secrets.js';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letter.js';
 
@@ -130,7 +131,8 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
     const session = createCassandraSession(client);
-    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry });
+    const glueRegistry = glueRegistriesFor(config, aws);
+    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry, glueRegistry });
     // One brake per container, shared by every runner: it remembers recent systemic failures across batches.
     const brake = createBrake({ settings: config.brake, tablesOf: (topic) => Object.keys(config.topics[topic]?.tables ?? {}) });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>

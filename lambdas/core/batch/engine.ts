@@ -1,5 +1,7 @@
 import { createAvroSchemas, createDecoder, type Decoder } from '../codecs/decoder.js';
 import type { AvroSchemas } from '../codecs/avro.js';
+import { GlueSchemas, type GlueSchemasOptions } from '../codecs/glue.js';
+import type { GlueSchemaRegistry } from '../codecs/glue-registry.js';
 import { usesSchemaRegistry } from '../codecs/settings.js';
 import type { SchemaRegistry } from '../codecs/schema-registry.js';
 import type { SinkConfig, TopicConfig } from '../config/schema.js';
@@ -21,6 +23,9 @@ export interface SinkEngineOptions {
   readonly session: CqlSession;
   /** For avro topics: one registry for all, or one per topic. */
   readonly schemaRegistry?: SchemaRegistry | ((topic: string) => SchemaRegistry | undefined);
+  /** For glue topics: one Glue registry client for all, or one per topic; plus extra data-format compilers (Protobuf). */
+  readonly glueRegistry?: GlueSchemaRegistry | ((topic: string) => GlueSchemaRegistry | undefined);
+  readonly glueSchemas?: GlueSchemasOptions;
 }
 
 export type ProcessOptions = WriteCallOptions;
@@ -50,7 +55,7 @@ interface PlannedTable {
  * Throws one ConfigError listing every problem of every table; a
  * TransientError when the cluster cannot be reached (init may be retried).
  */
-export async function createSinkEngine({ config, session, schemaRegistry }: SinkEngineOptions): Promise<SinkEngine> {
+export async function createSinkEngine({ config, session, schemaRegistry, glueRegistry, glueSchemas }: SinkEngineOptions): Promise<SinkEngine> {
   const problems: string[] = [];
   const models = await readModels(config, session, problems);
   const planned: PlannedTable[] = [];
@@ -88,11 +93,12 @@ export async function createSinkEngine({ config, session, schemaRegistry }: Sink
 
   const topics = new Map<string, TopicMapping>();
   const avro = avroSchemasFor(schemaRegistry);
+  const glue = glueSchemasFor(glueRegistry, glueSchemas);
   for (const [topic, topicConfig] of Object.entries(config.topics)) {
     const mappings = Object.values(topicConfig.tables).map((table) => parseMapping(table.mapping));
     topics.set(topic, {
-      decodeKey: reads(mappings, 'key') ? decoder(topic, topicConfig, 'key', avro) : undefined,
-      decodeValue: reads(mappings, 'value') ? decoder(topic, topicConfig, 'value', avro) : undefined,
+      decodeKey: reads(mappings, 'key') ? decoder(topic, topicConfig, 'key', avro, glue) : undefined,
+      decodeValue: reads(mappings, 'value') ? decoder(topic, topicConfig, 'value', avro, glue) : undefined,
       tables: builders.get(topic) ?? [],
     });
   }
@@ -206,8 +212,30 @@ function avroSchemasFor(registry: SinkEngineOptions['schemaRegistry']): (topic: 
   };
 }
 
-function decoder(topic: string, config: TopicConfig, what: 'key' | 'value', avro: (topic: string) => AvroSchemas | undefined): Decoder {
+function glueSchemasFor(registry: SinkEngineOptions['glueRegistry'], options: GlueSchemasOptions | undefined): (topic: string) => GlueSchemas | undefined {
+  const byRegistry = new Map<GlueSchemaRegistry, GlueSchemas>();
+  return (topic) => {
+    const found = typeof registry === 'function' ? registry(topic) : registry;
+    if (found === undefined) return undefined;
+    let schemas = byRegistry.get(found);
+    if (schemas === undefined) byRegistry.set(found, (schemas = new GlueSchemas(found, options)));
+    return schemas;
+  };
+}
+
+function decoder(
+  topic: string,
+  config: TopicConfig,
+  what: 'key' | 'value',
+  avro: (topic: string) => AvroSchemas | undefined,
+  glue: (topic: string) => GlueSchemas | undefined,
+): Decoder {
   const format = what === 'key' ? config.keyFormat : config.valueFormat;
+  if (format === 'glue') {
+    const glueSchemas = glue(topic);
+    if (glueSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is glue but no Glue schema registry was given to the engine`);
+    return createDecoder(format, { what, glueSchemas });
+  }
   if (!usesSchemaRegistry(format)) return createDecoder(format, { what });
   const avroSchemas = avro(topic);
   if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is ${format} but no schema registry was given to the engine`);

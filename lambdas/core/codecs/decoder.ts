@@ -1,4 +1,7 @@
 import { createConfluentDecoder, RegistrySchemas } from './confluent.js';
+import { decodeConfluentSource, decodeGlueSource } from './esm-source.js';
+import { createGlueDecoder, type GlueSchemas } from './glue.js';
+import type { SchemaMetadata } from '../event/record.js';
 import { parseJson } from './json.js';
 import type { SchemaRegistry } from './schema-registry.js';
 import { usesSchemaRegistry, type RecordFormat } from './settings.js';
@@ -10,9 +13,11 @@ export type DecodedValue = string | number | boolean | bigint | object | null;
  * Decodes a record key or value. json, string and bytes are synchronous;
  * avro, protobuf and json-schema return a Promise only while its schema id is being fetched, so
  * callers `await` only when they get a Promise. A null (absent key,
- * tombstone value) decodes to null.
+ * tombstone value) decodes to null. `schema` is the record's key/value
+ * schema metadata from an event source mapping with a schema registry: the
+ * registry formats then read the unframed SOURCE bytes with the schema it names.
  */
-export type Decoder = (bytes: Buffer | null) => DecodedValue | Promise<DecodedValue>;
+export type Decoder = (bytes: Buffer | null, schema?: SchemaMetadata) => DecodedValue | Promise<DecodedValue>;
 
 export interface DecoderOptions {
   /** What is decoded, for error messages: "key", "value". */
@@ -21,6 +26,8 @@ export interface DecoderOptions {
   readonly registrySchemas?: RegistrySchemas;
   /** The same as registrySchemas (its name from when Avro was the only registry format). */
   readonly avroSchemas?: RegistrySchemas;
+  /** Required for glue: one instance per container and registry, shared by all decoders. */
+  readonly glueSchemas?: GlueSchemas;
 }
 
 /*
@@ -45,7 +52,15 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
       const schemas = options.registrySchemas ?? options.avroSchemas;
       if (!schemas || !usesSchemaRegistry(format)) throw new Error(`createDecoder: the ${format} format needs registrySchemas`);
       const decode = createConfluentDecoder(schemas, format, what);
-      return (bytes) => (bytes === null ? null : decode(bytes));
+      return (bytes, schema) =>
+        bytes === null ? null : schema === undefined ? decode(bytes) : (decodeConfluentSource(schemas, format, bytes, schema, what) as DecodedValue | Promise<DecodedValue>);
+    }
+    case 'glue': {
+      if (!options.glueSchemas) throw new Error('createDecoder: the glue format needs glueSchemas');
+      const schemas = options.glueSchemas;
+      const decode = createGlueDecoder(schemas, what);
+      return (bytes, schema) =>
+        bytes === null ? null : ((schema === undefined ? decode(bytes) : decodeGlueSource(schemas, bytes, schema, what)) as DecodedValue | Promise<DecodedValue>);
     }
   }
 }

@@ -26,13 +26,16 @@ export type CodecSettings = z.output<typeof codecSettingsSchema>;
 
 /**
  * Record key/value formats. avro, protobuf and json-schema are in the
- * Confluent wire format, their schemas read from the topic's schemaRegistry.
+ * Confluent wire format, their schemas read from the topic's schemaRegistry;
+ * glue is the AWS Glue Schema Registry wire format, whatever data format
+ * (Avro, JSON Schema, Protobuf) its schema version has.
  */
 export const recordFormatSchema = z
-  .enum(['json', 'string', 'bytes', 'avro', 'protobuf', 'json-schema'])
+  .enum(['json', 'string', 'bytes', 'avro', 'protobuf', 'json-schema', 'glue'])
   .describe(
     'json: JSON text; string: UTF-8 text; bytes: raw bytes; avro, protobuf, json-schema: Confluent wire format (magic byte 0, 4-byte schema id, ' +
-      'for Protobuf the message indexes) with the schema fetched by id from schemaRegistry.',
+      'for Protobuf the message indexes) with the schema fetched by id from schemaRegistry; ' +
+      'glue: AWS Glue Schema Registry wire format (header byte 3, compression byte 0 or 5 (zlib), 16-byte schema version id), any of its data formats, the schema fetched by version id.',
   );
 export type RecordFormat = z.output<typeof recordFormatSchema>;
 

@@ -60,7 +60,30 @@ const CONVERTERS: Record<string, TopicInput['valueFormat']> = {
   'org.apache.kafka.connect.storage.StringConverter': 'string',
   'org.apache.kafka.connect.converters.ByteArrayConverter': 'bytes',
   'io.confluent.connect.avro.AvroConverter': 'avro',
+  'io.confluent.connect.protobuf.ProtobufConverter': 'protobuf',
+  'io.confluent.connect.json.JsonSchemaConverter': 'json-schema',
+  // AWS Glue Schema Registry converters (awslabs/aws-glue-schema-registry): one glue format reads all three.
+  'com.amazonaws.services.schemaregistry.kafkaconnect.AWSKafkaAvroConverter': 'glue',
+  'com.amazonaws.services.schemaregistry.kafkaconnect.protobuf.ProtobufSchemaConverter': 'glue',
+  'com.amazonaws.services.schemaregistry.kafkaconnect.jsonschema.JsonSchemaConverter': 'glue',
 };
+
+/** Glue converter settings that only matter to a producer (registration, record classes): nothing to carry over. */
+const GLUE_PRODUCER_SETTINGS = ['schemaAutoRegistrationEnabled', 'avroRecordType', 'protobufMessageType', 'schemaName', 'compatibility', 'dataFormat', 'compression', 'description', 'cacheSize', 'timeToLiveMillis'];
+
+function convertGlueSettings(take: Take, part: 'key' | 'value', result: Omit<TopicInput, 'tables'>, warnings: string[]): void {
+  const prefix = `${part}.converter`;
+  const region = take(`${prefix}.region`);
+  const registryName = take(`${prefix}.registry.name`);
+  for (const setting of GLUE_PRODUCER_SETTINGS) take(`${prefix}.${setting}`);
+  const endpoint = take(`${prefix}.endpoint`);
+  if (endpoint !== undefined) warnings.push(`${prefix}.endpoint: ${endpoint} not carried over; the function reaches Glue at its regional endpoint (or AWS_ENDPOINT_URL)`);
+  const role = take(`${prefix}.assumeRoleArn`);
+  take(`${prefix}.assumeRoleSessionName`);
+  if (role !== undefined) warnings.push(`${prefix}.assumeRoleArn: ${role} not carried over; the function reads Glue with its own role (cross-account registries are not supported)`);
+  if (region === undefined && registryName === undefined) return;
+  result.glueSchemaRegistry = { ...result.glueSchemaRegistry, ...(region === undefined ? {} : { region }), ...(registryName === undefined ? {} : { registryName }) };
+}
 
 /** Kafka Connect converters become the key and value formats of every topic. */
 export function convertFormats(take: Take, warnings: string[]): Omit<TopicInput, 'tables'> {
@@ -74,6 +97,10 @@ export function convertFormats(take: Take, warnings: string[]): Omit<TopicInput,
       continue;
     }
     result[part === 'key' ? 'keyFormat' : 'valueFormat'] = format;
+    if (format === 'glue') {
+      convertGlueSettings(take, part, result, warnings);
+      continue;
+    }
     const registry = take(`${part}.converter.schema.registry.url`);
     if (registry !== undefined) result.schemaRegistry = { url: registry };
     if (format === 'json' && take(`${part}.converter.schemas.enable`)?.toLowerCase() === 'true') {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { codecSettingsSchema, recordFormatSchema, usesSchemaRegistry } from '../codecs/settings.js';
 import { connectionSchema, secretArnSchema, type ConnectionProfile } from './connection.js';
+import { glueSchemaRegistrySchema } from './glue-registry.js';
 import { checkProfileRules, resolveBatchSize, resolveTable } from './profile-rules.js';
 import { tableSettingsSchema } from './table.js';
 import { TABLE_NAME_RULE, parseTableName } from './table-name.js';
@@ -96,6 +97,13 @@ const topicSchema = z
       .strict()
       .optional()
       .describe('Confluent-compatible schema registry for avro, protobuf and json-schema keys or values (Confluent wire format; schemas fetched by id and cached).'),
+    glueSchemaRegistry: glueSchemaRegistrySchema
+      .optional()
+      .describe(
+        'AWS Glue Schema Registry for glue keys or values (Glue wire format: header byte 3, compression byte 0 or 5 (zlib), 16-byte schema version id). ' +
+          'Schemas are fetched by version id with glue:GetSchemaVersion and cached per container. Without it, the glue format reads from the function\'s own region ' +
+          'and the stack grants glue:GetSchemaVersion on every registry of the account.',
+      ),
     codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: `topic.<t>.codec.*`).'),
     tables: z
       .record(z.string(), tableSettingsSchema)
@@ -112,6 +120,9 @@ const topicSchema = z
   .superRefine((topic, ctx) => {
     if ((usesSchemaRegistry(topic.keyFormat) || usesSchemaRegistry(topic.valueFormat)) && topic.schemaRegistry === undefined) {
       ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro, protobuf or json-schema' });
+    }
+    if (topic.glueSchemaRegistry !== undefined && topic.keyFormat !== 'glue' && topic.valueFormat !== 'glue') {
+      ctx.addIssue({ code: 'custom', path: ['glueSchemaRegistry'], input: topic.glueSchemaRegistry, message: 'only read when keyFormat or valueFormat is glue' });
     }
   }, whenObject);
 

@@ -27,8 +27,8 @@ export function createRecordMapper(topics: ReadonlyMap<string, TopicMapping>): R
     let key: unknown;
     let value: unknown;
     try {
-      key = topic.decodeKey ? topic.decodeKey(record.key) : record.key;
-      value = topic.decodeValue ? topic.decodeValue(record.value) : record.value;
+      key = topic.decodeKey ? topic.decodeKey(record.key, record.keySchemaMetadata) : record.key;
+      value = topic.decodeValue ? topic.decodeValue(record.value, record.valueSchemaMetadata) : record.value;
     } catch (error) {
       return decodeFailure(record, topic, error);
     }

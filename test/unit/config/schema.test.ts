@@ -7,6 +7,19 @@ const minimal = (connection: object = cassandra, table: object = {}) => ({
   topics: { orders: { tables: { 'shop.orders': { mapping: 'id=key', ...table } } } },
 });
 
+describe('glue format', () => {
+  it('needs no registry settings (the function\'s region, any registry) and takes a registry name and region', () => {
+    const bare = parseSinkConfig({ ...minimal(), topics: { orders: { keyFormat: 'glue', valueFormat: 'glue', tables: { 'shop.orders': { mapping: 'id=key' } } } } });
+    expect(bare.topics.orders?.valueFormat).toBe('glue');
+    expect(bare.topics.orders?.glueSchemaRegistry).toBeUndefined();
+    const scoped = parseSinkConfig({
+      ...minimal(),
+      topics: { orders: { valueFormat: 'glue', glueSchemaRegistry: { registryName: 'shop-schemas', region: 'eu-west-1' }, tables: { 'shop.orders': { mapping: 'id=key' } } } },
+    });
+    expect(scoped.topics.orders?.glueSchemaRegistry).toEqual({ registryName: 'shop-schemas', region: 'eu-west-1' });
+  });
+});
+
 describe('defaults', () => {
   it('fills the connector defaults on cassandra', () => {
     const config = parseSinkConfig(minimal());
@@ -70,6 +83,9 @@ describe('every failure names the path and the value', () => {
     ['no topics', { topics: {} }, 'topics: at least one topic is required (got {})'],
     ['topic name', { topics: { 'or ders': { tables: { 'shop.orders': { mapping: 'id=key' } } } } }, 'topics.or ders: not a Kafka topic name (letters, digits, ".", "_", "-", at most 249) (got "or ders")'],
     ['avro without registry', { topics: { orders: { valueFormat: 'avro', tables: { 'shop.orders': { mapping: 'id=key' } } } } }, 'topics.orders.schemaRegistry: required when keyFormat or valueFormat is avro, protobuf or json-schema'],
+    ['glue registry without a glue format', { topics: { orders: { glueSchemaRegistry: { registryName: 'shop' }, tables: { 'shop.orders': { mapping: 'id=key' } } } } }, 'topics.orders.glueSchemaRegistry: only read when keyFormat or valueFormat is glue (got {"registryName":"shop"})'],
+    ['glue registry name', { topics: { orders: { valueFormat: 'glue', glueSchemaRegistry: { registryName: 'a b' }, tables: { 'shop.orders': { mapping: 'id=key' } } } } }, 'topics.orders.glueSchemaRegistry.registryName: not a Glue registry name (letters, digits, "-", "_", "$", "#", at most 255) (got "a b")'],
+    ['glue region', { topics: { orders: { valueFormat: 'glue', glueSchemaRegistry: { region: 'Europe' }, tables: { 'shop.orders': { mapping: 'id=key' } } } } }, 'topics.orders.glueSchemaRegistry.region: not an AWS region (e.g. eu-west-1) (got "Europe")'],
     ['query with deletes', { topics: { orders: { tables: { 'shop.orders': { mapping: 'id=key', query: 'INSERT INTO shop.orders (id) VALUES (:id)', deletesEnabled: true } } } } }, 'topics.orders.tables.shop.orders.deletesEnabled: deletes cannot be derived from a custom query; set deletesEnabled to false or remove query (got true)'],
     ['unbound query variable', { topics: { orders: { tables: { 'shop.orders': { mapping: 'id=key', query: "INSERT INTO shop.orders (id, n) VALUES (:id, :n) -- ':x' is text" } } } } }, 'topics.orders.tables.shop.orders.query: bind :n is not a column of the mapping, so it would never get a value (got "INSERT INTO shop.orders (id, n) VALUES (:id, :n) -- \':x\' is text")'],
     ['batch size', { writer: { maxNumberOfRecordsInBatch: 0 } }, 'writer.maxNumberOfRecordsInBatch: Too small: expected number to be >=1 (got 0)'],
