@@ -13,10 +13,26 @@ import tseslint from 'typescript-eslint';
  */
 const handlerGlue = ['./lambdas/adapters', './lambdas/composition', './lambdas/framework', './lambdas/sink', './lambdas/replay'];
 const layerZones = [
-  { target: './lambdas/core', from: [...handlerGlue, './infra', './local', './bench', './scripts', './test'], message: 'core is pure: it is used by the adapters, never the other way round.' },
-  { target: './lambdas', from: ['./local', './infra', './bench', './scripts', './test'], message: 'the Lambda code does not depend on local tooling or infrastructure.' },
-  { target: './infra', from: ['./lambdas/adapters', './lambdas/composition', './lambdas/framework', './local', './bench', './test'], message: 'infrastructure knows the runtime through core and lambdas/contract only.' },
-  { target: ['./local', './bench', './scripts', './infra', './lambdas', './bin'], from: './test', message: 'nothing outside test/ imports test/.' },
+  {
+    target: './lambdas/core',
+    from: [...handlerGlue, './infra', './local', './bench', './scripts', './test'],
+    message: 'core is pure: it is used by the adapters, never the other way round.',
+  },
+  {
+    target: './lambdas',
+    from: ['./local', './infra', './bench', './scripts', './test'],
+    message: 'the Lambda code does not depend on local tooling or infrastructure.',
+  },
+  {
+    target: './infra',
+    from: ['./lambdas/adapters', './lambdas/composition', './lambdas/framework', './local', './bench', './test'],
+    message: 'infrastructure knows the runtime through core and lambdas/contract only.',
+  },
+  {
+    target: ['./local', './bench', './scripts', './infra', './lambdas', './bin'],
+    from: './test',
+    message: 'nothing outside test/ imports test/.',
+  },
 ];
 
 export default tseslint.config(

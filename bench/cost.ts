@@ -22,7 +22,8 @@ interface Latest {
 /** The cost inputs from a bench result; throws naming the missing key. */
 export function costInputs(latest: Latest, topics: number): CostInputs {
   const need = (value: number | null | undefined, key: string): number => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`bench/results/latest.json has no ${key} (got ${JSON.stringify(value)}): run npm run bench first`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new Error(`bench/results/latest.json has no ${key} (got ${JSON.stringify(value)}): run npm run bench first`);
     return value;
   };
   return {
@@ -54,18 +55,24 @@ export function costMarkdown(inputs: CostInputs, generatedAt: string): string {
         `${usd(s.perMillionGrouped)} / ${usd(s.perMillionUngrouped)} | ${String(c.mcus)} | ${usd(c.monthly)} | ${usd(c.perMillion)} |`,
     );
   }
-  lines.push('', `One MCU carries ${Math.round(connectCost(1, inputs, a).recordsPerSecondPerMcu).toLocaleString('en-US')} records/s of the DataStax connector under these assumptions.`, '');
+  lines.push(
+    '',
+    `One MCU carries ${Math.round(connectCost(1, inputs, a).recordsPerSecondPerMcu).toLocaleString('en-US')} records/s of the DataStax connector under these assumptions.`,
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function runCost(argv: readonly string[]): string {
   const topicsArg = argv.find((arg) => arg.startsWith('--topics='));
   const topics = topicsArg === undefined ? 5 : Number(topicsArg.slice('--topics='.length));
-  if (!Number.isInteger(topics) || topics < 1 || topics > 100) throw new Error(`--topics takes 1 to 100 (a poller group holds up to 100 mappings), got ${String(topicsArg)}`);
+  if (!Number.isInteger(topics) || topics < 1 || topics > 100)
+    throw new Error(`--topics takes 1 to 100 (a poller group holds up to 100 mappings), got ${String(topicsArg)}`);
   const latest = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results', 'latest.json'), 'utf8')) as Latest;
   const text = costMarkdown(costInputs(latest, topics), latest.generated_at);
   writeFileSync(path.join(repoRoot, 'bench', 'results', 'cost.md'), text);
   return text;
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(repoRoot, 'bench', 'cost.ts')) process.stdout.write(runCost(process.argv.slice(2)));
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(repoRoot, 'bench', 'cost.ts'))
+  process.stdout.write(runCost(process.argv.slice(2)));

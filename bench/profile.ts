@@ -36,9 +36,15 @@ const run = createBatchRunner({ engine, deadLetters: { send: () => Promise.rejec
 const handler = createSinkHandler({ config, engine, run } as unknown as SinkRuntime);
 const messages = Array.from({ length: 10_000 }, (_, i) => {
   const order = makeOrder(i, 7);
-  return { key: Buffer.from(order.order_id), value: format === 'json' ? jsonValue(order) : avroValue(order, 1), timestamp: Date.UTC(2026, 3, 1) + i };
+  return {
+    key: Buffer.from(order.order_id),
+    value: format === 'json' ? jsonValue(order) : avroValue(order, 1),
+    timestamp: Date.UTC(2026, 3, 1) + i,
+  };
 });
-const events = Array.from({ length: 10 }, (_, i) => mskEvent(format === 'json' ? topics.json : topics.avro, messages.slice(i * 1_000, (i + 1) * 1_000), 4, i * 1_000));
+const events = Array.from({ length: 10 }, (_, i) =>
+  mskEvent(format === 'json' ? topics.json : topics.avro, messages.slice(i * 1_000, (i + 1) * 1_000), 4, i * 1_000),
+);
 for (const event of events) await handler(event, lambdaContext());
 const before = process.cpuUsage();
 for (let done = 0; done < records; done += 10_000) for (const event of events) await handler(event, lambdaContext());

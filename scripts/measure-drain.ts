@@ -11,13 +11,16 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { Admin } from '@platformatic/kafka';
 
-const [count = '10000', bootstrap = `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`, topic = 'orders', groupId = 'kafka-cql-sink-local'] = process.argv.slice(2);
+const [count = '10000', bootstrap = `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`, topic = 'orders', groupId = 'kafka-cql-sink-local'] =
+  process.argv.slice(2);
 const admin = new Admin({ clientId: 'measure-drain', bootstrapBrokers: [bootstrap] });
 
 async function ends(): Promise<Map<number, bigint>> {
   const metadata = await admin.metadata({ topics: [topic] });
   const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
-  const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] });
+  const [listed] = await admin.listOffsets({
+    topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+  });
   return new Map((listed?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
 }
 
@@ -38,7 +41,15 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const drainedMs = Date.now() - started;
-  console.log(JSON.stringify({ count: Number(count), producedMs, drainedMs, recordsPerSecond: Math.round((Number(count) * 1000) / drainedMs), loadavg: loadavg().map((l) => Number(l.toFixed(2))) }));
+  console.log(
+    JSON.stringify({
+      count: Number(count),
+      producedMs,
+      drainedMs,
+      recordsPerSecond: Math.round((Number(count) * 1000) / drainedMs),
+      loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+    }),
+  );
 } finally {
   await admin.close();
 }

@@ -18,7 +18,9 @@ import { createLambdaContext } from '../../local/poller/invoke.js';
 type Handler = (event: unknown, context: unknown) => Promise<{ batchItemFailures: unknown[] } | undefined>;
 
 function vm(field: 'VmHWM' | 'VmRSS'): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   const kb = Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN);
   return kb / 1024;
 }
@@ -36,11 +38,24 @@ if (eventFile !== undefined && eventFile !== '') {
   const invocations = Number(process.env.BENCH_INVOCATIONS ?? '1');
   const serialized = readFileSync(eventFile, 'utf8');
   const gc = (globalThis as { gc?: () => void }).gc;
-  const runs = { handleMsRuns: [] as number[], rssMbRuns: [] as number[], peakRssMbRuns: [] as number[], heapMbAfterGc: [] as number[], rssMbAfterGc: [] as number[] };
+  const runs = {
+    handleMsRuns: [] as number[],
+    rssMbRuns: [] as number[],
+    peakRssMbRuns: [] as number[],
+    heapMbAfterGc: [] as number[],
+    rssMbAfterGc: [] as number[],
+  };
   let failures = 0;
   for (let i = 0; i < invocations; i++) {
     const deadline = Date.now() + 900_000;
-    const settings = { functionName: 'kcs-bench', functionVersion: '$LATEST', memoryLimitInMB: Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024'), timeoutMs: 900_000, region: 'us-east-1', accountId: '000000000000' };
+    const settings = {
+      functionName: 'kcs-bench',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024'),
+      timeoutMs: 900_000,
+      region: 'us-east-1',
+      accountId: '000000000000',
+    };
     const context = createLambdaContext(settings, `bench-rss-${String(i)}`, deadline);
     const t0 = performance.now();
     // The Lambda runtime parses the payload for every invocation.
@@ -55,7 +70,13 @@ if (eventFile !== undefined && eventFile !== '') {
       runs.rssMbAfterGc.push(vm('VmRSS'));
     }
   }
-  Object.assign(result, runs, { handleMs: runs.handleMsRuns[0], failures, rssAfterBatchMb: runs.rssMbRuns[0], peakRssMb: vm('VmHWM'), peakRssFirstMb: runs.peakRssMbRuns[0] });
+  Object.assign(result, runs, {
+    handleMs: runs.handleMsRuns[0],
+    failures,
+    rssAfterBatchMb: runs.rssMbRuns[0],
+    peakRssMb: vm('VmHWM'),
+    peakRssFirstMb: runs.peakRssMbRuns[0],
+  });
 }
 process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 process.exit(0);

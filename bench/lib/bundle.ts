@@ -11,7 +11,8 @@ import { cacheDir, repoRoot } from '../../local/services/paths.js';
 
 export const benchCacheDir = path.join(cacheDir, 'bench');
 
-const REQUIRE_BANNER = "import { createRequire as __sinkCreateRequire } from 'node:module'; const require = __sinkCreateRequire(import.meta.url);";
+const REQUIRE_BANNER =
+  "import { createRequire as __sinkCreateRequire } from 'node:module'; const require = __sinkCreateRequire(import.meta.url);";
 
 export interface BuiltBundle {
   readonly file: string;

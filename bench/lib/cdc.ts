@@ -37,7 +37,10 @@ export function cdcChanges(records: number, keys: number, salt: number, t0: numb
     const base = makeOrder(key, salt);
     for (let j = 0; j < burst && out.length < records; j++) {
       const version = out.length;
-      out.push({ order: { ...base, status: STATUSES[version % STATUSES.length] as string, amount: ((version % 100_000) / 100).toFixed(2) }, timestamp: ms });
+      out.push({
+        order: { ...base, status: STATUSES[version % STATUSES.length] as string, amount: ((version % 100_000) / 100).toFixed(2) },
+        timestamp: ms,
+      });
     }
   }
   return out;

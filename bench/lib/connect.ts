@@ -22,7 +22,8 @@ import { KEYSPACE } from './setup.js';
 import { watchGroup, type Sample } from './progress.js';
 
 export const CONNECT_VERSION = '4.3.1';
-export const CAMEL_CONNECTOR = 'org.apache.camel.kafkaconnector:camel-kafka-connector:0.11.0 (CamelSinkConnector, component cql, camel-cassandraql 3.11.1)';
+export const CAMEL_CONNECTOR =
+  'org.apache.camel.kafkaconnector:camel-kafka-connector:0.11.0 (CamelSinkConnector, component cql, camel-cassandraql 3.11.1)';
 
 export async function connectJars(): Promise<string[]> {
   return resolveJars('connect');
@@ -35,7 +36,14 @@ export interface ConnectRun {
   readonly totalMs: number;
 }
 
-export async function runConnectBaseline(options: { jars: readonly string[]; topic: string; partitions: number; total: number; run: string; timeoutMs: number }): Promise<ConnectRun> {
+export async function runConnectBaseline(options: {
+  jars: readonly string[];
+  topic: string;
+  partitions: number;
+  total: number;
+  run: string;
+  timeoutMs: number;
+}): Promise<ConnectRun> {
   const dir = path.join(benchCacheDir, 'connect', options.run);
   mkdirSync(dir, { recursive: true });
   const [host, port] = endpoints.cassandra.split(':') as [string, string];
@@ -75,8 +83,17 @@ export async function runConnectBaseline(options: { jars: readonly string[]; top
   );
   writeFileSync(
     path.join(dir, 'log4j2.properties'),
-    ['status = warn', 'appender.file.type = File', 'appender.file.name = FILE', `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
-      'appender.file.layout.type = PatternLayout', 'appender.file.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = info', 'rootLogger.appenderRef.file.ref = FILE', ''].join('\n'),
+    [
+      'status = warn',
+      'appender.file.type = File',
+      'appender.file.name = FILE',
+      `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.file.ref = FILE',
+      '',
+    ].join('\n'),
   );
   const out = openSync(path.join(dir, 'stdout.log'), 'w');
   const watch = watchGroup(`connect-${name}`, options.topic);
@@ -85,12 +102,23 @@ export async function runConnectBaseline(options: { jars: readonly string[]; top
   try {
     child = spawn(
       javaBinary(),
-      ['-Xms256m', '-Xmx1g', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`, '-cp', options.jars.join(path.delimiter),
-        'org.apache.kafka.connect.cli.ConnectStandalone', path.join(dir, 'worker.properties'), path.join(dir, 'sink.properties')],
+      [
+        '-Xms256m',
+        '-Xmx1g',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`,
+        '-cp',
+        options.jars.join(path.delimiter),
+        'org.apache.kafka.connect.cli.ConnectStandalone',
+        path.join(dir, 'worker.properties'),
+        path.join(dir, 'sink.properties'),
+      ],
       { stdio: ['ignore', out, out] },
     );
     const exited = new Promise<never>((_, reject) => {
-      child?.once('exit', (code) => { reject(new Error(`Kafka Connect exited with ${String(code)}; see ${dir}/connect.log:\n${tail(path.join(dir, 'connect.log'))}`)); });
+      child?.once('exit', (code) => {
+        reject(new Error(`Kafka Connect exited with ${String(code)}; see ${dir}/connect.log:\n${tail(path.join(dir, 'connect.log'))}`));
+      });
     });
     const samples = await Promise.race([watch.until(options.total, options.timeoutMs), exited]);
     const first = samples.find((s) => s.done > 0);
@@ -99,9 +127,20 @@ export async function runConnectBaseline(options: { jars: readonly string[]; top
     await watch.close();
     closeSync(out);
     if (child?.pid !== undefined && child.exitCode === null) {
-      const gone = new Promise<boolean>((resolve) => child?.once('exit', () => { resolve(true); }));
+      const gone = new Promise<boolean>((resolve) =>
+        child?.once('exit', () => {
+          resolve(true);
+        }),
+      );
       child.kill('SIGTERM');
-      const stopped = await Promise.race([gone, new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, 15_000))]);
+      const stopped = await Promise.race([
+        gone,
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => {
+            resolve(false);
+          }, 15_000),
+        ),
+      ]);
       if (!stopped) child.kill('SIGKILL');
     }
   }
@@ -109,7 +148,11 @@ export async function runConnectBaseline(options: { jars: readonly string[]; top
 
 function tail(file: string): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => /ERROR|Exception/.test(line)).slice(-10).join('\n');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /ERROR|Exception/.test(line))
+      .slice(-10)
+      .join('\n');
   } catch {
     return '(no log)';
   }

@@ -91,11 +91,14 @@ export function lambdaSecondsPerRecord(inputs: CostInputs, a: CostAssumptions = 
 export function sinkCost(recordsPerSecond: number, inputs: CostInputs, a: CostAssumptions = DEFAULT_ASSUMPTIONS): SinkCost {
   const seconds = lambdaSecondsPerRecord(inputs, a);
   const gbSecondsPerMillion = 1e6 * seconds * (inputs.functionMemoryMb / 1024);
-  const lambdaPerMillion = gbSecondsPerMillion * LIST_PRICES.lambdaArmGbSecond + (1e6 / inputs.batchSize / 1e6) * LIST_PRICES.lambdaRequestsPerMillion;
+  const lambdaPerMillion =
+    gbSecondsPerMillion * LIST_PRICES.lambdaArmGbSecond + (1e6 / inputs.batchSize / 1e6) * LIST_PRICES.lambdaRequestsPerMillion;
   const concurrency = recordsPerSecond * seconds;
   const mbps = (recordsPerSecond * inputs.recordBytes) / 1e6;
-  const pollersFor = (share: number): number => Math.max(1, Math.ceil((mbps * share) / a.pollerMBps), Math.ceil((concurrency * share) / a.pollerInvocations));
-  const epusFor = (pollers: number, share: number): number => Math.max(1, Math.ceil(pollers / a.pollersPerEpu), Math.ceil((mbps * share) / a.epuMBps));
+  const pollersFor = (share: number): number =>
+    Math.max(1, Math.ceil((mbps * share) / a.pollerMBps), Math.ceil((concurrency * share) / a.pollerInvocations));
+  const epusFor = (pollers: number, share: number): number =>
+    Math.max(1, Math.ceil(pollers / a.pollersPerEpu), Math.ceil((mbps * share) / a.epuMBps));
   const perTopic = 1 / inputs.topics;
   const pollers = pollersFor(1);
   // Without a poller group every mapping pays its own EPU floor; with one, the mappings share EPUs.

@@ -31,7 +31,8 @@ export function steadyCpuUsPerRecord(run: ConnectorRun, total: number, from = 0.
   const start = run.samples.find((s) => s.done >= total * from);
   const end = run.samples.find((s) => s.done >= total * to);
   if (start === undefined || end === undefined || end.done <= start.done) return null;
-  const nearest = (atMs: number): number => run.cpuSamples.reduce((best, s) => (Math.abs(s.atMs - atMs) < Math.abs(best.atMs - atMs) ? s : best)).cpuSeconds;
+  const nearest = (atMs: number): number =>
+    run.cpuSamples.reduce((best, s) => (Math.abs(s.atMs - atMs) < Math.abs(best.atMs - atMs) ? s : best)).cpuSeconds;
   if (run.cpuSamples.length === 0) return null;
   return ((nearest(end.atMs) - nearest(start.atMs)) * 1e6) / (end.done - start.done);
 }
@@ -44,14 +45,33 @@ export interface DatastaxBaseline {
   close(): Promise<void>;
 }
 
-export async function startDatastaxBaseline(options: { pluginDir: string; topic: string; partitions: number; total: number; runId: string; timeoutMs: number }): Promise<DatastaxBaseline> {
+export async function startDatastaxBaseline(options: {
+  pluginDir: string;
+  topic: string;
+  partitions: number;
+  total: number;
+  runId: string;
+  timeoutMs: number;
+}): Promise<DatastaxBaseline> {
   const connector = (label: string): Record<string, string> =>
-    datastaxConnectorConfig({ name: `bench-datastax-${options.runId}-${label}`, topic: options.topic, keyspace: KEYSPACE, table: 'orders', mapping: ORDER_MAPPING, tasks: options.partitions });
+    datastaxConnectorConfig({
+      name: `bench-datastax-${options.runId}-${label}`,
+      topic: options.topic,
+      keyspace: KEYSPACE,
+      table: 'orders',
+      mapping: ORDER_MAPPING,
+      tasks: options.partitions,
+    });
   const first = connector('cold');
   const firstName = first.name as string;
   const watchFirst = watchGroup(`connect-${firstName}`, options.topic);
   let worker: ConnectWorker | undefined;
-  const follow = async (name: string, startedAt: number, cpuBefore: number, watch = watchGroup(`connect-${name}`, options.topic)): Promise<ConnectorRun> => {
+  const follow = async (
+    name: string,
+    startedAt: number,
+    cpuBefore: number,
+    watch = watchGroup(`connect-${name}`, options.topic),
+  ): Promise<ConnectorRun> => {
     const cpuSamples: { atMs: number; cpuSeconds: number }[] = [];
     const sampler = setInterval(() => {
       try {
@@ -64,7 +84,13 @@ export async function startDatastaxBaseline(options: { pluginDir: string; topic:
       const samples = await Promise.race([watch.until(options.total, options.timeoutMs), (worker as ConnectWorker).exited]);
       const firstCommit = samples.find((s) => s.done > 0);
       const cpuSeconds = (worker as ConnectWorker).cpuSeconds() - cpuBefore;
-      return { samples, startupMs: (firstCommit?.atMs ?? startedAt) - startedAt, totalMs: (samples.at(-1)?.atMs ?? startedAt) - startedAt, cpuSeconds, cpuSamples };
+      return {
+        samples,
+        startupMs: (firstCommit?.atMs ?? startedAt) - startedAt,
+        totalMs: (samples.at(-1)?.atMs ?? startedAt) - startedAt,
+        cpuSeconds,
+        cpuSamples,
+      };
     } finally {
       clearInterval(sampler);
       await watch.close();
@@ -72,7 +98,11 @@ export async function startDatastaxBaseline(options: { pluginDir: string; topic:
     }
   };
   try {
-    worker = await startConnectWorker({ dir: path.join(benchCacheDir, 'datastax', options.runId), pluginDir: options.pluginDir, connector: first });
+    worker = await startConnectWorker({
+      dir: path.join(benchCacheDir, 'datastax', options.runId),
+      pluginDir: options.pluginDir,
+      connector: first,
+    });
     const cold = await follow(firstName, worker.launchedAt, 0, watchFirst);
     const running = worker;
     return {

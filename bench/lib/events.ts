@@ -38,7 +38,10 @@ export function mskEvent(
       headers: [],
     });
   });
-  const event = buildMskEvent(byPartition.filter((list) => list.length > 0), { kind: 'msk', bootstrapServers: [endpoints.kafka] });
+  const event = buildMskEvent(
+    byPartition.filter((list) => list.length > 0),
+    { kind: 'msk', bootstrapServers: [endpoints.kafka] },
+  );
   return JSON.parse(JSON.stringify(event)) as MskEvent;
 }
 
@@ -47,7 +50,15 @@ let requests = 0;
 /** The local runner's Lambda context (local/poller/invoke.ts) with `timeoutMs` left (the function timeout of the bench: 15 minutes, Lambda's maximum). */
 export function lambdaContext(timeoutMs = 900_000): Context {
   requests += 1;
-  const settings = { functionName: 'kcs-bench', functionVersion: '$LATEST', memoryLimitInMB: 1024, timeoutMs, region: endpoints.awsRegion, accountId: '000000000000' };
+  const settings = {
+    functionName: 'kcs-bench',
+    functionVersion: '$LATEST',
+    memoryLimitInMB: 1024,
+    timeoutMs,
+    region: endpoints.awsRegion,
+    accountId: '000000000000',
+  };
   // It lacks only the deprecated done/fail/succeed callbacks, which an async handler never calls.
-  return createLambdaContext(settings, `bench-${String(requests)}`, Date.now() + timeoutMs) as LambdaLikeContext & Pick<Context, 'done' | 'fail' | 'succeed'>;
+  return createLambdaContext(settings, `bench-${String(requests)}`, Date.now() + timeoutMs) as LambdaLikeContext &
+    Pick<Context, 'done' | 'fail' | 'succeed'>;
 }

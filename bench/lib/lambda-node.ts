@@ -14,9 +14,14 @@ export const MAX_EVENT_BYTES = 6_291_456;
  * bootstrap's integer arithmetic: new = m / 10, semi = new / 2, old = m - new.)
  */
 export function lambdaNodeFlags(memoryMb: number): string[] {
-  if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) throw new RangeError(`lambda memory must be an integer from 128 to 10240 MB, got ${String(memoryMb)}`);
+  if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240)
+    throw new RangeError(`lambda memory must be an integer from 128 to 10240 MB, got ${String(memoryMb)}`);
   const newSpace = Math.floor(memoryMb / 10);
-  return ['--expose-gc', `--max-semi-space-size=${String(Math.floor(newSpace / 2))}`, `--max-old-space-size=${String(memoryMb - newSpace)}`];
+  return [
+    '--expose-gc',
+    `--max-semi-space-size=${String(Math.floor(newSpace / 2))}`,
+    `--max-old-space-size=${String(memoryMb - newSpace)}`,
+  ];
 }
 
 /**

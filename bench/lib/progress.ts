@@ -35,7 +35,8 @@ export function watchGroup(groupId: string, topic: string, intervalMs = 100): Gr
         const done = await committed().catch(() => 0);
         samples.push({ atMs: performance.now(), done });
         if (done >= total) return samples;
-        if (performance.now() - started > timeoutMs) throw new Error(`group ${groupId} committed ${String(done)} of ${String(total)} records in ${String(timeoutMs)} ms`);
+        if (performance.now() - started > timeoutMs)
+          throw new Error(`group ${groupId} committed ${String(done)} of ${String(total)} records in ${String(timeoutMs)} ms`);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     },

@@ -77,7 +77,18 @@ export const ORDER_MAPPING =
   'order_id=value.order_id, customer_id=value.customer_id, status=value.status, amount=value.amount, currency=value.currency, ' +
   'items=value.items, created_at=value.created_at, shipping=value.shipping, tags=value.tags, retention_days=value.retention_days';
 
-export const ORDER_COLUMNS = ['order_id', 'customer_id', 'status', 'amount', 'currency', 'items', 'created_at', 'shipping', 'tags', 'retention_days'] as const;
+export const ORDER_COLUMNS = [
+  'order_id',
+  'customer_id',
+  'status',
+  'amount',
+  'currency',
+  'items',
+  'created_at',
+  'shipping',
+  'tags',
+  'retention_days',
+] as const;
 
 /** The same statement text the sink prepares for ORDER_MAPPING (client timestamps on, no TTL). */
 export function insertCqlOf(keyspace: string): string {

@@ -23,16 +23,26 @@ export async function startRegistry(schemas: ReadonlyMap<number, RegistryEntry>)
     const id = /^\/schemas\/ids\/(\d+)$/.exec(request.url ?? '')?.[1];
     const schema = id === undefined ? undefined : schemas.get(Number(id));
     if (request.method !== 'GET' || schema === undefined) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 40403, message: 'Schema not found' }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error_code: 40403, message: 'Schema not found' }));
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' }).end(JSON.stringify(typeof schema === 'string' ? { schema } : schema));
+    response
+      .writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
+      .end(JSON.stringify(typeof schema === 'string' ? { schema } : schema));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${String(port)}`,
     requests: () => requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

@@ -53,7 +53,9 @@ export async function createAwsFixtures(runId: string): Promise<AwsFixtures> {
   const sm = new SecretsManagerClient(awsClientConfig);
   const sqs = new SQSClient(awsClientConfig);
   try {
-    const secret = await sm.send(new CreateSecretCommand({ Name: `bench-cassandra-${runId}`, SecretString: JSON.stringify(localCassandraCredentials) }));
+    const secret = await sm.send(
+      new CreateSecretCommand({ Name: `bench-cassandra-${runId}`, SecretString: JSON.stringify(localCassandraCredentials) }),
+    );
     const queue = await sqs.send(new CreateQueueCommand({ QueueName: `bench-dlq-${runId}` }));
     if (secret.ARN === undefined || queue.QueueUrl === undefined) throw new Error('the emulator returned no secret ARN or queue URL');
     return { secretArn: secret.ARN, dlqUrl: queue.QueueUrl };
@@ -64,7 +66,10 @@ export async function createAwsFixtures(runId: string): Promise<AwsFixtures> {
 }
 
 /** The sink config of the bench: one JSON topic and one Avro topic, both into bench.orders. */
-export function sinkConfig(secretArn: string, topics: { json: string; avro?: string; protobuf?: string; registryUrl?: string }): SinkConfigInput {
+export function sinkConfig(
+  secretArn: string,
+  topics: { json: string; avro?: string; protobuf?: string; registryUrl?: string },
+): SinkConfigInput {
   const table = { [`${KEYSPACE}.orders`]: { mapping: ORDER_MAPPING } };
   const codec = { timeZone: 'UTC', timestamp: 'ISO_INSTANT' };
   return {
@@ -79,10 +84,20 @@ export function sinkConfig(secretArn: string, topics: { json: string; avro?: str
       [topics.json]: { keyFormat: 'string', valueFormat: 'json', codec, tables: table },
       ...(topics.avro === undefined || topics.registryUrl === undefined
         ? {}
-        : { [topics.avro]: { keyFormat: 'string', valueFormat: 'avro', schemaRegistry: { url: topics.registryUrl }, codec, tables: table } }),
+        : {
+            [topics.avro]: { keyFormat: 'string', valueFormat: 'avro', schemaRegistry: { url: topics.registryUrl }, codec, tables: table },
+          }),
       ...(topics.protobuf === undefined || topics.registryUrl === undefined
         ? {}
-        : { [topics.protobuf]: { keyFormat: 'string', valueFormat: 'protobuf', schemaRegistry: { url: topics.registryUrl }, codec, tables: table } }),
+        : {
+            [topics.protobuf]: {
+              keyFormat: 'string',
+              valueFormat: 'protobuf',
+              schemaRegistry: { url: topics.registryUrl },
+              codec,
+              tables: table,
+            },
+          }),
     },
   };
 }

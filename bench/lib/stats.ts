@@ -46,7 +46,12 @@ export function round(value: number, digits = 3): number {
  * `to` × total, so start-up (group join, connections) and the tail are left
  * out. Null when the samples never cross both marks or do not advance.
  */
-export function steadyRate(samples: readonly { readonly atMs: number; readonly done: number }[], total: number, from = 0.1, to = 0.9): number | null {
+export function steadyRate(
+  samples: readonly { readonly atMs: number; readonly done: number }[],
+  total: number,
+  from = 0.1,
+  to = 0.9,
+): number | null {
   const start = samples.find((s) => s.done >= total * from);
   const end = samples.find((s) => s.done >= total * to);
   if (start === undefined || end === undefined || end.atMs <= start.atMs || end.done <= start.done) return null;
@@ -56,7 +61,12 @@ export function steadyRate(samples: readonly { readonly atMs: number; readonly d
 /** Min, median and max of repeated measurements (rounded), with the runs themselves. */
 export function spread(values: readonly number[]): { min: number; median: number; max: number; runs: number[] } {
   if (values.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, runs: [] };
-  return { min: round(Math.min(...values)), median: round(median(values)), max: round(Math.max(...values)), runs: values.map((v) => round(v)) };
+  return {
+    min: round(Math.min(...values)),
+    median: round(median(values)),
+    max: round(Math.max(...values)),
+    runs: values.map((v) => round(v)),
+  };
 }
 
 /** The least-squares slope of the values against their index (change per step); 0 for fewer than two values. */

@@ -30,26 +30,35 @@ export function defaultConsumerGroupId(stackName: string, topic: string): string
  * unique among the account's Kafka event sources: so never silently derive a group
  * from something other than the stack and the topic.
  */
-export function resolveConsumerGroups(deploy: DeployConfig, topics: readonly string[]): { groups: Record<string, ConsumerGroup>; problems: string[] } {
+export function resolveConsumerGroups(
+  deploy: DeployConfig,
+  topics: readonly string[],
+): { groups: Record<string, ConsumerGroup>; problems: string[] } {
   const { consumerGroupId, consumerGroups = {} } = deploy.eventSource;
   const problems: string[] = [];
   if (consumerGroupId !== undefined && topics.length !== 1) problems.push(severalTopicsProblem(consumerGroupId, topics));
   for (const topic of Object.keys(consumerGroups)) {
-    if (!topics.includes(topic)) problems.push(`eventSource.consumerGroups.${topic}: ${showValue(topic)} is not a consumed topic (${topics.join(', ')})`);
+    if (!topics.includes(topic))
+      problems.push(`eventSource.consumerGroups.${topic}: ${showValue(topic)} is not a consumed topic (${topics.join(', ')})`);
   }
   const groups: Record<string, ConsumerGroup> = {};
   for (const topic of topics) {
     const explicit = consumerGroups[topic] ?? (topics.length === 1 ? consumerGroupId : undefined);
     const id = explicit ?? defaultConsumerGroupId(deploy.stackName, topic);
     if (explicit === undefined && id.length > MAX_GROUP_ID_LENGTH) {
-      problems.push(`eventSource.consumerGroups.${topic}: required, the default group ${showValue(id)} is ${id.length} characters (at most ${MAX_GROUP_ID_LENGTH})`);
+      problems.push(
+        `eventSource.consumerGroups.${topic}: required, the default group ${showValue(id)} is ${id.length} characters (at most ${MAX_GROUP_ID_LENGTH})`,
+      );
     }
     groups[topic] = { id, pinned: explicit !== undefined };
   }
   const owners = new Map<string, string>();
   for (const [topic, group] of Object.entries(groups)) {
     const other = owners.get(group.id);
-    if (other !== undefined) problems.push(`eventSource.consumerGroups.${topic}: topics ${other} and ${topic} both use group ${showValue(group.id)}; a group id must be unique per mapping`);
+    if (other !== undefined)
+      problems.push(
+        `eventSource.consumerGroups.${topic}: topics ${other} and ${topic} both use group ${showValue(group.id)}; a group id must be unique per mapping`,
+      );
     owners.set(group.id, topic);
   }
   return { groups, problems };

@@ -15,12 +15,16 @@ export function checkDevTables(deploy: DeployConfig, sink: SinkConfig): string[]
   const tables = deploy.dev?.tables ?? {};
   const declared = Object.keys(tables);
   if (sink.connection.profile !== 'keyspaces') {
-    return declared.length === 0 ? [] : [`dev.tables: only for the keyspaces profile; the sink config uses ${showValue(sink.connection.profile)}`];
+    return declared.length === 0
+      ? []
+      : [`dev.tables: only for the keyspaces profile; the sink config uses ${showValue(sink.connection.profile)}`];
   }
   if (deploy.dev === undefined) return [];
   const problems: string[] = [];
   if (sink.connection.region !== deploy.env.region) {
-    problems.push(`dev: the dev stack creates the tables in env.region ${showValue(deploy.env.region)} but the sink config connects to ${showValue(sink.connection.region)}`);
+    problems.push(
+      `dev: the dev stack creates the tables in env.region ${showValue(deploy.env.region)} but the sink config connects to ${showValue(sink.connection.region)}`,
+    );
   }
   const sinkTables = new Map<string, Set<string>>();
   for (const topic of Object.values(sink.topics)) {
@@ -56,7 +60,8 @@ export function checkDevTables(deploy: DeployConfig, sink: SinkConfig): string[]
     for (const column of keys) {
       if (!(column in table.columns)) problems.push(`${at}: key column ${showValue(column)} is not in columns`);
     }
-    if (new Set(keys).size !== keys.length) problems.push(`${at}: a column appears twice in partitionKey/clusteringKey (got ${showValue(keys)})`);
+    if (new Set(keys).size !== keys.length)
+      problems.push(`${at}: a column appears twice in partitionKey/clusteringKey (got ${showValue(keys)})`);
   }
   return problems;
 }

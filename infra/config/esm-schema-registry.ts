@@ -19,17 +19,38 @@ export const esmSchemaRegistrySchema = z
     z
       .object({
         type: z.literal('glue'),
-        registryArn: z.string().regex(GLUE_REGISTRY_ARN, 'expected a Glue registry ARN (arn:aws:glue:<region>:<account>:registry/<name>)').describe('The Glue registry (SchemaRegistryURI).'),
-        eventRecordFormat: z.enum(['JSON', 'SOURCE']).describe('JSON: Lambda deserializes; topic formats must be `json`. SOURCE: the record\'s bytes without the Glue header; topic formats must be `glue`.'),
-        validate: z.array(z.enum(['KEY', 'VALUE'])).min(1).max(2).default(['VALUE']).describe('Attributes Lambda validates (and, with JSON, deserializes): SchemaValidationConfigs. Default: VALUE.'),
+        registryArn: z
+          .string()
+          .regex(GLUE_REGISTRY_ARN, 'expected a Glue registry ARN (arn:aws:glue:<region>:<account>:registry/<name>)')
+          .describe('The Glue registry (SchemaRegistryURI).'),
+        eventRecordFormat: z
+          .enum(['JSON', 'SOURCE'])
+          .describe(
+            "JSON: Lambda deserializes; topic formats must be `json`. SOURCE: the record's bytes without the Glue header; topic formats must be `glue`.",
+          ),
+        validate: z
+          .array(z.enum(['KEY', 'VALUE']))
+          .min(1)
+          .max(2)
+          .default(['VALUE'])
+          .describe('Attributes Lambda validates (and, with JSON, deserializes): SchemaValidationConfigs. Default: VALUE.'),
       })
       .strict(),
     z
       .object({
         type: z.literal('confluent'),
         url: z.url().describe('The Confluent-compatible registry (SchemaRegistryURI).'),
-        eventRecordFormat: z.enum(['JSON', 'SOURCE']).describe('JSON: Lambda deserializes; topic formats must be `json`. SOURCE: the record\'s bytes without the Confluent prefix; topic formats must be `avro`.'),
-        validate: z.array(z.enum(['KEY', 'VALUE'])).min(1).max(2).default(['VALUE']).describe('Attributes Lambda validates (and, with JSON, deserializes): SchemaValidationConfigs. Default: VALUE.'),
+        eventRecordFormat: z
+          .enum(['JSON', 'SOURCE'])
+          .describe(
+            "JSON: Lambda deserializes; topic formats must be `json`. SOURCE: the record's bytes without the Confluent prefix; topic formats must be `avro`.",
+          ),
+        validate: z
+          .array(z.enum(['KEY', 'VALUE']))
+          .min(1)
+          .max(2)
+          .default(['VALUE'])
+          .describe('Attributes Lambda validates (and, with JSON, deserializes): SchemaValidationConfigs. Default: VALUE.'),
         authentication: z
           .enum(['BASIC_AUTH', 'CLIENT_CERTIFICATE_TLS_AUTH', 'SERVER_ROOT_CA_CERTIFICATE'])
           .default('BASIC_AUTH')
@@ -39,8 +60,8 @@ export const esmSchemaRegistrySchema = z
       .strict(),
   ])
   .describe(
-    'The event source mapping\'s own schema registry integration (provisioned mode). The function decodes what it delivers: JSON through the `json` format, SOURCE through the native decoders ' +
-      'with the schema the record\'s metadata names. Replay re-reads raw Kafka bytes with their wire prefix, so the native format stays configured either way (see docs/deploy.md).',
+    "The event source mapping's own schema registry integration (provisioned mode). The function decodes what it delivers: JSON through the `json` format, SOURCE through the native decoders " +
+      "with the schema the record's metadata names. Replay re-reads raw Kafka bytes with their wire prefix, so the native format stays configured either way (see docs/deploy.md).",
   );
 
 export type EsmSchemaRegistry = z.output<typeof esmSchemaRegistrySchema>;

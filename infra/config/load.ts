@@ -47,7 +47,9 @@ export function resolveDeployment(deploy: DeployConfig, sinkInput: unknown, sink
   const topics = deploy.eventSource.topics ?? sinkTopics;
   const consumerGroups = resolveConsumerGroups(deploy, topics);
   const problems = [
-    ...topics.filter((topic) => !sinkTopics.includes(topic)).map((topic) => `eventSource.topics: ${showValue(topic)} is not a topic of the sink config (${sinkTopics.join(', ')})`),
+    ...topics
+      .filter((topic) => !sinkTopics.includes(topic))
+      .map((topic) => `eventSource.topics: ${showValue(topic)} is not a topic of the sink config (${sinkTopics.join(', ')})`),
     ...consumerGroups.problems,
     ...connectionSecretProblems(deploy, userSink),
     ...checkDevTables(deploy, userSink),

@@ -9,6 +9,9 @@ export function renderDeployReference(): string {
   return [
     '<!-- Generated from infra/config/deploy-schema.ts by `npm run docs:config`. Do not edit. -->',
     '',
-    renderSchemaReference(deployConfigSchema, { heading: '####', placeholders: { consumerGroups: '<topic>', tables: '<keyspace.table>', columns: '<column>' } }),
+    renderSchemaReference(deployConfigSchema, {
+      heading: '####',
+      placeholders: { consumerGroups: '<topic>', tables: '<keyspace.table>', columns: '<column>' },
+    }),
   ].join('\n');
 }

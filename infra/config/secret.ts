@@ -21,7 +21,9 @@ export function createdSecretName(deploy: DeployConfig): string {
 
 export function connectionSecretProblems(deploy: DeployConfig, sink: SinkConfig): string[] {
   if (deploy.connectionSecret.mode !== 'create' || credentialsPath(sink) !== undefined) return [];
-  return ['connectionSecret.mode: "create" needs a profile with a credentials secret; keyspaces with sigv4 auth signs with the function role (got "create")'];
+  return [
+    'connectionSecret.mode: "create" needs a profile with a credentials secret; keyspaces with sigv4 auth signs with the function role (got "create")',
+  ];
 }
 
 /**

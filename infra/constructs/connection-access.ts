@@ -53,7 +53,9 @@ export class ConnectionAccess extends Construct {
     const created = this.props.createSecretName;
     const imported = referencedSecretArns(sink).filter((arn) => created === undefined || !arn.endsWith(`:secret:${created}`));
     if (imported.length > 0) {
-      grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: imported.flatMap(secretResources) }));
+      grantee.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: imported.flatMap(secretResources) }),
+      );
     }
     const bundle = bundleS3Object(sink);
     if (bundle !== undefined) {

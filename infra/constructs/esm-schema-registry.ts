@@ -11,7 +11,10 @@ import type { EsmSchemaRegistry } from '../config/esm-schema-registry.js';
  * schemas, which Lambda uses to validate; ConfluentSchemaRegistry grants
  * reading the access secret.
  */
-export function esmSchemaRegistry(scope: Construct, config: EsmSchemaRegistry | undefined): sources.GlueSchemaRegistry | sources.ConfluentSchemaRegistry | undefined {
+export function esmSchemaRegistry(
+  scope: Construct,
+  config: EsmSchemaRegistry | undefined,
+): sources.GlueSchemaRegistry | sources.ConfluentSchemaRegistry | undefined {
   if (config === undefined) return undefined;
   const common = {
     eventRecordFormat: lambda.EventRecordFormat[config.eventRecordFormat],

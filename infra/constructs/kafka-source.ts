@@ -46,7 +46,12 @@ const METRIC_TYPES = {
 } as const;
 
 /** The describe actions the Lambda guide lists for self-managed Kafka in a VPC (with-kafka-permissions, "VPC permissions"). */
-export const SELF_MANAGED_DESCRIBE_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'] as const;
+export const SELF_MANAGED_DESCRIBE_ACTIONS = [
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcs',
+] as const;
 
 /**
  * One Kafka event source mapping per topic, in provisioned mode (the pollers
@@ -63,7 +68,8 @@ export class KafkaSource extends Construct {
     super(scope, id);
     this.props = props;
     const { eventSource: config, kafka } = props;
-    const authSecret = 'secretArn' in kafka.auth ? secretsmanager.Secret.fromSecretCompleteArn(this, 'AuthSecret', kafka.auth.secretArn) : undefined;
+    const authSecret =
+      'secretArn' in kafka.auth ? secretsmanager.Secret.fromSecretCompleteArn(this, 'AuthSecret', kafka.auth.secretArn) : undefined;
     const rootCa =
       kafka.type === 'self-managed' && kafka.rootCaSecretArn !== undefined
         ? secretsmanager.Secret.fromSecretCompleteArn(this, 'RootCaSecret', kafka.rootCaSecretArn)
@@ -79,7 +85,8 @@ export class KafkaSource extends Construct {
         logLevel: config.logLevel === 'off' ? undefined : lambda.EventSourceMappingLogLevel[config.logLevel],
         consumerGroupId: this.groupId(topic),
         batchSize: config.batchSize,
-        maxBatchingWindow: config.maximumBatchingWindowSeconds === undefined ? undefined : Duration.seconds(config.maximumBatchingWindowSeconds),
+        maxBatchingWindow:
+          config.maximumBatchingWindowSeconds === undefined ? undefined : Duration.seconds(config.maximumBatchingWindowSeconds),
         startingPosition: lambda.StartingPosition[config.startingPosition],
         startingPositionTimestamp: config.startingPositionTimestamp,
         filters: config.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
@@ -109,7 +116,9 @@ export class KafkaSource extends Construct {
       const before = new Set(props.function.node.children);
       props.function.addEventSource(source);
       // Neither event source class exposes the mapping of a self-managed source: take the child it added.
-      const added = props.function.node.children.find((child): child is lambda.EventSourceMapping => !before.has(child) && child instanceof lambda.EventSourceMapping);
+      const added = props.function.node.children.find(
+        (child): child is lambda.EventSourceMapping => !before.has(child) && child instanceof lambda.EventSourceMapping,
+      );
       if (added === undefined) throw new Error(`no event source mapping was added for topic ${JSON.stringify(topic)}`);
       mappingIds.push(added.eventSourceMappingId);
       this.warnIfDerived(topic);
@@ -128,10 +137,14 @@ export class KafkaSource extends Construct {
     if (config.pollerGroupName === false) return undefined;
     const name = config.pollerGroupName ?? `${Stack.of(this).stackName}-pollers`;
     if (!Token.isUnresolved(name) && !POLLER_GROUP_NAME_PATTERN.test(name)) {
-      throw new Error(`eventSource.pollerGroupName: the default ${JSON.stringify(name)} (from the stack name) is not a valid poller group name; set eventSource.pollerGroupName (got ${JSON.stringify(name)})`);
+      throw new Error(
+        `eventSource.pollerGroupName: the default ${JSON.stringify(name)} (from the stack name) is not a valid poller group name; set eventSource.pollerGroupName (got ${JSON.stringify(name)})`,
+      );
     }
     if (mappings > POLLER_GROUP_LIMITS.mappings) {
-      throw new Error(`eventSource.pollerGroupName: a poller group holds at most ${String(POLLER_GROUP_LIMITS.mappings)} mappings, this stack has ${String(mappings)} topics; set pollerGroupName: false (got ${JSON.stringify(name)})`);
+      throw new Error(
+        `eventSource.pollerGroupName: a poller group holds at most ${String(POLLER_GROUP_LIMITS.mappings)} mappings, this stack has ${String(mappings)} topics; set pollerGroupName: false (got ${JSON.stringify(name)})`,
+      );
     }
     const pollers = mappings * config.maximumPollers;
     if (pollers > POLLER_GROUP_LIMITS.maximumPollers) {
@@ -145,7 +158,10 @@ export class KafkaSource extends Construct {
   /** The consumer group of one topic's mapping. */
   groupId(topic: string): string {
     const group = this.props.consumerGroups[topic];
-    if (group === undefined) throw new Error(`no consumer group for topic ${JSON.stringify(topic)} (got groups for ${Object.keys(this.props.consumerGroups).join(', ')})`);
+    if (group === undefined)
+      throw new Error(
+        `no consumer group for topic ${JSON.stringify(topic)} (got groups for ${Object.keys(this.props.consumerGroups).join(', ')})`,
+      );
     return group.id;
   }
 
@@ -165,14 +181,17 @@ export class KafkaSource extends Construct {
   grantRefetch(grantee: lambda.IFunction): void {
     const kafka = this.props.kafka;
     if (kafka.type === 'msk') {
-      grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers', 'kafka:DescribeClusterV2'], resources: [kafka.clusterArn] }));
+      grantee.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers', 'kafka:DescribeClusterV2'], resources: [kafka.clusterArn] }),
+      );
       if (kafka.auth.type === 'iam') this.grantIamRead(grantee, false);
     }
     const secretArns = [
       'secretArn' in kafka.auth ? kafka.auth.secretArn : undefined,
       kafka.type === 'self-managed' ? kafka.rootCaSecretArn : undefined,
     ].filter((arn) => arn !== undefined);
-    if (secretArns.length > 0) grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+    if (secretArns.length > 0)
+      grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
     this.grantSecretsKey(grantee);
   }
 
@@ -197,12 +216,15 @@ export class KafkaSource extends Construct {
     // Describe actions support no resource-level permissions: "*" is the only resource IAM accepts.
     grantee.addToRolePolicy(new iam.PolicyStatement({ actions: [...SELF_MANAGED_DESCRIBE_ACTIONS], resources: ['*'] }));
     const stack = Stack.of(this);
-    const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName });
+    const ec2Arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ec2', resource, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, resourceName });
     const interfaces = ec2Arn('network-interface', '*');
     const subnets = this.props.vpc.selectSubnets(this.props.subnets).subnetIds.map((id) => ec2Arn('subnet', id));
     const group = ec2Arn('security-group', this.props.securityGroup.securityGroupId);
     // The pollers' interfaces: created only in the mapping's subnets with its security group, deleted in this account and region.
-    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [interfaces, ...subnets, group] }));
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [interfaces, ...subnets, group] }),
+    );
     grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DeleteNetworkInterface'], resources: [interfaces] }));
   }
 
@@ -212,7 +234,11 @@ export class KafkaSource extends Construct {
     if (keyArn === undefined) return;
     const region = keyArn.split(':')[3] ?? '';
     grantee.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [keyArn], conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } } }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
     );
   }
 
@@ -225,10 +251,16 @@ export class KafkaSource extends Construct {
     if (kafka.type !== 'msk') return;
     const arn = (kind: 'topic' | 'group', name: string) => mskResourceArn(kafka.clusterArn, kind, name);
     grantee.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [kafka.clusterArn] }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+        resources: [kafka.clusterArn],
+      }),
     );
     grantee.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: this.props.topics.map((topic) => arn('topic', topic)) }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+        resources: this.props.topics.map((topic) => arn('topic', topic)),
+      }),
     );
     if (consumerGroups) {
       grantee.addToRolePolicy(

@@ -76,7 +76,8 @@ export class SinkMonitoring extends Construct {
     const sink = props.sinkFunction;
     const metrics = sinkMetrics(props);
     const notPollingPeriods = (props.notPollingMinutes ?? 15) / 5;
-    if (!Number.isInteger(notPollingPeriods) || notPollingPeriods < 1) throw new Error(`notPollingMinutes must be a positive multiple of 5 (got ${props.notPollingMinutes})`);
+    if (!Number.isInteger(notPollingPeriods) || notPollingPeriods < 1)
+      throw new Error(`notPollingMinutes must be a positive multiple of 5 (got ${props.notPollingMinutes})`);
 
     this.addAlarm('offsetLag', 'OffsetLagAlarm', {
       metric: metrics.offsetLag,
@@ -93,7 +94,8 @@ export class SinkMonitoring extends Construct {
       evaluationPeriods: notPollingPeriods,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       actionsEnabled: props.mappingsEnabled ?? true,
-      description: 'No event source mapping reports OffsetLag: the mappings stopped polling (paused, disabled by Lambda, or in an error state).',
+      description:
+        'No event source mapping reports OffsetLag: the mappings stopped polling (paused, disabled by Lambda, or in an error state).',
     });
     if (metrics.eventSourceErrors !== undefined) {
       this.addAlarm('eventSourceErrors', 'EventSourceErrorsAlarm', {
@@ -119,7 +121,11 @@ export class SinkMonitoring extends Construct {
       threshold: props.errorsThreshold ?? 1,
       description: 'Sink invocations failed.',
     });
-    this.addAlarm('sinkThrottles', 'SinkThrottlesAlarm', { metric: sink.metricThrottles(SUM_5M), threshold: 1, description: 'Sink invocations were throttled.' });
+    this.addAlarm('sinkThrottles', 'SinkThrottlesAlarm', {
+      metric: sink.metricThrottles(SUM_5M),
+      threshold: 1,
+      description: 'Sink invocations were throttled.',
+    });
     this.addAlarm('replayErrors', 'ReplayErrorsAlarm', {
       metric: props.replayFunction.metricErrors(SUM_5M),
       threshold: 1,
@@ -140,7 +146,8 @@ export class SinkMonitoring extends Construct {
         statistic: cloudwatch.Stats.SUM,
       }),
       threshold: 1,
-      description: 'The sink halted on a systemic failure (a wrong mapping, a dropped column): nothing is dead-lettered, the partition waits until the cause is fixed.',
+      description:
+        'The sink halted on a systemic failure (a wrong mapping, a dropped column): nothing is dead-lettered, the partition waits until the cause is fixed.',
     });
     this.dashboard = this.buildDashboard(props, metrics);
   }
@@ -164,20 +171,33 @@ export class SinkMonitoring extends Construct {
 
   private buildDashboard(props: SinkMonitoringProps, metrics: SinkMetrics): cloudwatch.Dashboard {
     const { sinkFunction: sink, replayFunction: replay } = props;
-    const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) => new cloudwatch.GraphWidget({ title, left, right, width: 12 });
+    const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
+      new cloudwatch.GraphWidget({ title, left, right, width: 12 });
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 }),
-      graph('Kafka offset lag (records waiting, worst topic)', [metrics.offsetLag], metrics.eventSourceErrors === undefined ? [] : [metrics.eventSourceErrors]),
+      graph(
+        'Kafka offset lag (records waiting, worst topic)',
+        [metrics.offsetLag],
+        metrics.eventSourceErrors === undefined ? [] : [metrics.eventSourceErrors],
+      ),
       graph('Records written, dead-lettered, failed (per topic)', [...metrics.written, ...metrics.deadLettered, ...metrics.failed]),
       graph('Batch latency (ms, p50 and p99 per topic)', metrics.batchLatency),
-      graph('Sink invocations, errors, throttles', [sink.metricInvocations(SUM_5M), sink.metricErrors(SUM_5M), sink.metricThrottles(SUM_5M)]),
-      graph('Sink duration (p50, p99) and concurrency', [sink.metricDuration({ statistic: 'p50' }), sink.metricDuration({ statistic: 'p99' })], [
-        sink.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM }),
+      graph('Sink invocations, errors, throttles', [
+        sink.metricInvocations(SUM_5M),
+        sink.metricErrors(SUM_5M),
+        sink.metricThrottles(SUM_5M),
       ]),
-      graph('Dead-letter and replay queues (visible messages, sent to the DLQ)', [metrics.dlqVisible, props.replayQueue.metricApproximateNumberOfMessagesVisible(), props.dlq.metricNumberOfMessagesSent(SUM_5M)], [
-        props.replayQueue.metricApproximateAgeOfOldestMessage(),
-      ]),
+      graph(
+        'Sink duration (p50, p99) and concurrency',
+        [sink.metricDuration({ statistic: 'p50' }), sink.metricDuration({ statistic: 'p99' })],
+        [sink.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM })],
+      ),
+      graph(
+        'Dead-letter and replay queues (visible messages, sent to the DLQ)',
+        [metrics.dlqVisible, props.replayQueue.metricApproximateNumberOfMessagesVisible(), props.dlq.metricNumberOfMessagesSent(SUM_5M)],
+        [props.replayQueue.metricApproximateAgeOfOldestMessage()],
+      ),
       graph('Replay invocations and errors', [replay.metricInvocations(SUM_5M), replay.metricErrors(SUM_5M)]),
     );
     return dashboard;
@@ -198,7 +218,13 @@ interface SinkMetrics {
 function sinkMetrics(props: SinkMonitoringProps): SinkMetrics {
   // OffsetLag: per topic, the records written to it that the mapping's consumer group has not processed yet (AWS/Lambda, by FunctionName).
   const offsetLagOf = (statistic: string) =>
-    new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'OffsetLag', dimensionsMap: { FunctionName: props.sinkFunction.functionName }, statistic, period: Duration.minutes(1) });
+    new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'OffsetLag',
+      dimensionsMap: { FunctionName: props.sinkFunction.functionName },
+      statistic,
+      period: Duration.minutes(1),
+    });
   const own = (metricName: string, topic: string, statistic: string = cloudwatch.Stats.SUM) =>
     new cloudwatch.Metric({
       namespace: DEFAULT_METRICS_NAMESPACE,
@@ -226,9 +252,20 @@ function sumOf(metricName: string, mappingIds: readonly string[]): cloudwatch.IM
   const usingMetrics = Object.fromEntries(
     mappingIds.map((uuid, index) => [
       `m${index}`,
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { EventSourceMappingUUID: uuid }, statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES }),
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: { EventSourceMappingUUID: uuid },
+        statistic: cloudwatch.Stats.SUM,
+        period: FIVE_MINUTES,
+      }),
     ]),
   );
   if (mappingIds.length === 1) return Object.values(usingMetrics)[0] as cloudwatch.IMetric;
-  return new cloudwatch.MathExpression({ expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: metricName, period: FIVE_MINUTES });
+  return new cloudwatch.MathExpression({
+    expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    label: metricName,
+    period: FIVE_MINUTES,
+  });
 }

@@ -45,11 +45,14 @@ export class SinkNetwork extends Construct {
       this.subnets = { subnets: config.subnetIds.map((subnetId, index) => ec2.Subnet.fromSubnetId(this, `Subnet${index}`, subnetId)) };
     }
     const existing = config !== undefined && props.vpc === undefined && !('create' in config) ? config.securityGroupIds : undefined;
-    this.securityGroups =
-      props.securityGroups ??
+    this.securityGroups = props.securityGroups ??
       existing?.map((groupId, index) => ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${index}`, groupId)) ?? [
         // Egress-only: the functions open connections (Kafka, database, AWS APIs) and accept none.
-        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: this.vpc, allowAllOutbound: true, description: 'kafka-cql-sink functions (egress only)' }),
+        new ec2.SecurityGroup(this, 'SecurityGroup', {
+          vpc: this.vpc,
+          allowAllOutbound: true,
+          description: 'kafka-cql-sink functions (egress only)',
+        }),
       ];
   }
 }

@@ -17,7 +17,8 @@ const TASK_ROOT = '/var/task';
 /** cassandra-driver `require`s these optional modules inside try/catch: leave them out of the bundle. */
 const OPTIONAL_MODULES = ['kerberos'];
 /** esbuild's ESM output has no `require`; CommonJS dependencies (cassandra-driver) need one. */
-const REQUIRE_BANNER = "import { createRequire as __sinkCreateRequire } from 'node:module'; const require = __sinkCreateRequire(import.meta.url);";
+const REQUIRE_BANNER =
+  "import { createRequire as __sinkCreateRequire } from 'node:module'; const require = __sinkCreateRequire(import.meta.url);";
 
 export interface SinkFunctionProps {
   /** TypeScript entry exporting `handler`, bundled by local esbuild. */
@@ -71,7 +72,11 @@ export class SinkFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [...props.securityGroups],
-      environment: writeRuntimeEnvironment({ ...props.environment, sinkConfigFile: `${TASK_ROOT}/${SINK_CONFIG_FILE_NAME}`, nodeOptions: '--enable-source-maps' }),
+      environment: writeRuntimeEnvironment({
+        ...props.environment,
+        sinkConfigFile: `${TASK_ROOT}/${SINK_CONFIG_FILE_NAME}`,
+        nodeOptions: '--enable-source-maps',
+      }),
     };
     if (props.prebuiltCodeDir === undefined) {
       this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -93,13 +98,19 @@ export class SinkFunction extends Construct {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => [`cp "${join(configDir, SINK_CONFIG_FILE_NAME)}" "${outputDir}/${SINK_CONFIG_FILE_NAME}"`],
+            afterBundling: (_inputDir: string, outputDir: string) => [
+              `cp "${join(configDir, SINK_CONFIG_FILE_NAME)}" "${outputDir}/${SINK_CONFIG_FILE_NAME}"`,
+            ],
           },
         },
       });
     } else {
       cpSync(props.prebuiltCodeDir, configDir, { recursive: true });
-      this.function = new lambda.Function(this, 'Function', { ...common, handler: 'index.handler', code: lambda.Code.fromAsset(configDir) });
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(configDir),
+      });
     }
   }
 }

@@ -32,11 +32,23 @@ export class DevStack extends Stack {
   constructor(scope: Construct, id: string, props: DevStackProps) {
     super(scope, id, props);
     const { deploy, sink } = props.deployment;
-    const dev: DevConfig = deploy.dev ?? { msk: { instanceType: 'kafka.t3.small', kafkaVersion: '3.6.0' }, tables: {}, availabilityZones: undefined };
+    const dev: DevConfig = deploy.dev ?? {
+      msk: { instanceType: 'kafka.t3.small', kafkaVersion: '3.6.0' },
+      tables: {},
+      availabilityZones: undefined,
+    };
     this.zones = deploymentZones({ ...deploy, dev });
     this.vpc = createVpc(this, 'Vpc', this.zones, 1);
-    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', { vpc: this.vpc, description: 'kafka-cql-sink functions (egress only)', allowAllOutbound: true });
-    const brokers = new ec2.SecurityGroup(this, 'BrokerSecurityGroup', { vpc: this.vpc, description: 'dev MSK brokers', allowAllOutbound: true });
+    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: this.vpc,
+      description: 'kafka-cql-sink functions (egress only)',
+      allowAllOutbound: true,
+    });
+    const brokers = new ec2.SecurityGroup(this, 'BrokerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'dev MSK brokers',
+      allowAllOutbound: true,
+    });
     // The sink functions reach the brokers; the MSK event source mapping's
     // pollers use the cluster's own security group, so it must admit itself.
     brokers.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'kafka-cql-sink functions (IAM over TLS)');
@@ -72,7 +84,8 @@ export class DevStack extends Stack {
     const keyspaces = new Map<string, cassandra.CfnKeyspace>();
     const clientTimestamps = new Map<string, boolean>();
     for (const topic of Object.values(deployment.sink.topics)) {
-      for (const [key, table] of Object.entries(topic.tables)) clientTimestamps.set(key, (clientTimestamps.get(key) ?? false) || table.clientTimestamps);
+      for (const [key, table] of Object.entries(topic.tables))
+        clientTimestamps.set(key, (clientTimestamps.get(key) ?? false) || table.clientTimestamps);
     }
     for (const [key, table] of Object.entries(tables)) {
       const name = parseTableName(key);
@@ -89,7 +102,9 @@ export class DevStack extends Stack {
         tableName: name.table,
         partitionKeyColumns: table.partitionKey.map(column),
         clusteringKeyColumns: table.clusteringKey.map((clustering) => ({ column: column(clustering.column), orderBy: clustering.order })),
-        regularColumns: Object.keys(table.columns).filter((columnName) => !keyColumns.has(columnName)).map(column),
+        regularColumns: Object.keys(table.columns)
+          .filter((columnName) => !keyColumns.has(columnName))
+          .map(column),
         // Irreversible on Keyspaces: enabled only where the sink writes with USING TIMESTAMP.
         clientSideTimestampsEnabled: clientTimestamps.get(key) === true ? true : undefined,
         pointInTimeRecoveryEnabled: true,

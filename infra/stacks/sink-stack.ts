@@ -53,7 +53,11 @@ export class SinkStack extends Stack {
     super(scope, id, props);
     const { deploy, sink: sinkConfig, bundledSinkConfig, topics } = props.deployment;
     this.zones = deploymentZones(deploy);
-    const network = new SinkNetwork(this, 'Network', { config: deploy.network, vpc: props.dev?.vpc, securityGroups: props.dev && [props.dev.clientSecurityGroup] });
+    const network = new SinkNetwork(this, 'Network', {
+      config: deploy.network,
+      vpc: props.dev?.vpc,
+      securityGroups: props.dev && [props.dev.clientSecurityGroup],
+    });
     const replayTimeout = Duration.seconds(deploy.replay.timeoutSeconds);
     this.deadLetter = new DeadLetter(this, 'DeadLetter', {
       namePrefix: deploy.stackName,
@@ -62,14 +66,17 @@ export class SinkStack extends Stack {
       replayVisibilityTimeout: Duration.seconds(Math.min(6 * deploy.replay.timeoutSeconds, 43_200)),
     });
     const { dlq, replayQueue, overflowBucket } = this.deadLetter;
-    const kafka: KafkaConfig = props.dev === undefined ? requireKafka(deploy.kafka) : { type: 'msk', clusterArn: props.dev.clusterArn, auth: { type: 'iam' } };
+    const kafka: KafkaConfig =
+      props.dev === undefined ? requireKafka(deploy.kafka) : { type: 'msk', clusterArn: props.dev.clusterArn, auth: { type: 'iam' } };
     const placement = { vpc: network.vpc, subnets: network.subnets, securityGroups: network.securityGroups };
     const logRetention = retentionDays(deploy.function.logRetentionDays);
     const commonEnvironment: RuntimeEnvironmentValues = {
       dlqUrl: dlq.queueUrl,
       dlqOverflowBucket: overflowBucket.bucketName,
       // The functions refuse to start while this secret holds its generated placeholder (lambdas/adapters/created-secret.ts).
-      ...(deploy.connectionSecret.mode === 'create' ? { createdConnectionSecretArn: partialSecretArn(deploy, createdSecretName(deploy)) } : {}),
+      ...(deploy.connectionSecret.mode === 'create'
+        ? { createdConnectionSecretArn: partialSecretArn(deploy, createdSecretName(deploy)) }
+        : {}),
     };
     this.sink = new SinkFunction(this, 'Sink', {
       ...placement,
@@ -108,7 +115,11 @@ export class SinkStack extends Stack {
       environment: { ...commonEnvironment, ...source.environment(), serviceName: REPLAY_SERVICE_NAME },
     });
     this.replay.function.addEventSource(
-      new sources.SqsEventSource(replayQueue, { batchSize: deploy.replay.batchSize, reportBatchItemFailures: true, maxConcurrency: deploy.replay.maxConcurrency }),
+      new sources.SqsEventSource(replayQueue, {
+        batchSize: deploy.replay.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: deploy.replay.maxConcurrency,
+      }),
     );
     source.grantRefetch(this.replay.function);
     const connection = new ConnectionAccess(this, 'Connection', {
@@ -121,8 +132,12 @@ export class SinkStack extends Stack {
     }
     grantGlueSchemaReads([this.sink.function, this.replay.function], sinkConfig, this);
     // Objects only, one action each way: the sink writes oversized records, the replay reads them.
-    this.sink.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [overflowBucket.arnForObjects('*')] }));
-    this.replay.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [overflowBucket.arnForObjects('*')] }));
+    this.sink.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [overflowBucket.arnForObjects('*')] }),
+    );
+    this.replay.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [overflowBucket.arnForObjects('*')] }),
+    );
     this.deadLetter.key.grant(this.sink.function, 'kms:GenerateDataKey');
     this.deadLetter.key.grant(this.replay.function, 'kms:Decrypt');
     this.monitoring = new SinkMonitoring(this, 'Monitoring', {
@@ -141,18 +156,36 @@ export class SinkStack extends Stack {
       errorsThreshold: deploy.alarms.errorsThreshold,
       alarmTopicArn: deploy.alarms.topicArn,
     });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: dlq.queueUrl, description: 'Dead-lettered records; redrive them to the replay queue.' });
-    new CfnOutput(this, 'ReplayQueueArn', { value: replayQueue.queueArn, description: 'The custom destination to choose in "Start DLQ redrive".' });
-    new CfnOutput(this, 'ReplayQueueUrl', { value: replayQueue.queueUrl, description: 'The replay queue (redrive target); kafka-cql-sink status shows its depth.' });
-    new CfnOutput(this, 'SinkFunctionName', { value: this.sink.function.functionName, description: 'The function of the Kafka event source mappings (kafka-cql-sink status, pause, resume).' });
-    new CfnOutput(this, 'Dashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${deploy.stackName}` });
-    if (connection.secret !== undefined) new CfnOutput(this, 'ConnectionSecretArn', { value: connection.secret.secretArn, description: 'Put the real credentials here.' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: dlq.queueUrl,
+      description: 'Dead-lettered records; redrive them to the replay queue.',
+    });
+    new CfnOutput(this, 'ReplayQueueArn', {
+      value: replayQueue.queueArn,
+      description: 'The custom destination to choose in "Start DLQ redrive".',
+    });
+    new CfnOutput(this, 'ReplayQueueUrl', {
+      value: replayQueue.queueUrl,
+      description: 'The replay queue (redrive target); kafka-cql-sink status shows its depth.',
+    });
+    new CfnOutput(this, 'SinkFunctionName', {
+      value: this.sink.function.functionName,
+      description: 'The function of the Kafka event source mappings (kafka-cql-sink status, pause, resume).',
+    });
+    new CfnOutput(this, 'Dashboard', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${deploy.stackName}`,
+    });
+    if (connection.secret !== undefined)
+      new CfnOutput(this, 'ConnectionSecretArn', { value: connection.secret.secretArn, description: 'Put the real credentials here.' });
     if (mappings.pausedForCreatedSecret) {
       const next = `the Kafka event source mappings are deployed paused (Enabled: false) because the stack creates the credentials secret ${createdSecretName(deploy)} with a placeholder: put the real credentials in it, then set eventSource.enabled: true in the deployment config and deploy again`;
       Annotations.of(this).addWarningV2('kafka-cql-sink:mappingsPausedForCreatedSecret', next);
       new CfnOutput(this, 'NextStep', { value: `Mappings paused: ${next}.`, description: 'What to do before the sink consumes Kafka.' });
     } else if (!mappings.enabled) {
-      new CfnOutput(this, 'NextStep', { value: 'Mappings paused (eventSource.enabled: false): set it to true and deploy to resume.', description: 'What to do before the sink consumes Kafka.' });
+      new CfnOutput(this, 'NextStep', {
+        value: 'Mappings paused (eventSource.enabled: false): set it to true and deploy to resume.',
+        description: 'What to do before the sink consumes Kafka.',
+      });
     }
     acknowledgeSinkStack(this, {
       functions: [this.sink, this.replay],

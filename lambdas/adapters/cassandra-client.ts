@@ -142,7 +142,10 @@ export async function buildClientOptions(connection: ConnectionConfig, deps: Cas
         options.authProvider = new cassandra.auth.PlainTextAuthProvider(username, password);
         return { options, secretIds: [connection.auth.secretArn] };
       }
-      options.authProvider = new KeyspacesSigV4AuthProvider({ region: connection.region, credentials: deps.awsCredentials ?? (await defaultAwsCredentials()) });
+      options.authProvider = new KeyspacesSigV4AuthProvider({
+        region: connection.region,
+        credentials: deps.awsCredentials ?? (await defaultAwsCredentials()),
+      });
       return { options, secretIds: [] };
     }
   }
@@ -152,7 +155,11 @@ export async function buildClientOptions(connection: ConnectionConfig, deps: Cas
  * Creates and connects a Client for the connection, retrying once with fresh
  * secrets after an authentication failure.
  */
-export async function connectCassandra(connection: ConnectionConfig, deps: CassandraClientDeps, overrides: CassandraClientOverrides = {}): Promise<cassandra.Client> {
+export async function connectCassandra(
+  connection: ConnectionConfig,
+  deps: CassandraClientDeps,
+  overrides: CassandraClientOverrides = {},
+): Promise<cassandra.Client> {
   const log = deps.log ?? (() => undefined);
   for (let attempt = 1; ; attempt++) {
     const built = await buildClientOptions(connection, deps);
@@ -175,9 +182,12 @@ export async function connectCassandra(connection: ConnectionConfig, deps: Cassa
       if (authFailure) {
         // Name the secret(s) to fix, never their values.
         const source = built.secretIds.length > 0 ? ` from secret ${built.secretIds.join(', ')}` : '';
-        throw new ConfigError(`authentication to ${describeTarget(connection)} (${connection.profile}) failed twice, the second time with freshly read credentials${source}: ${reason}`, {
-          cause: error,
-        });
+        throw new ConfigError(
+          `authentication to ${describeTarget(connection)} (${connection.profile}) failed twice, the second time with freshly read credentials${source}: ${reason}`,
+          {
+            cause: error,
+          },
+        );
       }
       throw new TransientError(`could not connect to ${describeTarget(connection)} (${connection.profile}): ${reason}`, { cause: error });
     }
@@ -190,7 +200,11 @@ let containerClient: { key: string; client: Promise<cassandra.Client> } | undefi
  * The container's Client: connected once (during init) and reused by every
  * invocation. A failed connect is not kept, so the next invocation tries again.
  */
-export function getCassandraClient(connection: ConnectionConfig, deps: CassandraClientDeps, overrides: CassandraClientOverrides = {}): Promise<cassandra.Client> {
+export function getCassandraClient(
+  connection: ConnectionConfig,
+  deps: CassandraClientDeps,
+  overrides: CassandraClientOverrides = {},
+): Promise<cassandra.Client> {
   const key = JSON.stringify(connection);
   if (containerClient?.key === key) return containerClient.client;
   const client = connectCassandra(connection, deps, overrides);
@@ -236,7 +250,9 @@ function describeTarget(connection: ConnectionConfig): string {
     case 'cassandra':
       return connection.contactPoints.join(',');
     case 'astra':
-      return 'secretArn' in connection.secureConnectBundle ? 'Astra (bundle from Secrets Manager)' : `Astra (bundle ${connection.secureConnectBundle.s3Uri})`;
+      return 'secretArn' in connection.secureConnectBundle
+        ? 'Astra (bundle from Secrets Manager)'
+        : `Astra (bundle ${connection.secureConnectBundle.s3Uri})`;
     case 'keyspaces':
       return `${keyspacesEndpoint(connection.region)}:${KEYSPACES_PORT}`;
   }
@@ -246,7 +262,10 @@ async function readCaFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`connection.tls.caFile: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ConfigError(
+      `connection.tls.caFile: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -269,8 +288,10 @@ async function readS3Bundle(uri: string, s3: S3Client | undefined): Promise<Buff
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   const bucket = match?.[1];
   const key = match?.[2];
-  if (bucket === undefined || key === undefined) throw new ConfigError(`connection.secureConnectBundle.s3Uri: expected s3://bucket/key, got ${JSON.stringify(uri)}`);
-  if (s3 === undefined) throw new ConfigError('connection.secureConnectBundle.s3Uri is set but no S3 client was given to the connection builder');
+  if (bucket === undefined || key === undefined)
+    throw new ConfigError(`connection.secureConnectBundle.s3Uri: expected s3://bucket/key, got ${JSON.stringify(uri)}`);
+  if (s3 === undefined)
+    throw new ConfigError('connection.secureConnectBundle.s3Uri is set but no S3 client was given to the connection builder');
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (object.Body === undefined) throw new Error('empty object');

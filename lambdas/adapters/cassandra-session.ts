@@ -2,7 +2,15 @@ import cassandra from 'cassandra-driver';
 // @ts-expect-error -- the driver's internal prepare step ships without types; see prepareOnly below.
 import PrepareHandlerModule from 'cassandra-driver/lib/prepare-handler.js';
 import type { ConsistencyLevel } from '../core/config/table.js';
-import type { BoundWrite, ColumnKind, CqlSession, MissingTable, PreparedStatement, TableSchema, WriteOptions } from '../core/cql/session.js';
+import type {
+  BoundWrite,
+  ColumnKind,
+  CqlSession,
+  MissingTable,
+  PreparedStatement,
+  TableSchema,
+  WriteOptions,
+} from '../core/cql/session.js';
 import { ConfigError, PoisonRecordError, TransientError, type PoisonDetails, type SinkError } from '../core/errors.js';
 
 const { errors, types } = cassandra;
@@ -96,11 +104,19 @@ function queryOptions(options: WriteOptions): cassandra.QueryOptions {
 }
 
 async function readTable(client: cassandra.Client, keyspace: string, table: string): Promise<TableSchema | MissingTable> {
-  const keyspaces = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace], { prepare: true });
+  const keyspaces = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace], {
+    prepare: true,
+  });
   if (keyspaces.rowLength === 0) return { missing: 'keyspace' };
   const [columns, udts] = await Promise.all([
-    client.execute('SELECT column_name, kind, position, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?', [keyspace, table], { prepare: true }),
-    client.execute('SELECT type_name, field_names, field_types FROM system_schema.types WHERE keyspace_name = ?', [keyspace], { prepare: true }),
+    client.execute(
+      'SELECT column_name, kind, position, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?',
+      [keyspace, table],
+      { prepare: true },
+    ),
+    client.execute('SELECT type_name, field_names, field_types FROM system_schema.types WHERE keyspace_name = ?', [keyspace], {
+      prepare: true,
+    }),
   ]);
   if (columns.rowLength === 0) return { missing: 'table' };
   return {
@@ -123,7 +139,9 @@ async function readTable(client: cassandra.Client, keyspace: string, table: stri
 
 const CUSTOM: number = types.dataTypes.custom;
 const UDT: number = types.dataTypes.udt;
-const TYPE_NAMES = new Map<number, string>(Object.entries(types.dataTypes).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as const] : [])));
+const TYPE_NAMES = new Map<number, string>(
+  Object.entries(types.dataTypes).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as const] : [])),
+);
 
 /** A bind variable's driver type as CQL type text (frozen-ness is not in the protocol, and conversion does not need it). */
 function typeText(type: DriverTypeInfo): string {
@@ -137,7 +155,8 @@ function typeText(type: DriverTypeInfo): string {
     return `"${udt.keyspace.replaceAll('"', '""')}"."${udt.name.replaceAll('"', '""')}"`;
   }
   if (Array.isArray(info)) return `${name}<${info.map((inner) => typeText(inner as DriverTypeInfo)).join(', ')}>`;
-  if (info !== null && typeof info === 'object' && typeof (info as DriverTypeInfo).code === 'number') return `${name}<${typeText(info as DriverTypeInfo)}>`;
+  if (info !== null && typeof info === 'object' && typeof (info as DriverTypeInfo).code === 'number')
+    return `${name}<${typeText(info as DriverTypeInfo)}>`;
   return name;
 }
 
@@ -155,7 +174,9 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
   codes.unprepared,
 ]);
 const ACCESS_CODES: ReadonlySet<number> = new Set([codes.badCredentials, codes.unauthorized]);
-const CODE_NAMES = new Map<number, string>(Object.entries(codes).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as const] : [])));
+const CODE_NAMES = new Map<number, string>(
+  Object.entries(codes).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as const] : [])),
+);
 
 /**
  * Maps a driver error onto the taxonomy. At init, what the server refuses is
@@ -170,7 +191,8 @@ export function classify(error: unknown, phase: 'init' | 'write'): SinkError {
     const access = ACCESS_CODES.has(error.code);
     if (TRANSIENT_CODES.has(error.code)) return new TransientError(message, { cause: error });
     if (phase === 'init') return new ConfigError(message, { cause: error });
-    if (access || /unconfigured table|keyspace .* does not exist/i.test(error.message)) return new TransientError(message, { cause: error });
+    if (access || /unconfigured table|keyspace .* does not exist/i.test(error.message))
+      return new TransientError(message, { cause: error });
     return new PoisonRecordError(message, { cause: error, details: serverRejection(error) });
   }
   if (error instanceof errors.AuthenticationError || (error instanceof errors.NoHostAvailableError && allAuthentication(error))) {
@@ -201,7 +223,8 @@ function allAuthentication(error: cassandra.errors.NoHostAvailableError): boolea
 }
 
 function describe(error: unknown): string {
-  if (error instanceof errors.ResponseError) return `Cassandra ${CODE_NAMES.get(error.code) ?? `error 0x${error.code.toString(16)}`}: ${error.message}`;
+  if (error instanceof errors.ResponseError)
+    return `Cassandra ${CODE_NAMES.get(error.code) ?? `error 0x${error.code.toString(16)}`}: ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -8,7 +8,10 @@ import { AwsGlueSchemaRegistry } from './glue-schema-registry.js';
  * topics, so topics reading one registry share one schema cache. Topics
  * without a glue format get none.
  */
-export function glueRegistriesFor(config: SinkConfig, aws: { readonly region?: string }): (topic: string) => GlueSchemaRegistry | undefined {
+export function glueRegistriesFor(
+  config: SinkConfig,
+  aws: { readonly region?: string },
+): (topic: string) => GlueSchemaRegistry | undefined {
   const clients = new Map<string, GlueClient>();
   const registries = new Map<string, GlueSchemaRegistry>();
   const byTopic = new Map<string, GlueSchemaRegistry>();
@@ -21,7 +24,8 @@ export function glueRegistriesFor(config: SinkConfig, aws: { readonly region?: s
     if (client === undefined) clients.set(regionKey, (client = new GlueClient(region === undefined ? {} : { region })));
     const key = `${regionKey}/${registryName ?? '*'}`;
     let registry = registries.get(key);
-    if (registry === undefined) registries.set(key, (registry = new AwsGlueSchemaRegistry({ client, ...(registryName === undefined ? {} : { registryName }) })));
+    if (registry === undefined)
+      registries.set(key, (registry = new AwsGlueSchemaRegistry({ client, ...(registryName === undefined ? {} : { registryName }) })));
     byTopic.set(topic, registry);
   }
   return (topic) => byTopic.get(topic);

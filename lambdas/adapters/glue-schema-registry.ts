@@ -33,18 +33,27 @@ export class AwsGlueSchemaRegistry implements GlueSchemaRegistry {
     } catch (error) {
       const name = errorName(error);
       const detail = `${name}: ${error instanceof Error ? error.message : String(error)}`;
-      if (NOT_FOUND.has(name)) throw new PoisonRecordError(`glue schema registry: no schema version ${versionId} (${detail})`, { cause: error });
-      if (BAD_INPUT.has(name)) throw new PoisonRecordError(`glue schema registry: schema version id ${versionId} was refused (${detail})`, { cause: error });
-      if (DENIED.has(name)) throw new ConfigError(`glue schema registry: access denied reading schema version ${versionId}; the function role needs glue:GetSchemaVersion (${detail})`);
+      if (NOT_FOUND.has(name))
+        throw new PoisonRecordError(`glue schema registry: no schema version ${versionId} (${detail})`, { cause: error });
+      if (BAD_INPUT.has(name))
+        throw new PoisonRecordError(`glue schema registry: schema version id ${versionId} was refused (${detail})`, { cause: error });
+      if (DENIED.has(name))
+        throw new ConfigError(
+          `glue schema registry: access denied reading schema version ${versionId}; the function role needs glue:GetSchemaVersion (${detail})`,
+        );
       throw new TransientError(`glue schema registry: fetching schema version ${versionId} failed (${detail})`, { cause: error });
     }
     const { DataFormat: dataFormat, SchemaDefinition: definition, SchemaArn: schemaArn } = response;
     if (dataFormat === undefined || definition === undefined) {
-      throw new TransientError(`glue schema registry: schema version ${versionId} came back without ${dataFormat === undefined ? 'DataFormat' : 'SchemaDefinition'}`);
+      throw new TransientError(
+        `glue schema registry: schema version ${versionId} came back without ${dataFormat === undefined ? 'DataFormat' : 'SchemaDefinition'}`,
+      );
     }
     const registryName = this.options.registryName;
     if (registryName !== undefined && schemaArn !== undefined && !schemaArn.includes(`:schema/${registryName}/`)) {
-      throw new PoisonRecordError(`glue schema version ${versionId} belongs to ${schemaArn}, not to the configured registry ${JSON.stringify(registryName)}`);
+      throw new PoisonRecordError(
+        `glue schema version ${versionId} belongs to ${schemaArn}, not to the configured registry ${JSON.stringify(registryName)}`,
+      );
     }
     return { dataFormat, definition };
   }

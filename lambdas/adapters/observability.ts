@@ -74,7 +74,11 @@ export interface BatchMetrics {
  * and per topic and table). Counts are emitted even when zero so dashboards
  * and alarms see a steady series.
  */
-export function publishBatchMetrics(settings: ObservabilitySettings, batch: BatchMetrics, createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+export function publishBatchMetrics(
+  settings: ObservabilitySettings,
+  batch: BatchMetrics,
+  createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics,
+): void {
   const byTopic = new Map<string, { received: number; counts: OutcomeCounts }>();
   const byTable = new Map<string, { topic: string; table: string; counts: OutcomeCounts }>();
   for (const record of batch.records) {
@@ -122,10 +126,18 @@ export interface HaltMetric {
  * dimension only: the alarm of the runbook's "sink halted" entry watches the
  * total (an alarm needs fixed dimensions, and the tables are the config's).
  */
-export function publishHaltMetrics(settings: ObservabilitySettings, halts: readonly HaltMetric[], createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics): void {
+export function publishHaltMetrics(
+  settings: ObservabilitySettings,
+  halts: readonly HaltMetric[],
+  createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics,
+): void {
   if (halts.length === 0) return;
   const total = createDimensionSet(settings);
-  total.addMetric(MetricName.SinkHalted, MetricUnit.Count, halts.reduce((sum, halt) => sum + halt.heldRecords, 0));
+  total.addMetric(
+    MetricName.SinkHalted,
+    MetricUnit.Count,
+    halts.reduce((sum, halt) => sum + halt.heldRecords, 0),
+  );
   total.publishStoredMetrics();
   for (const { topic, table, heldRecords } of halts) {
     const metrics = createDimensionSet(settings);

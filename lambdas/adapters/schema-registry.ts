@@ -89,7 +89,10 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     for (const reference of references) {
       if (into.has(reference.name)) continue;
       const path = `/subjects/${encodeURIComponent(reference.subject)}/versions/${reference.version}`;
-      const found = await this.fetchJson(path, `no version ${reference.version} of subject ${JSON.stringify(reference.subject)} (referenced as ${JSON.stringify(reference.name)})`);
+      const found = await this.fetchJson(
+        path,
+        `no version ${reference.version} of subject ${JSON.stringify(reference.subject)} (referenced as ${JSON.stringify(reference.name)})`,
+      );
       into.set(reference.name, found.schema);
       await this.resolveReferences(found.references, into);
     }
@@ -118,7 +121,10 @@ export class HttpSchemaRegistry implements SchemaRegistry {
       response = await this.fetchFn(url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       // undici quotes a URL with user info in its errors: then the cause is left out.
-      throw new TransientError(`schema registry ${url}: ${error instanceof Error ? error.message : String(error)}`, this.urlHasUserInfo ? undefined : { cause: error });
+      throw new TransientError(
+        `schema registry ${url}: ${error instanceof Error ? error.message : String(error)}`,
+        this.urlHasUserInfo ? undefined : { cause: error },
+      );
     }
     const body = await response.text().catch(() => '');
     if (response.status === 404) throw new PoisonRecordError(`schema registry ${url}: ${notFound} (404 ${body.slice(0, 200)})`);

@@ -64,13 +64,17 @@ export class SecretsManagerSource implements SecretSource {
 
   async getUsernamePassword(secretId: string): Promise<UsernamePassword> {
     const json = parseJsonObject(await this.getText(secretId));
-    if (json === undefined) throw new ConfigError(`secret ${secretId} must be JSON with "username" and "password"; it is not a JSON object`);
+    if (json === undefined)
+      throw new ConfigError(`secret ${secretId} must be JSON with "username" and "password"; it is not a JSON object`);
     const { username, password } = json;
-    const missing = [typeof username === 'string' && username !== '' ? undefined : 'username', typeof password === 'string' && password !== '' ? undefined : 'password'].filter(
-      (field) => field !== undefined,
-    );
+    const missing = [
+      typeof username === 'string' && username !== '' ? undefined : 'username',
+      typeof password === 'string' && password !== '' ? undefined : 'password',
+    ].filter((field) => field !== undefined);
     if (missing.length > 0 || typeof username !== 'string' || typeof password !== 'string') {
-      throw new ConfigError(`secret ${secretId} must be JSON with non-empty string "username" and "password"; missing or not a string: ${missing.join(', ')}`);
+      throw new ConfigError(
+        `secret ${secretId} must be JSON with non-empty string "username" and "password"; missing or not a string: ${missing.join(', ')}`,
+      );
     }
     return { username, password };
   }
@@ -80,7 +84,8 @@ export class SecretsManagerSource implements SecretSource {
     const json = parseJsonObject(text);
     if (json !== undefined) {
       const token = typeof json.token === 'string' ? json.token : json.password;
-      if (typeof token !== 'string' || token === '') throw new ConfigError(`secret ${secretId} is JSON but has no string "token" (or "password") field`);
+      if (typeof token !== 'string' || token === '')
+        throw new ConfigError(`secret ${secretId} is JSON but has no string "token" (or "password") field`);
       return token;
     }
     const token = text.trim();

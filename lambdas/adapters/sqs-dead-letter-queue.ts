@@ -18,18 +18,39 @@ export function sqsDeadLetterQueue(options: SqsDeadLetterQueueOptions): DeadLett
   const { sqs, queueUrl } = options;
   return {
     async receive(max) {
-      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 1, VisibilityTimeout: options.visibilityTimeoutSeconds ?? 120 }));
-      return (received.Messages ?? []).flatMap((m) => (m.MessageId === undefined || m.ReceiptHandle === undefined ? [] : [{ id: m.MessageId, body: m.Body ?? '', receiptHandle: m.ReceiptHandle }]));
+      const received = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: max,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: options.visibilityTimeoutSeconds ?? 120,
+        }),
+      );
+      return (received.Messages ?? []).flatMap((m) =>
+        m.MessageId === undefined || m.ReceiptHandle === undefined
+          ? []
+          : [{ id: m.MessageId, body: m.Body ?? '', receiptHandle: m.ReceiptHandle }],
+      );
     },
     async delete(messages) {
-      const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })) }));
+      const deleted = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })),
+        }),
+      );
       if ((deleted.Failed ?? []).length > 0) throw new Error(`deleting replayed messages failed: ${JSON.stringify(deleted.Failed)}`);
     },
     async release(messages) {
       for (let i = 0; i < messages.length; i += 10) {
         const chunk = messages.slice(i, i + 10);
         await sqs
-          .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })) }))
+          .send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })),
+            }),
+          )
           .catch(() => undefined);
       }
     },

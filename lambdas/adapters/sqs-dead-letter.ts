@@ -124,9 +124,12 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     try {
       await overflow.s3.send(new PutObjectCommand({ Bucket: overflow.bucket, Key: key, Body: body, ContentType: 'application/json' }));
     } catch (error) {
-      throw new TransientError(`storing the ${bytes}-byte dead-letter message for ${where} in s3://${overflow.bucket}/${key} failed: ${errorText(error)}`, {
-        cause: error,
-      });
+      throw new TransientError(
+        `storing the ${bytes}-byte dead-letter message for ${where} in s3://${overflow.bucket}/${key} failed: ${errorText(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     return {
       type: DEAD_LETTER_POINTER_TYPE,
@@ -153,7 +156,10 @@ export class SqsDeadLetterSink implements DeadLetterSink {
           const entry = failed.Id === undefined ? undefined : pending.get(failed.Id);
           if (entry === undefined) continue;
           next.set(entry.id, entry);
-          lastErrors.set(entry.id, `${failed.Code ?? 'error'}${failed.SenderFault === true ? ' (sender fault)' : ''}: ${failed.Message ?? ''}`);
+          lastErrors.set(
+            entry.id,
+            `${failed.Code ?? 'error'}${failed.SenderFault === true ? ' (sender fault)' : ''}: ${failed.Message ?? ''}`,
+          );
         }
         // Entries neither in Successful nor in Failed did not get through either.
         const succeeded = new Set((response.Successful ?? []).map((s) => s.Id));
@@ -199,7 +205,10 @@ export async function readDeadLetterBody(body: string, s3: S3Client | undefined)
   const envelope = parseDeadLetterEnvelope(body);
   if (envelope.type !== DEAD_LETTER_POINTER_TYPE) return envelope;
   const { bucket, key } = envelope.s3;
-  if (s3 === undefined) throw new TransientError(`dead-letter message for ${describeLocation(envelope.record)} is in s3://${bucket}/${key} but no S3 client is configured`);
+  if (s3 === undefined)
+    throw new TransientError(
+      `dead-letter message for ${describeLocation(envelope.record)} is in s3://${bucket}/${key} but no S3 client is configured`,
+    );
   let text: string;
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -208,7 +217,9 @@ export async function readDeadLetterBody(body: string, s3: S3Client | undefined)
   } catch (error) {
     const name = (error as { name?: unknown }).name;
     if (name === 'NoSuchKey') {
-      throw new PoisonRecordError(`dead-letter object s3://${bucket}/${key} for ${describeLocation(envelope.record)} does not exist`, { cause: error });
+      throw new PoisonRecordError(`dead-letter object s3://${bucket}/${key} for ${describeLocation(envelope.record)} does not exist`, {
+        cause: error,
+      });
     }
     throw new TransientError(`reading dead-letter object s3://${bucket}/${key} failed: ${errorText(error)}`, { cause: error });
   }

@@ -27,9 +27,15 @@ export function createReplayFor(runtime: SinkRuntime, deps: ReplayDeps): Replay 
   const { logger } = observability();
   const refetch = deps.refetch ?? ((connection, ranges) => refetchRecords(connection, ranges));
   const log: ReplayLog = {
-    info: (message, fields) => { logger.info(message, fields); },
-    warn: (message, fields) => { logger.warn(message, fields); },
-    error: (message, fields) => { logger.error(message, fields); },
+    info: (message, fields) => {
+      logger.info(message, fields);
+    },
+    warn: (message, fields) => {
+      logger.warn(message, fields);
+    },
+    error: (message, fields) => {
+      logger.error(message, fields);
+    },
   };
   return createReplay(
     {
@@ -37,7 +43,9 @@ export function createReplayFor(runtime: SinkRuntime, deps: ReplayDeps): Replay 
       refetcher: { refetch: async (ranges) => refetch(await deps.kafka(), ranges) },
       deadLetters: { read: (body) => readDeadLetterBody(body, runtime.s3) },
       log,
-      publishHalts: (held) => { publishHaltMetrics(observabilitySettings(), held); },
+      publishHalts: (held) => {
+        publishHaltMetrics(observabilitySettings(), held);
+      },
     },
     deps.filter === undefined ? {} : { filter: deps.filter },
   );

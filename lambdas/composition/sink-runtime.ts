@@ -58,12 +58,17 @@ export function loadConfigFromEnvironment(env: SinkEnvironment): SinkConfig {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ConfigError(`${RuntimeVariable.sinkConfigFile}: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ConfigError(
+        `${RuntimeVariable.sinkConfigFile}: cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     return loadSinkConfig(text, file);
   }
   if (inline !== undefined) return loadSinkConfig(inline, RuntimeVariable.sinkConfig);
-  throw new ConfigError(`no sink config: set ${RuntimeVariable.sinkConfigFile} to the bundled config file, or ${RuntimeVariable.sinkConfig} to the config as JSON`);
+  throw new ConfigError(
+    `no sink config: set ${RuntimeVariable.sinkConfigFile} to the bundled config file, or ${RuntimeVariable.sinkConfig} to the config as JSON`,
+  );
 }
 
 function required(value: string | undefined, name: string, why: string): string {
@@ -117,7 +122,11 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
   await checkCreatedSecret(config.connection, createdSecretArn, secrets);
   let client: cassandra.Client;
   try {
-    client = await connectCassandra(config.connection, { secrets, s3, ...(options.log === undefined ? {} : { log: options.log }) }, options.cassandra);
+    client = await connectCassandra(
+      config.connection,
+      { secrets, s3, ...(options.log === undefined ? {} : { log: options.log }) },
+      options.cassandra,
+    );
   } catch (error) {
     throw withCreatedSecretHint(error, createdSecretArn);
   }
@@ -126,13 +135,19 @@ export async function createSinkRuntime(env: SinkEnvironment, options: SinkRunti
     for (const [topic, settings] of Object.entries(config.topics)) {
       const registry = settings.schemaRegistry;
       if (registry === undefined) continue;
-      const basicAuth = registry.basicAuthSecretArn === undefined ? undefined : await secrets.getUsernamePassword(registry.basicAuthSecretArn);
+      const basicAuth =
+        registry.basicAuthSecretArn === undefined ? undefined : await secrets.getUsernamePassword(registry.basicAuthSecretArn);
       registries.set(topic, new HttpSchemaRegistry({ url: registry.url, ...(basicAuth === undefined ? {} : { basicAuth }) }));
     }
     const schemaRegistry = (topic: string): HttpSchemaRegistry | undefined => registries.get(topic);
     const session = createCassandraSession(client);
     const glueRegistry = glueRegistriesFor(config, aws);
-    const engine = await createRefreshingEngine({ config, session: options.wrapSession?.(session) ?? session, schemaRegistry, glueRegistry });
+    const engine = await createRefreshingEngine({
+      config,
+      session: options.wrapSession?.(session) ?? session,
+      schemaRegistry,
+      glueRegistry,
+    });
     // One brake per container, shared by every runner: it remembers recent systemic failures across batches.
     const brake = createBrake({ settings: config.brake, tablesOf: (topic) => Object.keys(config.topics[topic]?.tables ?? {}) });
     const runner = (overrides: { deadLetters: DeadLetterSink; attemptOf?: (record: KafkaRecord) => number }): BatchRun =>

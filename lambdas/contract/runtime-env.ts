@@ -98,7 +98,10 @@ export interface RuntimeEnvironmentValues {
 }
 
 /** What the functions read: validated, typed, defaults applied. */
-export interface RuntimeEnvironment extends Omit<RuntimeEnvironmentValues, 'kafkaFilters' | 'serviceName' | 'metricsNamespace' | 'functionName'> {
+export interface RuntimeEnvironment extends Omit<
+  RuntimeEnvironmentValues,
+  'kafkaFilters' | 'serviceName' | 'metricsNamespace' | 'functionName'
+> {
   /** The mappings' filters, validated (NO_FILTER when unset). */
   readonly kafkaFilters: RecordFilter;
   readonly serviceName: string;
@@ -126,7 +129,12 @@ const runtimeEnvironmentSchema = z.object({
   [RuntimeVariable.sinkConfig]: text(),
   [RuntimeVariable.dlqUrl]: text(),
   [RuntimeVariable.dlqOverflowBucket]: text(),
-  [RuntimeVariable.dlqMaxMessageBytes]: optional(z.string().regex(/^[1-9]\d*$/, 'expected a positive whole number of bytes').transform(Number)),
+  [RuntimeVariable.dlqMaxMessageBytes]: optional(
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, 'expected a positive whole number of bytes')
+      .transform(Number),
+  ),
   [RuntimeVariable.createdConnectionSecretArn]: text(),
   [RuntimeVariable.kafkaAuth]: text(),
   [RuntimeVariable.kafkaClusterArn]: text(),

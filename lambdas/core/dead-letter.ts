@@ -101,7 +101,13 @@ export interface DeadLetterOrigin {
 }
 
 /** Builds a DeadLetter from an error the core raised for a record. */
-export function deadLetterFor(record: KafkaRecord, targetTables: readonly string[], error: unknown, attempt = 1, firstFailedAt?: Date): DeadLetter {
+export function deadLetterFor(
+  record: KafkaRecord,
+  targetTables: readonly string[],
+  error: unknown,
+  attempt = 1,
+  firstFailedAt?: Date,
+): DeadLetter {
   const described =
     error instanceof Error
       ? { kind: kindOf(error), name: error.name, message: error.message }

@@ -24,7 +24,8 @@ export function showValue(value: unknown, maxLength = 120): string {
   try {
     if (typeof value === 'string') text = JSON.stringify(value);
     else if (typeof value === 'bigint') text = `${value.toString()}n`;
-    else if (value instanceof Uint8Array) text = `<${value.length} bytes 0x${Buffer.from(value.subarray(0, 16)).toString('hex')}${value.length > 16 ? '…' : ''}>`;
+    else if (value instanceof Uint8Array)
+      text = `<${value.length} bytes 0x${Buffer.from(value.subarray(0, 16)).toString('hex')}${value.length > 16 ? '…' : ''}>`;
     else if (value === undefined) text = 'undefined';
     else {
       // JSON.stringify returns undefined for functions and symbols, whatever its type says.

@@ -27,7 +27,12 @@ export type RecordOutcome =
   /** `coalesced`: a write of this record was left out because a later record's write, now written, covers it (writer/coalesce.ts). */
   | { readonly record: KafkaRecord; readonly status: 'written'; readonly coalesced?: true }
   /** `tables`: the tables this record could not be written to ("keyspace.table"). */
-  | { readonly record: KafkaRecord; readonly status: 'dead-lettered'; readonly error: PoisonRecordError; readonly tables: readonly string[] }
+  | {
+      readonly record: KafkaRecord;
+      readonly status: 'dead-lettered';
+      readonly error: PoisonRecordError;
+      readonly tables: readonly string[];
+    }
   /** Left for the event source to deliver again: a transient failure, the deadline, held by a systemic failure, or behind such a record. */
   | { readonly record: KafkaRecord; readonly status: 'failed'; readonly error: Error };
 

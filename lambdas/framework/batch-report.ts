@@ -59,7 +59,9 @@ export function batchReport(options: BatchReportOptions): MiddlewareObj<unknown,
           records: outcomes.map((outcome) => ({
             topic: outcome.record.topic,
             status: outcome.status,
-            ...(outcome.status === 'written' ? { tables: tablesByTopic.get(outcome.record.topic) ?? [], coalesced: outcome.coalesced === true } : {}),
+            ...(outcome.status === 'written'
+              ? { tables: tablesByTopic.get(outcome.record.topic) ?? [], coalesced: outcome.coalesced === true }
+              : {}),
           })),
         },
         createDimensionSet,
@@ -75,11 +77,16 @@ export function batchReport(options: BatchReportOptions): MiddlewareObj<unknown,
       logNotWritten(logger, outcomes);
       const halts = summarizeHalts(outcomes);
       for (const halt of halts) {
-        logger.error('sink halted: a systemic failure, nothing dead-lettered; the partition waits at its lowest failed offset until the cause is fixed', haltLogFields(halt));
+        logger.error(
+          'sink halted: a systemic failure, nothing dead-lettered; the partition waits at its lowest failed offset until the cause is fixed',
+          haltLogFields(halt),
+        );
       }
       publishHaltMetrics(
         settings,
-        halts.flatMap((halt) => [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords }))),
+        halts.flatMap((halt) =>
+          [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords })),
+        ),
         createDimensionSet,
       );
       request.response = response;
@@ -93,7 +100,8 @@ function isOutcomes(result: SinkBatchResult | null | undefined): result is reado
 
 /** The handler's answer once the middleware has run: the partial batch response (a handler without it is miswired). */
 export function asBatchResponse(result: SinkBatchResult): KafkaBatchResponse {
-  if (isOutcomes(result)) throw new Error('the sink handler returned its outcomes unreported: batchReport() is not in its middleware chain');
+  if (isOutcomes(result))
+    throw new Error('the sink handler returned its outcomes unreported: batchReport() is not in its middleware chain');
   return result;
 }
 
@@ -109,7 +117,12 @@ function logNotWritten(logger: ReportLogger, outcomes: readonly RecordOutcome[])
     const where = { topic: outcome.record.topic, partition: outcome.record.partition, offset: outcome.record.offset };
     if (outcome.status === 'dead-lettered') {
       deadLettered += 1;
-      if (deadLettered <= MAX_DEAD_LETTERS_LOGGED) logger.warn('record dead-lettered', { ...where, tables: outcome.tables, error: { name: outcome.error.name, message: outcome.error.message } });
+      if (deadLettered <= MAX_DEAD_LETTERS_LOGGED)
+        logger.warn('record dead-lettered', {
+          ...where,
+          tables: outcome.tables,
+          error: { name: outcome.error.name, message: outcome.error.message },
+        });
     } else if (outcome.status === 'failed') {
       const key = `${outcome.record.topic}-${outcome.record.partition}`;
       const entry = failedByPartition.get(key);

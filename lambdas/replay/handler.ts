@@ -5,6 +5,10 @@ import { createReplayHandler } from './create-handler.js';
 
 // Init as for the sink: config validated, client connected, statements prepared before the first message.
 const { logger } = observability();
-const runtime = await createSinkRuntime(process.env, { log: (message, fields) => { logger.info(message, fields ?? {}); } });
+const runtime = await createSinkRuntime(process.env, {
+  log: (message, fields) => {
+    logger.info(message, fields ?? {});
+  },
+});
 
 export const handler = createReplayHandler(createReplayFromEnvironment(process.env, runtime));

@@ -22,7 +22,10 @@ export interface SinkHandlerOptions {
  * per record, so the event source retries the batch and, once its retries are
  * spent, sends it to the on-failure destination — nothing is dropped.
  */
-export function createSinkHandler(runtime: SinkRuntime, options: SinkHandlerOptions = {}): (event: unknown, context: Context) => Promise<KafkaBatchResponse> {
+export function createSinkHandler(
+  runtime: SinkRuntime,
+  options: SinkHandlerOptions = {},
+): (event: unknown, context: Context) => Promise<KafkaBatchResponse> {
   const { logger } = observability();
   const margin = options.stopWritesBeforeDeadlineMs ?? 3_000;
   const tablesByTopic = new Map(Object.entries(runtime.config.topics).map(([topic, settings]) => [topic, Object.keys(settings.tables)]));

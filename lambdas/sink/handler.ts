@@ -6,6 +6,10 @@ import { createSinkHandler } from './create-handler.js';
 // statement before the first event. A bad config fails the init here with a
 // ConfigError that says what to fix.
 const { logger } = observability();
-const runtime = await createSinkRuntime(process.env, { log: (message, fields) => { logger.info(message, fields ?? {}); } });
+const runtime = await createSinkRuntime(process.env, {
+  log: (message, fields) => {
+    logger.info(message, fields ?? {});
+  },
+});
 
 export const handler = createSinkHandler(runtime);

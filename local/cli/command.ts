@@ -8,8 +8,12 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  out: (line) => { process.stdout.write(`${line}\n`); },
-  err: (line) => { process.stderr.write(`${line}\n`); },
+  out: (line) => {
+    process.stdout.write(`${line}\n`);
+  },
+  err: (line) => {
+    process.stderr.write(`${line}\n`);
+  },
 };
 
 export interface OptionSpec {
@@ -47,7 +51,9 @@ export class UsageError extends Error {
 export function helpText(command: Command): string {
   const rows = Object.entries(command.options).map(([name, spec]) => {
     const flag = `${spec.short === undefined ? '    ' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`;
-    const extra = [spec.default === undefined ? '' : `default ${spec.default}`, spec.env === undefined ? '' : `env ${spec.env}`].filter((s) => s !== '').join('; ');
+    const extra = [spec.default === undefined ? '' : `default ${spec.default}`, spec.env === undefined ? '' : `env ${spec.env}`]
+      .filter((s) => s !== '')
+      .join('; ');
     return { flag, text: `${spec.description}${extra === '' ? '' : ` (${extra})`}` };
   });
   rows.push({ flag: '-h, --help', text: 'Show this help.' });
@@ -60,10 +66,20 @@ export function helpText(command: Command): string {
 }
 
 /** Parses argv for a command; flags fall back to their environment variables. */
-export function parseCommandArgs(command: Command, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { values: Values; positionals: string[]; help: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+export function parseCommandArgs(
+  command: Command,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { values: Values; positionals: string[]; help: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const [name, spec] of Object.entries(command.options)) {
-    options[name] = { type: spec.type, ...(spec.short === undefined ? {} : { short: spec.short }), ...(spec.multiple === true ? { multiple: true } : {}) };
+    options[name] = {
+      type: spec.type,
+      ...(spec.short === undefined ? {} : { short: spec.short }),
+      ...(spec.multiple === true ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -79,7 +95,8 @@ export function parseCommandArgs(command: Command, argv: readonly string[], env:
     const given = Array.isArray(raw) ? raw.join(',') : raw;
     const fromEnv = spec.env === undefined ? undefined : env[spec.env];
     if (typeof given === 'string' || typeof given === 'boolean') values[name] = given;
-    else if (fromEnv !== undefined && fromEnv !== '') values[name] = spec.type === 'boolean' ? ['1', 'true', 'yes'].includes(fromEnv.toLowerCase()) : fromEnv;
+    else if (fromEnv !== undefined && fromEnv !== '')
+      values[name] = spec.type === 'boolean' ? ['1', 'true', 'yes'].includes(fromEnv.toLowerCase()) : fromEnv;
     else if (spec.default !== undefined) values[name] = spec.type === 'boolean' ? spec.default === 'true' : spec.default;
   }
   return { values, positionals: parsed.positionals, help: parsed.values.help === true };
@@ -94,17 +111,26 @@ export function integerOf(values: Values, name: string, min: number, max = Numbe
   const text = stringOf(values, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${String(min)}..${String(max)}, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${name} must be an integer in ${String(min)}..${String(max)}, got ${JSON.stringify(text)}`);
   return value;
 }
 
 export function listOf(values: Values, name: string): string[] | undefined {
   const text = stringOf(values, name);
-  return text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Runs one command with its argv: --help, usage errors (exit 2) and unexpected errors (exit 1) handled here. */
-export async function runCommand(command: Command, argv: readonly string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  io: Io = processIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   try {
     const { values, positionals, help } = parseCommandArgs(command, argv, env);
     if (help) {

@@ -19,7 +19,19 @@ import { replayCommand } from './commands/replay.js';
 import { runCommand as runSink } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
-export const commands: readonly Command[] = [runSink, checkCommand, replayCommand, dlqCommand, convertCommand, migrateOffsetsCommand, produceCommand, statusCommand, pauseCommand, resumeCommand, redriveCommand];
+export const commands: readonly Command[] = [
+  runSink,
+  checkCommand,
+  replayCommand,
+  dlqCommand,
+  convertCommand,
+  migrateOffsetsCommand,
+  produceCommand,
+  statusCommand,
+  pauseCommand,
+  resumeCommand,
+  redriveCommand,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -53,7 +65,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    io.err(`unknown command ${JSON.stringify(name)}${didYouMeanSuffix(name, commands.map((c) => c.name))}`);
+    io.err(
+      `unknown command ${JSON.stringify(name)}${didYouMeanSuffix(
+        name,
+        commands.map((c) => c.name),
+      )}`,
+    );
     io.err(mainHelp());
     return 2;
   }

@@ -46,13 +46,24 @@ export async function sinkTarget(configFile: string, local: boolean, extra: Reco
   if (!local) {
     const placeholders = placeholderSecretProblems(config);
     if (placeholders.length > 0) throw new ConfigError(placeholders.map((problem) => `${name}: ${problem}`));
-    return { env: { ...process.env, [RuntimeVariable.sinkConfigFile]: configFile, [RuntimeVariable.sinkConfig]: undefined, ...extra }, config, configName: name, notes: [] };
+    return {
+      env: { ...process.env, [RuntimeVariable.sinkConfigFile]: configFile, [RuntimeVariable.sinkConfig]: undefined, ...extra },
+      config,
+      configName: name,
+      notes: [],
+    };
   }
   useLocalAws();
   const secretArn = await ensureSecret(LOCAL_NAMES.secret, { ...localCassandraCredentials });
   const derived = deriveLocalConfig(text, secretArn);
   return {
-    env: { ...process.env, ...localAwsEnvironment, [RuntimeVariable.sinkConfigFile]: undefined, [RuntimeVariable.sinkConfig]: JSON.stringify(derived.config), ...extra },
+    env: {
+      ...process.env,
+      ...localAwsEnvironment,
+      [RuntimeVariable.sinkConfigFile]: undefined,
+      [RuntimeVariable.sinkConfig]: JSON.stringify(derived.config),
+      ...extra,
+    },
     config,
     configName: name,
     notes: derived.notes,

@@ -94,8 +94,7 @@ export type InvocationResult =
   | { readonly kind: 'timedOut' };
 
 export type ParsedBatchResponse =
-  | { readonly ok: true; readonly lowestFailed: ReadonlyMap<string, bigint> }
-  | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly lowestFailed: ReadonlyMap<string, bigint> } | { readonly ok: false; readonly problem: string };
 
 function asOffset(value: unknown): bigint | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
@@ -164,7 +163,9 @@ export type OutcomeDecision =
 export function decideOutcome(parts: readonly BatchPart[], result: InvocationResult, reportBatchItemFailures: boolean): OutcomeDecision {
   if (result.kind === 'threw') return { kind: 'failure', reason: `function error: ${describeError(result.error)}` };
   if (result.kind === 'timedOut') return { kind: 'failure', reason: 'function timed out' };
-  const parsed: ParsedBatchResponse = reportBatchItemFailures ? parseBatchResponse(result.response, parts) : { ok: true, lowestFailed: new Map<string, bigint>() };
+  const parsed: ParsedBatchResponse = reportBatchItemFailures
+    ? parseBatchResponse(result.response, parts)
+    : { ok: true, lowestFailed: new Map<string, bigint>() };
   if (!parsed.ok) return { kind: 'failure', reason: `invalid partial batch response: ${parsed.problem}` };
   const decisions = parts.map((part): PartDecision => {
     const last = part.offsets[part.offsets.length - 1];
@@ -236,7 +237,13 @@ export type RetryDecision =
  * counting a retry, so a single bad record is isolated before the retry budget
  * runs out; a batch of one counts as usual.
  */
-export function decideRetry(previous: RetryState | undefined, failedCount: number, wholeBatchFailed: boolean, now: number, options: RetryOptions): RetryDecision {
+export function decideRetry(
+  previous: RetryState | undefined,
+  failedCount: number,
+  wholeBatchFailed: boolean,
+  now: number,
+  options: RetryOptions,
+): RetryDecision {
   const invocations = (previous?.invocations ?? 0) + 1;
   const retries = previous?.retries ?? 0;
   if (options.bisectBatchOnFunctionError && wholeBatchFailed && failedCount > 1) {

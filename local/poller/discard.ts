@@ -54,8 +54,12 @@ export class Discarder {
       const last = records[records.length - 1];
       if (first === undefined || last === undefined) continue;
       ranges.push({
-        key: state.key, firstOffset: first.offset, lastOffset: last.offset,
-        firstTimestamp: Number(first.timestamp), lastTimestamp: Number(last.timestamp), count: records.length,
+        key: state.key,
+        firstOffset: first.offset,
+        lastOffset: last.offset,
+        firstTimestamp: Number(first.timestamp),
+        lastTimestamp: Number(last.timestamp),
+        count: records.length,
       });
       count += records.length;
       payloadSize += JSON.stringify(buildMskEvent([records], { kind: o.eventSourceKind, bootstrapServers: o.bootstrapServers })).length;

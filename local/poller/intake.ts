@@ -51,7 +51,11 @@ export class Intake {
     const admin = new Admin(adminOptions);
     try {
       const described = await admin.describeConfigs({
-        resources: topics.map((topic) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['message.timestamp.type'] })),
+        resources: topics.map((topic) => ({
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: topic,
+          configurationKeys: ['message.timestamp.type'],
+        })),
       });
       for (const resource of described) {
         const value = resource.configs.find((c) => c.name === 'message.timestamp.type')?.value;

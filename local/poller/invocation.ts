@@ -47,12 +47,15 @@ export class Invoker {
 
   async run(requestId: string, parts: readonly PartitionRecords[], entry: Abandonable): Promise<void> {
     const o = this.#options;
-    const event = buildMskEvent(parts.map((p) => p.records), {
-      kind: o.eventSourceKind,
-      bootstrapServers: o.bootstrapServers,
-      ...(o.eventSourceArn === undefined ? {} : { eventSourceArn: o.eventSourceArn }),
-      tombstones: o.tombstones,
-    });
+    const event = buildMskEvent(
+      parts.map((p) => p.records),
+      {
+        kind: o.eventSourceKind,
+        bootstrapServers: o.bootstrapServers,
+        ...(o.eventSourceArn === undefined ? {} : { eventSourceArn: o.eventSourceArn }),
+        tombstones: o.tombstones,
+      },
+    );
     const recordCount = parts.reduce((n, p) => n + p.records.length, 0);
     const { counters } = o.stats;
     counters.invocations++;
@@ -66,7 +69,12 @@ export class Invoker {
 
     const report = (outcome: InvocationReport['outcome'], reason?: string): void => {
       o.events.emit('invocation', {
-        requestId, records: recordCount, partitions: parts.map((p) => p.state.key), durationMs, outcome, ...(reason === undefined ? {} : { reason }),
+        requestId,
+        records: recordCount,
+        partitions: parts.map((p) => p.state.key),
+        durationMs,
+        outcome,
+        ...(reason === undefined ? {} : { reason }),
       });
     };
     const batchParts: BatchPart[] = parts.map((p) => ({ key: p.state.key, offsets: p.records.map((r) => r.offset) }));
@@ -103,7 +111,8 @@ export class Invoker {
         exhausted.push({ state, records });
       }
     }
-    if (exhausted.length > 0) await o.discarder.discard(exhausted, 'RetryAttemptsExhausted', { requestId, invocations, invoked: true, functionError: true });
+    if (exhausted.length > 0)
+      await o.discarder.discard(exhausted, 'RetryAttemptsExhausted', { requestId, invocations, invoked: true, functionError: true });
   }
 
   /** The function returned: each partition commits up to its first failed record, and retries (or discards) the rest. */
@@ -138,6 +147,7 @@ export class Invoker {
         exhausted.push({ state, records: records.filter((r) => r.offset >= part.commitTo) });
       }
     }
-    if (exhausted.length > 0) await o.discarder.discard(exhausted, 'RetryAttemptsExhausted', { requestId, invocations, invoked: true, functionError: false });
+    if (exhausted.length > 0)
+      await o.discarder.discard(exhausted, 'RetryAttemptsExhausted', { requestId, invocations, invoked: true, functionError: false });
   }
 }

@@ -16,7 +16,12 @@ export function functionArn(settings: FunctionSettings): string {
 }
 
 /** A context shaped like the Node.js Lambda runtime's, counting down from `deadline`. */
-export function createLambdaContext(settings: FunctionSettings, requestId: string, deadline: number, clock: () => number = Date.now): LambdaLikeContext {
+export function createLambdaContext(
+  settings: FunctionSettings,
+  requestId: string,
+  deadline: number,
+  clock: () => number = Date.now,
+): LambdaLikeContext {
   const today = new Date(clock()).toISOString().slice(0, 10).replaceAll('-', '/');
   return {
     functionName: settings.functionName,
@@ -36,7 +41,12 @@ export function createLambdaContext(settings: FunctionSettings, requestId: strin
  * by the deadline is a timed-out (failed) invocation; it cannot be killed in
  * process, so its late result is ignored, as a frozen sandbox's would be.
  */
-export async function invokeWithTimeout(handler: KafkaHandler, event: MskEvent, context: LambdaLikeContext, timeoutMs: number): Promise<InvocationResult> {
+export async function invokeWithTimeout(
+  handler: KafkaHandler,
+  event: MskEvent,
+  context: LambdaLikeContext,
+  timeoutMs: number,
+): Promise<InvocationResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<InvocationResult>((resolve) => {
     timer = setTimeout(() => {

@@ -104,7 +104,9 @@ export interface PollerSettings {
 
 function validateRange(name: string, value: number, min: number, max: number, allowMinusOne: boolean): void {
   if (!Number.isInteger(value) || ((value < min || value > max) && !(allowMinusOne && value === -1))) {
-    throw new RangeError(`${name} must be an integer in ${String(min)}..${String(max)}${allowMinusOne ? ' or -1' : ''}, got ${String(value)}`);
+    throw new RangeError(
+      `${name} must be an integer in ${String(min)}..${String(max)}${allowMinusOne ? ' or -1' : ''}, got ${String(value)}`,
+    );
   }
 }
 

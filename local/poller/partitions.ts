@@ -39,8 +39,19 @@ export interface PartitionRecords {
 
 export function newPartitionState(topic: string, partition: number): PartitionState {
   return {
-    key: partitionKey(topic, partition), topic, partition, buffer: [], nextFetch: null, committed: null, skippedTo: null, inFlight: false,
-    retry: undefined, notBefore: 0, lastRequestId: undefined, lastFunctionError: false, highWatermark: null,
+    key: partitionKey(topic, partition),
+    topic,
+    partition,
+    buffer: [],
+    nextFetch: null,
+    committed: null,
+    skippedTo: null,
+    inFlight: false,
+    retry: undefined,
+    notBefore: 0,
+    lastRequestId: undefined,
+    lastFunctionError: false,
+    highWatermark: null,
   };
 }
 

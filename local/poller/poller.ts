@@ -81,7 +81,12 @@ export function createPoller(options: PollerOptions): Poller {
     events,
     warn,
   });
-  const source = { fn: settings.fn, eventSourceKind: settings.eventSourceKind, eventSourceArn: settings.eventSourceArn, bootstrapServers: options.bootstrapServers };
+  const source = {
+    fn: settings.fn,
+    eventSourceKind: settings.eventSourceKind,
+    eventSourceArn: settings.eventSourceArn,
+    bootstrapServers: options.bootstrapServers,
+  };
   const discarder = new Discarder({
     ...source,
     groupId: options.groupId,
@@ -114,7 +119,8 @@ export function createPoller(options: PollerOptions): Poller {
     maximumRecordAgeSeconds: settings.maximumRecordAgeSeconds,
     isRunning,
     invoke: (requestId, parts, entry) => invoker.run(requestId, parts, entry),
-    discardExpired: (requestId, ranges) => discarder.discard(ranges, 'RecordAgeExceeded', { requestId, invocations: 0, invoked: false, functionError: false }),
+    discardExpired: (requestId, ranges) =>
+      discarder.discard(ranges, 'RecordAgeExceeded', { requestId, invocations: 0, invoked: false, functionError: false }),
     commitSkipped: (state, to) => committer.advance(state, to),
     warn,
   });
@@ -129,7 +135,14 @@ export function createPoller(options: PollerOptions): Poller {
   }
 
   function stats(): PollerStats {
-    return book.snapshot({ now: Date.now(), running, startedAt, inFlight: scheduler.inFlight, buffered: intake.buffered, partitions: partitions.values() });
+    return book.snapshot({
+      now: Date.now(),
+      running,
+      startedAt,
+      inFlight: scheduler.inFlight,
+      buffered: intake.buffered,
+      partitions: partitions.values(),
+    });
   }
 
   async function start(): Promise<void> {

@@ -53,7 +53,11 @@ export function expiredRecords(partitions: Iterable<PartitionState>, now: number
   const ranges: PartitionRecords[] = [];
   for (const state of partitions) {
     if (state.inFlight) continue;
-    const expired = countExpired(state.buffer.map((r) => Number(r.timestamp)), now, maximumRecordAgeSeconds);
+    const expired = countExpired(
+      state.buffer.map((r) => Number(r.timestamp)),
+      now,
+      maximumRecordAgeSeconds,
+    );
     if (expired > 0) ranges.push({ state, records: state.buffer.slice(0, expired) });
   }
   return ranges;
@@ -115,11 +119,14 @@ export class Scheduler {
     if (at >= this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      this.#pump();
-    }, Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#pump();
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   /** No more looks (work in flight runs on). */
@@ -138,7 +145,11 @@ export class Scheduler {
       const expired = expiredRecords(o.partitions.values(), now, o.maximumRecordAgeSeconds);
       if (expired.length > 0) {
         const requestId = randomUUID();
-        this.#track(requestId, expired.map((r) => r.state), () => o.discardExpired(requestId, expired));
+        this.#track(
+          requestId,
+          expired.map((r) => r.state),
+          () => o.discardExpired(requestId, expired),
+        );
       }
       const batch = readyBatch(o.partitions, now, o);
       if (batch.kind === 'idle') return;
@@ -147,7 +158,11 @@ export class Scheduler {
         return;
       }
       const requestId = randomUUID();
-      this.#track(requestId, batch.parts.map((p) => p.state), (entry) => o.invoke(requestId, batch.parts, entry));
+      this.#track(
+        requestId,
+        batch.parts.map((p) => p.state),
+        (entry) => o.invoke(requestId, batch.parts, entry),
+      );
     }
   }
 

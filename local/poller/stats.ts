@@ -94,8 +94,14 @@ export class PollerStatsBook {
         const position = s.committed ?? s.buffer[0]?.offset ?? null;
         const lag = s.highWatermark === null ? null : s.highWatermark - (position ?? 0n);
         return {
-          topic: s.topic, partition: s.partition, committed: s.committed, highWatermark: s.highWatermark,
-          lag: lag === null ? null : lag < 0n ? 0n : lag, buffered: s.buffer.length, inFlight: s.inFlight, retries: s.retry?.retries ?? 0,
+          topic: s.topic,
+          partition: s.partition,
+          committed: s.committed,
+          highWatermark: s.highWatermark,
+          lag: lag === null ? null : lag < 0n ? 0n : lag,
+          buffered: s.buffer.length,
+          inFlight: s.inFlight,
+          retries: s.retry?.retries ?? 0,
         };
       });
     const known = partitions.filter((p) => p.lag !== null);
@@ -116,7 +122,8 @@ export class PollerStatsBook {
 export async function refreshLag(consumer: Consumer, topics: readonly string[], partitions: PartitionTable): Promise<void> {
   const highWatermarks = await consumer.listOffsets({ topics: [...topics], timestamp: ListOffsetTimestamps.LATEST });
   const assignments = consumer.assignments ?? [];
-  const committed: Map<string, bigint[]> = assignments.length > 0 ? await consumer.listCommittedOffsets({ topics: assignments }) : new Map<string, bigint[]>();
+  const committed: Map<string, bigint[]> =
+    assignments.length > 0 ? await consumer.listCommittedOffsets({ topics: assignments }) : new Map<string, bigint[]>();
   for (const { topic, partitions: assigned } of assignments) {
     for (const partition of assigned) {
       const state = partitions.ensure(topic, partition);

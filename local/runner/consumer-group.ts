@@ -23,7 +23,11 @@ export interface GroupMemberInfo {
 }
 
 /** The group's current members (none when the group is empty, dead or unknown). */
-export async function activeMembers(bootstrapServers: readonly string[], groupId: string, auth: BrokerAuth = { type: 'none' }): Promise<GroupMemberInfo[]> {
+export async function activeMembers(
+  bootstrapServers: readonly string[],
+  groupId: string,
+  auth: BrokerAuth = { type: 'none' },
+): Promise<GroupMemberInfo[]> {
   const admin = createKafkaAdmin({ bootstrapServers, auth }, 'kafka-cql-sink-group-check');
   try {
     const groups = await admin.describeGroups({ groups: [groupId] });

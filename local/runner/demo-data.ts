@@ -89,7 +89,12 @@ export function demoOrder(rand: () => number, now = Date.now()): DemoOrder {
     currency: pick(rand, CURRENCIES),
     items: [...new Set(items)],
     created_at: new Date(created).toISOString().replace('.000Z', 'Z'),
-    shipping: { street: `${String(1 + Math.floor(rand() * 120))} ${where.street}`, city: where.city, zip: where.zip, country: where.country },
+    shipping: {
+      street: `${String(1 + Math.floor(rand() * 120))} ${where.street}`,
+      city: where.city,
+      zip: where.zip,
+      country: where.country,
+    },
     tags,
     retention_days: 30 + Math.floor(rand() * 335),
   };
@@ -114,7 +119,9 @@ export function planDemoRecords(options: DemoPlanOptions): DemoRecord[] {
   const poison = options.poison ?? defaultShare(count);
   const tombstones = options.tombstones ?? defaultShare(count);
   if (poison < 0 || tombstones < 0 || poison + 2 * tombstones > count) {
-    throw new RangeError(`poison (${String(poison)}) + 2 × tombstones (${String(tombstones)}) must fit in count (${String(count)}): each tombstone deletes an order of the run`);
+    throw new RangeError(
+      `poison (${String(poison)}) + 2 × tombstones (${String(tombstones)}) must fit in count (${String(count)}): each tombstone deletes an order of the run`,
+    );
   }
   const rand = random(options.seed ?? Date.now());
   const now = options.now ?? Date.now();
@@ -162,13 +169,23 @@ function poisonRecord(rand: () => number, n: number, now: number): DemoRecord {
   const order = demoOrder(rand, now);
   switch (n % 3) {
     case 0:
-      return { kind: 'poison', key: order.order_id, value: JSON.stringify({ ...order, amount: '12,5x' }), reason: 'amount is not a decimal number' };
+      return {
+        kind: 'poison',
+        key: order.order_id,
+        value: JSON.stringify({ ...order, amount: '12,5x' }),
+        reason: 'amount is not a decimal number',
+      };
     case 1: {
       const bad = `order-${order.order_id.slice(0, 8)}`;
       return { kind: 'poison', key: bad, value: JSON.stringify({ ...order, order_id: bad }), reason: 'order_id is not a uuid' };
     }
     default:
-      return { kind: 'poison', key: order.order_id, value: JSON.stringify({ ...order, created_at: 'yesterday at noon' }), reason: 'created_at is not a timestamp' };
+      return {
+        kind: 'poison',
+        key: order.order_id,
+        value: JSON.stringify({ ...order, created_at: 'yesterday at noon' }),
+        reason: 'created_at is not a timestamp',
+      };
   }
 }
 

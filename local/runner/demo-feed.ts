@@ -13,7 +13,12 @@ export interface DemoFeed {
  * `npm start` alone shows the sink at work: about `ratePerSecond` records a
  * second, with the generator's share of poison records and tombstones.
  */
-export function startDemoFeed(bootstrapServers: readonly string[], topic: string, ratePerSecond: number, warn: (line: string) => void): DemoFeed {
+export function startDemoFeed(
+  bootstrapServers: readonly string[],
+  topic: string,
+  ratePerSecond: number,
+  warn: (line: string) => void,
+): DemoFeed {
   let stopping = false;
   // A call, not the variable: the loop must see a stop() that happens while it awaits.
   const stopped = (): boolean => stopping;

@@ -15,7 +15,12 @@ export interface ProduceSummary {
  * Produces demo records keyed by order id, in chunks, with an idempotent
  * producer so a retried send never duplicates a record.
  */
-export async function produceDemo(bootstrapServers: readonly string[], topic: string, plan: DemoPlanOptions | readonly DemoRecord[], onProgress?: (sent: number, total: number) => void): Promise<ProduceSummary> {
+export async function produceDemo(
+  bootstrapServers: readonly string[],
+  topic: string,
+  plan: DemoPlanOptions | readonly DemoRecord[],
+  onProgress?: (sent: number, total: number) => void,
+): Promise<ProduceSummary> {
   const records = Array.isArray(plan) ? (plan as readonly DemoRecord[]) : planDemoRecords(plan as DemoPlanOptions);
   const started = Date.now();
   const outgoing = records.map((record) => {
@@ -23,10 +28,16 @@ export async function produceDemo(bootstrapServers: readonly string[], topic: st
     return {
       key: Buffer.from(record.key),
       ...(value === null ? {} : { value }),
-      headers: new Map([['source', 'kafka-cql-sink demo'], ['kind', record.kind]]),
+      headers: new Map([
+        ['source', 'kafka-cql-sink demo'],
+        ['kind', record.kind],
+      ]),
     };
   });
-  await produceRecords(bootstrapServers, topic, outgoing, { clientId: 'kafka-cql-sink-demo-producer', ...(onProgress === undefined ? {} : { onProgress }) });
+  await produceRecords(bootstrapServers, topic, outgoing, {
+    clientId: 'kafka-cql-sink-demo-producer',
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
   const count = (kind: DemoRecord['kind']): number => records.filter((r) => r.kind === kind).length;
   return { topic, records, orders: count('order'), poison: count('poison'), tombstones: count('tombstone'), ms: Date.now() - started };
 }

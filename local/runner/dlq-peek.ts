@@ -124,7 +124,13 @@ async function decode(body: string, messageId: string, receiveCount: number, s3:
     } catch {
       parsed = undefined;
     }
-    if (isOnFailureMessage(parsed)) return { messageId, receiveCount, kind: 'on-failure', detail: 'an event source on-failure message (offsets only): the replay function re-reads it from Kafka' };
+    if (isOnFailureMessage(parsed))
+      return {
+        messageId,
+        receiveCount,
+        kind: 'on-failure',
+        detail: 'an event source on-failure message (offsets only): the replay function re-reads it from Kafka',
+      };
     return { messageId, receiveCount, kind: 'unreadable', detail: error instanceof Error ? error.message : String(error) };
   }
 }

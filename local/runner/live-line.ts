@@ -29,7 +29,9 @@ const CLEAR_LINE = '\r\u001b[2K';
 export function liveLine(stream: LineStream): LiveLine {
   if (stream.isTTY !== true) {
     return {
-      update: (line) => { stream.write(`${line}\n`); },
+      update: (line) => {
+        stream.write(`${line}\n`);
+      },
       close: () => undefined,
     };
   }

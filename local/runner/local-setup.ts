@@ -160,19 +160,27 @@ export function deriveLocalConfig(text: string, secretArn: string): LocalConfig 
   const connection = config.connection;
   if (typeof connection !== 'object' || connection === null) return { config, notes: [] };
   const c = { ...(connection as Record<string, unknown>) };
-  if (c.profile !== 'cassandra') return { config, notes: [`--local: the ${String(c.profile)} profile is used as written (only a cassandra connection runs on the local services)`] };
+  if (c.profile !== 'cassandra')
+    return {
+      config,
+      notes: [`--local: the ${String(c.profile)} profile is used as written (only a cassandra connection runs on the local services)`],
+    };
   const notes: string[] = [];
   const points = Array.isArray(c.contactPoints) ? c.contactPoints.map(String) : [];
   const port = typeof c.port === 'number' ? c.port : 9042;
   const given = points.map((point) => (/:\d+$/.test(point) ? point : `${point}:${String(port)}`));
   if (given.length !== 1 || given[0] !== endpoints.cassandra) {
-    const why = points.every((point) => LOOPBACK.test(point)) ? 'the local Cassandra (CASSANDRA_PORT)' : 'the local Cassandra, not the cluster of the file';
+    const why = points.every((point) => LOOPBACK.test(point))
+      ? 'the local Cassandra (CASSANDRA_PORT)'
+      : 'the local Cassandra, not the cluster of the file';
     notes.push(`--local: contact points ${given.join(', ') || '(none)'} → ${endpoints.cassandra}, ${why}`);
   }
   c.contactPoints = [endpoints.cassandra];
   delete c.port;
   if (c.localDataCenter !== endpoints.cassandraLocalDataCenter) {
-    notes.push(`--local: localDataCenter ${JSON.stringify(c.localDataCenter)} → ${endpoints.cassandraLocalDataCenter}, the local Cassandra's`);
+    notes.push(
+      `--local: localDataCenter ${JSON.stringify(c.localDataCenter)} → ${endpoints.cassandraLocalDataCenter}, the local Cassandra's`,
+    );
     c.localDataCenter = endpoints.cassandraLocalDataCenter;
   }
   if (c.tls !== undefined) {
@@ -181,8 +189,15 @@ export function deriveLocalConfig(text: string, secretArn: string): LocalConfig 
   }
   const credentials = c.credentialsSecretArn;
   if (credentials !== secretArn) {
-    const what = typeof credentials !== "string" ? 'none in the file' : isPlaceholderSecretArn(credentials) ? `the placeholder ${credentials}` : credentials;
-    notes.push(`--local: credentialsSecretArn (${what}) → the local secret ${LOCAL_NAMES.secret} (user ${localCassandraCredentials.username})`);
+    const what =
+      typeof credentials !== 'string'
+        ? 'none in the file'
+        : isPlaceholderSecretArn(credentials)
+          ? `the placeholder ${credentials}`
+          : credentials;
+    notes.push(
+      `--local: credentialsSecretArn (${what}) → the local secret ${LOCAL_NAMES.secret} (user ${localCassandraCredentials.username})`,
+    );
     c.credentialsSecretArn = secretArn;
   }
   return { config: { ...config, connection: c }, notes };
@@ -208,7 +223,10 @@ export async function prepareLocal(options: LocalSetupOptions = {}): Promise<Loc
   }
   const dlqUrl = await ensureQueue(options.dlqName ?? LOCAL_NAMES.dlq);
   const onFailureUrl = await ensureQueue(options.onFailureName ?? LOCAL_NAMES.onFailure);
-  const secretArn = await ensureSecret(LOCAL_NAMES.secret, { username: localCassandraCredentials.username, password: localCassandraCredentials.password });
+  const secretArn = await ensureSecret(LOCAL_NAMES.secret, {
+    username: localCassandraCredentials.username,
+    password: localCassandraCredentials.password,
+  });
   log(`dead-letter queue ${dlqUrl}; on-failure queue ${onFailureUrl}; credentials secret ${LOCAL_NAMES.secret}`);
 
   const local = deriveLocalConfig(text, secretArn);

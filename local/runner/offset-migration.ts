@@ -48,13 +48,19 @@ export interface MigrationState {
 }
 
 /** Where each topic's offsets go: one group for the one topic, or a group per topic. */
-export type TargetGroups = { readonly kind: 'one'; readonly group: string; readonly topic?: string } | { readonly kind: 'per-topic'; readonly groups: Readonly<Record<string, string>> };
+export type TargetGroups =
+  | { readonly kind: 'one'; readonly group: string; readonly topic?: string }
+  | { readonly kind: 'per-topic'; readonly groups: Readonly<Record<string, string>> };
 
 /**
  * The topics whose offsets to copy and their groups: with one target group the
  * source must have commits for one topic only (or `topic` picks it).
  */
-export function targetTopics(sourceGroup: string, source: GroupState, targets: TargetGroups): { groups: Record<string, string>; refusals: string[] } {
+export function targetTopics(
+  sourceGroup: string,
+  source: GroupState,
+  targets: TargetGroups,
+): { groups: Record<string, string>; refusals: string[] } {
   if (targets.kind === 'per-topic') return { groups: { ...targets.groups }, refusals: [] };
   if (targets.topic !== undefined) return { groups: { [targets.topic]: targets.group }, refusals: [] };
   const topics = [...source.commits.keys()];
@@ -62,7 +68,9 @@ export function targetTopics(sourceGroup: string, source: GroupState, targets: T
   if (topics.length === 0) return { groups: {}, refusals: [] };
   return {
     groups: {},
-    refusals: [`group ${sourceGroup} has commits for ${String(topics.length)} topics (${topics.join(', ')}); a mapping takes one topic and a group of its own: give --group-for <topic>=<group> for each, or --deploy <deployment config>, or --topic with --to-group`],
+    refusals: [
+      `group ${sourceGroup} has commits for ${String(topics.length)} topics (${topics.join(', ')}); a mapping takes one topic and a group of its own: give --group-for <topic>=<group> for each, or --deploy <deployment config>, or --topic with --to-group`,
+    ],
   };
 }
 
@@ -71,20 +79,25 @@ export function planMigration(sourceGroup: string, targets: TargetGroups, state:
   const refusals: string[] = [];
   const notes: string[] = [];
   if (state.source.members.length > 0) {
-    refusals.push(`group ${sourceGroup} has ${String(state.source.members.length)} active member${state.source.members.length === 1 ? '' : 's'} (${state.source.members.join(', ')}): stop or pause the connector first, its tasks still commit`);
+    refusals.push(
+      `group ${sourceGroup} has ${String(state.source.members.length)} active member${state.source.members.length === 1 ? '' : 's'} (${state.source.members.join(', ')}): stop or pause the connector first, its tasks still commit`,
+    );
   }
-  if (state.source.commits.size === 0) refusals.push(`group ${sourceGroup} has no committed offsets: check the connector name (its group is connect-<name>)`);
+  if (state.source.commits.size === 0)
+    refusals.push(`group ${sourceGroup} has no committed offsets: check the connector name (its group is connect-<name>)`);
   const chosen = targetTopics(sourceGroup, state.source, targets);
   refusals.push(...chosen.refusals);
   for (const topic of state.source.commits.keys()) {
-    if (chosen.groups[topic] === undefined && chosen.refusals.length === 0) notes.push(`topic ${topic}: committed in ${sourceGroup} but not consumed by the sink's groups, not copied`);
+    if (chosen.groups[topic] === undefined && chosen.refusals.length === 0)
+      notes.push(`topic ${topic}: committed in ${sourceGroup} but not consumed by the sink's groups, not copied`);
   }
   const seen = new Map<string, string>();
   const copies: TopicCopy[] = [];
   for (const [topic, targetGroup] of Object.entries(chosen.groups)) {
     if (targetGroup === sourceGroup) refusals.push(`topic ${topic}: the target group ${showValue(targetGroup)} is the source group`);
     const other = seen.get(targetGroup);
-    if (other !== undefined) refusals.push(`topics ${other} and ${topic} both go to group ${showValue(targetGroup)}; a group id must be unique per mapping`);
+    if (other !== undefined)
+      refusals.push(`topics ${other} and ${topic} both go to group ${showValue(targetGroup)}; a group id must be unique per mapping`);
     seen.set(targetGroup, topic);
     const earliest = state.earliest.get(topic);
     if (earliest === undefined) {
@@ -92,15 +105,26 @@ export function planMigration(sourceGroup: string, targets: TargetGroups, state:
       continue;
     }
     const target: GroupState = state.targets.get(targetGroup) ?? { members: [], commits: new Map<string, ReadonlyMap<number, bigint>>() };
-    if (target.members.length > 0) refusals.push(`group ${targetGroup} has active members (${target.members.join(', ')}): offsets of a group in use cannot be changed; stop its consumers first`);
-    const existing = [...target.commits].flatMap(([t, partitions]) => [...partitions].sort(([a], [b]) => a - b).map(([p, o]) => `${t}/${String(p)}: ${String(o)}`));
-    if (existing.length > 0 && !force) refusals.push(`group ${targetGroup} already has commits (${existing.join(', ')}): it may be a group in use; --force overwrites them`);
+    if (target.members.length > 0)
+      refusals.push(
+        `group ${targetGroup} has active members (${target.members.join(', ')}): offsets of a group in use cannot be changed; stop its consumers first`,
+      );
+    const existing = [...target.commits].flatMap(([t, partitions]) =>
+      [...partitions].sort(([a], [b]) => a - b).map(([p, o]) => `${t}/${String(p)}: ${String(o)}`),
+    );
+    if (existing.length > 0 && !force)
+      refusals.push(`group ${targetGroup} already has commits (${existing.join(', ')}): it may be a group in use; --force overwrites them`);
     const committed = state.source.commits.get(topic) ?? new Map<number, bigint>();
-    if (committed.size === 0) notes.push(`topic ${topic}: no commits in ${sourceGroup}; every partition starts at its earliest offset, as the connector's would`);
-    const partitions = [...earliest.keys()].sort((a, b) => a - b).map((partition) => {
-      const offset = committed.get(partition);
-      return offset === undefined ? { partition, offset: earliest.get(partition) ?? 0n, committed: false } : { partition, offset, committed: true };
-    });
+    if (committed.size === 0)
+      notes.push(`topic ${topic}: no commits in ${sourceGroup}; every partition starts at its earliest offset, as the connector's would`);
+    const partitions = [...earliest.keys()]
+      .sort((a, b) => a - b)
+      .map((partition) => {
+        const offset = committed.get(partition);
+        return offset === undefined
+          ? { partition, offset: earliest.get(partition) ?? 0n, committed: false }
+          : { partition, offset, committed: true };
+      });
     copies.push({ topic, targetGroup, partitions });
   }
   return { sourceGroup, copies, refusals, notes };
@@ -112,14 +136,21 @@ export function describePlan(plan: MigrationPlan): string[] {
   for (const copy of plan.copies) {
     lines.push(`${copy.topic} → group ${copy.targetGroup}:`);
     for (const p of copy.partitions) {
-      lines.push(`  ${copy.topic}/${String(p.partition)}: ${String(p.offset)}${p.committed ? '' : ` (no commit in ${plan.sourceGroup}: the earliest offset, where a Connect sink task starts)`}`);
+      lines.push(
+        `  ${copy.topic}/${String(p.partition)}: ${String(p.offset)}${p.committed ? '' : ` (no commit in ${plan.sourceGroup}: the earliest offset, where a Connect sink task starts)`}`,
+      );
     }
   }
   return lines;
 }
 
 /** Reads the groups' members and commits and the topics' partitions from Kafka. */
-export async function readMigrationState(connection: KafkaConnection, sourceGroup: string, targetGroups: readonly string[], topics: readonly string[] | 'source'): Promise<MigrationState> {
+export async function readMigrationState(
+  connection: KafkaConnection,
+  sourceGroup: string,
+  targetGroups: readonly string[],
+  topics: readonly string[] | 'source',
+): Promise<MigrationState> {
   const admin = migrationAdmin(connection);
   try {
     const groupIds = [sourceGroup, ...targetGroups.filter((g) => g !== sourceGroup)];
@@ -145,7 +176,13 @@ export async function readMigrationState(connection: KafkaConnection, sourceGrou
     if (present.length > 0) {
       const metadata = await admin.metadata({ topics: present });
       const listed = await admin.listOffsets({
-        topics: present.map((name) => ({ name, partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: EARLIEST })) })),
+        topics: present.map((name) => ({
+          name,
+          partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: EARLIEST,
+          })),
+        })),
       });
       for (const t of listed) earliest.set(t.name, new Map(t.partitions.map((p) => [p.partitionIndex, p.offset])));
     }
@@ -165,11 +202,17 @@ export async function applyMigration(connection: KafkaConnection, plan: Migratio
         groupId: copy.targetGroup,
         topics: [{ name: copy.topic, partitionOffsets: copy.partitions.map((p) => ({ partition: p.partition, offset: p.offset })) }],
       });
-      const [read] = await admin.listConsumerGroupOffsets({ groups: [{ groupId: copy.targetGroup, topics: [{ name: copy.topic, partitionIndexes: copy.partitions.map((p) => p.partition) }] }] });
-      const readBack = new Map((read?.topics.find((t) => t.name === copy.topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+      const [read] = await admin.listConsumerGroupOffsets({
+        groups: [{ groupId: copy.targetGroup, topics: [{ name: copy.topic, partitionIndexes: copy.partitions.map((p) => p.partition) }] }],
+      });
+      const readBack = new Map(
+        (read?.topics.find((t) => t.name === copy.topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]),
+      );
       const wrong = copy.partitions.filter((p) => readBack.get(p.partition) !== p.offset);
       if (wrong.length > 0) {
-        throw new Error(`group ${copy.targetGroup}: read back ${wrong.map((p) => `${copy.topic}/${String(p.partition)}: ${String(readBack.get(p.partition))} (wanted ${String(p.offset)})`).join(', ')}`);
+        throw new Error(
+          `group ${copy.targetGroup}: read back ${wrong.map((p) => `${copy.topic}/${String(p.partition)}: ${String(readBack.get(p.partition))} (wanted ${String(p.offset)})`).join(', ')}`,
+        );
       }
     }
   } finally {

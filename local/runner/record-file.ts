@@ -17,7 +17,7 @@ const lineSchema = z
     timestamp: z
       .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
       .optional()
-      .describe('Create time: epoch milliseconds or an ISO-8601 instant. Default: the producer\'s clock.'),
+      .describe("Create time: epoch milliseconds or an ISO-8601 instant. Default: the producer's clock."),
     partition: z.number().int().nonnegative().optional().describe('Partition. Default: by key hash.'),
   })
   .strict();
@@ -26,7 +26,9 @@ const lineSchema = z
 export class RecordFileError extends Error {
   override readonly name = 'RecordFileError';
   constructor(readonly problems: readonly string[]) {
-    super(problems.length === 1 ? (problems[0] ?? '') : `${String(problems.length)} bad lines, nothing produced:\n- ${problems.join('\n- ')}`);
+    super(
+      problems.length === 1 ? (problems[0] ?? '') : `${String(problems.length)} bad lines, nothing produced:\n- ${problems.join('\n- ')}`,
+    );
   }
 }
 
@@ -65,8 +67,11 @@ export function parseRecordLines(text: string, sourceName: string): FileRecord[]
     const result = lineSchema.safeParse(json, { reportInput: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
-        const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')} (expected key, value, headers, timestamp, partition)` : '';
-        problems.push(`${where}: ${formatPath(issue.path)}: ${issue.message}${keys}${issue.input === undefined ? '' : ` (got ${showValue(issue.input)})`}`);
+        const keys =
+          issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')} (expected key, value, headers, timestamp, partition)` : '';
+        problems.push(
+          `${where}: ${formatPath(issue.path)}: ${issue.message}${keys}${issue.input === undefined ? '' : ` (got ${showValue(issue.input)})`}`,
+        );
       }
       return;
     }

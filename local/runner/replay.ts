@@ -73,7 +73,11 @@ export interface QueueReplayOptions {
 export async function replayQueue(env: SinkEnvironment, options: QueueReplayOptions): Promise<ReplaySummary> {
   const sqs = new SQSClient(awsClientConfig(env));
   const replayer = await createReplayer(env);
-  const queue = sqsDeadLetterQueue({ sqs, queueUrl: options.queueUrl, ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }) });
+  const queue = sqsDeadLetterQueue({
+    sqs,
+    queueUrl: options.queueUrl,
+    ...(options.visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }),
+  });
   try {
     return await drainDeadLetterQueue(queue, replayer, {
       ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),

@@ -93,7 +93,11 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   };
   const sinkHandler = createSinkHandler(counted, options.handler);
   const handler: KafkaHandler = (event, context) => sinkHandler(event, asLambdaContext(context));
-  const warn = options.warn ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const warn =
+    options.warn ??
+    ((line: string) => {
+      process.stderr.write(`${line}\n`);
+    });
 
   let poller: Poller;
   try {
@@ -122,10 +126,14 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   // A caller that only awaits stop() must not see an unhandled rejection.
   stopped.catch(() => undefined);
 
-  poller.events.on('warning', (error) => { warn(`warning: ${error.message}`); });
+  poller.events.on('warning', (error) => {
+    warn(`warning: ${error.message}`);
+  });
   if (options.progress !== undefined) {
     const progress = options.progress;
-    poller.events.on('stats', (stats) => { progress(formatProgress(stats, counts)); });
+    poller.events.on('stats', (stats) => {
+      progress(formatProgress(stats, counts));
+    });
   }
 
   let stopping: Promise<void> | undefined;
@@ -134,14 +142,18 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
       try {
         await poller.stop();
       } finally {
-        await close().catch((error: unknown) => { warn(`closing the Cassandra client failed: ${String(error)}`); });
+        await close().catch((error: unknown) => {
+          warn(`closing the Cassandra client failed: ${String(error)}`);
+        });
       }
     })();
     return stopping;
   };
   poller.events.on('fatal', (error) => {
     warn(`the Kafka consumer failed: ${error.message}`);
-    void stop().finally(() => { rejectStopped(error); });
+    void stop().finally(() => {
+      rejectStopped(error);
+    });
   });
 
   try {

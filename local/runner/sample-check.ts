@@ -36,7 +36,12 @@ export type SampleFrom = 'earliest' | 'latest';
  * Offset ranges holding up to `count` records of each topic, shared evenly
  * among its partitions: the first ones (`earliest`) or the last ones.
  */
-export async function sampleRanges(connection: KafkaConnection, topics: readonly string[], count: number, from: SampleFrom): Promise<OffsetRange[]> {
+export async function sampleRanges(
+  connection: KafkaConnection,
+  topics: readonly string[],
+  count: number,
+  from: SampleFrom,
+): Promise<OffsetRange[]> {
   const admin = createKafkaAdmin(connection, 'kafka-cql-sink-check');
   try {
     const metadata = await admin.metadata({ topics: [...topics] });
@@ -44,7 +49,9 @@ export async function sampleRanges(connection: KafkaConnection, topics: readonly
     for (const topic of topics) {
       const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
       if (partitions === 0) continue;
-      const request = (timestamp: bigint) => ({ topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp })) }] });
+      const request = (timestamp: bigint) => ({
+        topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp })) }],
+      });
       const [[earliest], [latest]] = await Promise.all([admin.listOffsets(request(-2n)), admin.listOffsets(request(-1n))]);
       const share = BigInt(Math.ceil(count / partitions));
       for (let partition = 0; partition < partitions; partition++) {
@@ -110,17 +117,28 @@ export async function checkSample(engine: SinkEngine, records: readonly KafkaRec
   };
 }
 
-export async function sampleRecords(connection: KafkaConnection, topics: readonly string[], count: number, from: SampleFrom): Promise<KafkaRecord[]> {
+export async function sampleRecords(
+  connection: KafkaConnection,
+  topics: readonly string[],
+  count: number,
+  from: SampleFrom,
+): Promise<KafkaRecord[]> {
   const ranges = await sampleRanges(connection, topics, count, from);
   const { records } = await refetchRecords(connection, ranges);
   return records;
 }
 
 export function formatSampleReport(report: SampleReport): string[] {
-  const lines = [`sampled ${String(report.sampled)} records: ${String(report.wouldWrite)} would be written, ${String(report.wouldDeadLetter)} would be dead-lettered`];
+  const lines = [
+    `sampled ${String(report.sampled)} records: ${String(report.wouldWrite)} would be written, ${String(report.wouldDeadLetter)} would be dead-lettered`,
+  ];
   for (const group of report.groups) {
     const shown = group.records.slice(0, 5).join(', ');
-    lines.push(`  ${String(group.count)}× ${group.signature}`, `     e.g. ${group.example}`, `     records: ${shown}${group.records.length > 5 ? `, … (${String(group.records.length - 5)} more)` : ''}`);
+    lines.push(
+      `  ${String(group.count)}× ${group.signature}`,
+      `     e.g. ${group.example}`,
+      `     records: ${shown}${group.records.length > 5 ? `, … (${String(group.records.length - 5)} more)` : ''}`,
+    );
   }
   return lines;
 }

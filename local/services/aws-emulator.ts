@@ -30,12 +30,26 @@ async function installMoto(): Promise<void> {
     await run(system, ['-m', 'venv', venv]);
     await run(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--cache-dir', path.join(cacheDir, 'pip'), '--require-hashes', '-r', requirements],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--cache-dir',
+        path.join(cacheDir, 'pip'),
+        '--require-hashes',
+        '-r',
+        requirements,
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
   } catch (error) {
     const detail = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr).slice(-2000) : String(error);
-    throw new Error(`aws-emulator: installing moto ${motoVersion} from ${requirements} with ${system} failed (needs Python 3.11):\n${detail}`, { cause: error });
+    throw new Error(
+      `aws-emulator: installing moto ${motoVersion} from ${requirements} with ${system} failed (needs Python 3.11):\n${detail}`,
+      { cause: error },
+    );
   }
   writeFileSync(stamp, hash);
 }

@@ -20,14 +20,17 @@ function pick(names: readonly string[], fallback: readonly ServiceDefinition[]):
   if (names.length === 0) return fallback;
   return names.map((name) => {
     const found = knownServices.find((service) => service.name === name);
-    if (found === undefined) throw new Error(`unknown service ${JSON.stringify(name)}; known: ${knownServices.map((s) => s.name).join(', ')}`);
+    if (found === undefined)
+      throw new Error(`unknown service ${JSON.stringify(name)}; known: ${knownServices.map((s) => s.name).join(', ')}`);
     return found;
   });
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...names] = argv;
-  const log = (line: string): void => { console.log(line); };
+  const log = (line: string): void => {
+    console.log(line);
+  };
   switch (command) {
     case 'start': {
       // Started one after another: on 2 cores, three JVM/Python start-ups at once only slow each other down.
@@ -44,7 +47,9 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'status': {
       for (const service of pick(names, knownServices)) {
         const state = serviceState(service.name);
-        console.log(`${service.name.padEnd(13)} ${state.state === 'running' ? `running (pid ${state.pid})` : 'stopped'}  log: ${logFile(service.name)}`);
+        console.log(
+          `${service.name.padEnd(13)} ${state.state === 'running' ? `running (pid ${state.pid})` : 'stopped'}  log: ${logFile(service.name)}`,
+        );
       }
       return;
     }

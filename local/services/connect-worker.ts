@@ -28,9 +28,10 @@ export const CONNECT_RUNTIME_VERSION = '4.3.1';
  * holding it, for a git worktree); undefined, with where it looked, when it is absent.
  */
 export function datastaxConnectorDir(env: NodeJS.ProcessEnv = process.env): { dir: string | undefined; looked: string } {
-  const candidates = env.KCS_DATASTAX_CONNECTOR_DIR !== undefined && env.KCS_DATASTAX_CONNECTOR_DIR !== ''
-    ? [env.KCS_DATASTAX_CONNECTOR_DIR]
-    : ['..', path.join('..', '..')].map((up) => path.resolve(repoRoot, up, 'shared', 'baselines', 'datastax-kafka-sink'));
+  const candidates =
+    env.KCS_DATASTAX_CONNECTOR_DIR !== undefined && env.KCS_DATASTAX_CONNECTOR_DIR !== ''
+      ? [env.KCS_DATASTAX_CONNECTOR_DIR]
+      : ['..', path.join('..', '..')].map((up) => path.resolve(repoRoot, up, 'shared', 'baselines', 'datastax-kafka-sink'));
   return { dir: candidates.find((dir) => existsSync(path.join(dir, DATASTAX_CONNECTOR_JAR))), looked: candidates.join(' and ') };
 }
 
@@ -125,28 +126,54 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
   );
   const args = [path.join(dir, 'worker.properties')];
   if (options.connector !== undefined) {
-    writeFileSync(path.join(dir, 'sink.properties'), `${Object.entries(options.connector).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    writeFileSync(
+      path.join(dir, 'sink.properties'),
+      `${Object.entries(options.connector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
     args.push(path.join(dir, 'sink.properties'));
   }
   writeFileSync(
     path.join(dir, 'log4j2.properties'),
-    ['status = warn', 'appender.file.type = File', 'appender.file.name = FILE', `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
-      'appender.file.layout.type = PatternLayout', 'appender.file.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = info', 'rootLogger.appenderRef.file.ref = FILE', ''].join('\n'),
+    [
+      'status = warn',
+      'appender.file.type = File',
+      'appender.file.name = FILE',
+      `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.file.ref = FILE',
+      '',
+    ].join('\n'),
   );
   const out = openSync(path.join(dir, 'stdout.log'), 'w');
   const heap = options.heap ?? '1g';
   const launchedAt = performance.now();
   const child: ChildProcess = spawn(
     javaBinary(),
-    [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`, '-cp', jars.join(path.delimiter),
-      'org.apache.kafka.connect.cli.ConnectStandalone', ...args],
+    [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`,
+      '-cp',
+      jars.join(path.delimiter),
+      'org.apache.kafka.connect.cli.ConnectStandalone',
+      ...args,
+    ],
     { stdio: ['ignore', out, out] },
   );
   closeSync(out);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`kafka connect did not start (${javaBinary()}); see ${dir}/stdout.log`);
   let stopping = false;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const exited = new Promise<never>((_, reject) => {
     void gone.then(() => {
       if (!stopping) reject(new Error(`kafka connect exited; see ${dir}/connect.log:\n${problems(path.join(dir, 'connect.log'))}`));
@@ -157,9 +184,16 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
   const call = async (method: string, url: string, body?: unknown): Promise<Response> => {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`kafka connect exited with ${String(child.exitCode)}; see ${dir}/connect.log:\n${problems(path.join(dir, 'connect.log'))}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `kafka connect exited with ${String(child.exitCode)}; see ${dir}/connect.log:\n${problems(path.join(dir, 'connect.log'))}`,
+        );
       try {
-        const response = await fetch(`${rest}${url}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await fetch(`${rest}${url}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         // 409: the worker is still rebalancing or starting; try again.
         if (response.status !== 409) return response;
       } catch {
@@ -182,14 +216,22 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
     },
     async deleteConnector(name) {
       const response = await call('DELETE', `/connectors/${encodeURIComponent(name)}`);
-      if (!response.ok && response.status !== 404) throw new Error(`kafka connect could not delete connector ${name}: ${String(response.status)} ${await response.text()}`);
+      if (!response.ok && response.status !== 404)
+        throw new Error(`kafka connect could not delete connector ${name}: ${String(response.status)} ${await response.text()}`);
     },
     cpuSeconds: () => processCpuSeconds(pid),
     stop: async () => {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const stopped = await Promise.race([gone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, 30_000))]);
+      const stopped = await Promise.race([
+        gone.then(() => true),
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => {
+            resolve(false);
+          }, 30_000),
+        ),
+      ]);
       if (!stopped) {
         child.kill('SIGKILL');
         await gone;
@@ -216,14 +258,20 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
 
 function problems(file: string): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => /ERROR|Exception/.test(line)).slice(-10).join('\n');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /ERROR|Exception/.test(line))
+      .slice(-10)
+      .join('\n');
   } catch {
     return '(no log)';
   }

@@ -23,7 +23,9 @@ export async function requireJava17(service: string): Promise<void> {
   }
   const major = /version "(\d+)/.exec(banner)?.[1];
   if (major !== '17') {
-    throw new Error(`${service}: needs Java 17, found ${JSON.stringify(major ?? banner.split('\n')[0])} at ${javaBinary()}; set JAVA_HOME to a Java 17 JDK`);
+    throw new Error(
+      `${service}: needs Java 17, found ${JSON.stringify(major ?? banner.split('\n')[0])} at ${javaBinary()}; set JAVA_HOME to a Java 17 JDK`,
+    );
   }
 }
 
@@ -43,11 +45,21 @@ export async function resolveJars(name: string): Promise<string[]> {
     try {
       await run(
         'mvn',
-        ['-B', '-q', '-f', pom, `-Dmaven.repo.local=${path.join(cacheDir, 'm2')}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libDir}`],
+        [
+          '-B',
+          '-q',
+          '-f',
+          pom,
+          `-Dmaven.repo.local=${path.join(cacheDir, 'm2')}`,
+          'dependency:copy-dependencies',
+          '-DincludeScope=runtime',
+          `-DoutputDirectory=${libDir}`,
+        ],
         { maxBuffer: 64 * 1024 * 1024 },
       );
     } catch (error) {
-      const detail = error instanceof Error && 'stdout' in error ? String((error as { stdout: unknown }).stdout).slice(-2000) : String(error);
+      const detail =
+        error instanceof Error && 'stdout' in error ? String((error as { stdout: unknown }).stdout).slice(-2000) : String(error);
       throw new Error(`${name}: resolving jars from Maven Central with ${pom} failed:\n${detail}`, { cause: error });
     }
     writeFileSync(stamp, hash);

@@ -68,7 +68,14 @@ export const kafkaService: ServiceDefinition = {
     mkdirSync(dir, { recursive: true });
     writeFileSync(propsFile, serverProperties(logDir));
     writeFileSync(log4jFile, log4j2Properties(dir));
-    const jvm = ['-Xms512m', '-Xmx512m', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=file:${log4jFile}`, '-cp', classpath(jars)];
+    const jvm = [
+      '-Xms512m',
+      '-Xmx512m',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=file:${log4jFile}`,
+      '-cp',
+      classpath(jars),
+    ];
     // KRaft storage is formatted once; the cluster id is kept with the data.
     if (!existsSync(path.join(logDir, 'meta.properties'))) {
       const idFile = path.join(dir, 'cluster.id');

@@ -65,7 +65,9 @@ export async function findPython313(): Promise<string> {
   for (const candidate of candidates) {
     if (await isPython313(candidate)) return candidate;
   }
-  tried.push(`${path.join(versions, '3.13.*', 'bin', 'python3.13')} (${candidates.length === 0 ? 'none' : candidates.join(', ') + ' not runnable'})`);
+  tried.push(
+    `${path.join(versions, '3.13.*', 'bin', 'python3.13')} (${candidates.length === 0 ? 'none' : candidates.join(', ') + ' not runnable'})`,
+  );
   throw new Error(
     `localstack: LocalStack ${localstackVersion} needs Python 3.13 and none was found; tried ${tried.join('; ')}. ` +
       `Install it (e.g. \`pyenv install 3.13\`) or point ${PYTHON_ENV} at a python3.13 binary.`,
@@ -90,9 +92,24 @@ export async function installLocalstack(): Promise<void> {
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(path.dirname(venv), { recursive: true });
   const pip = (args: readonly string[]) =>
-    run(python, ['-m', 'pip', ...args, '--quiet', '--disable-pip-version-check', '--cache-dir', path.join(cacheDir, 'pip'), '--require-hashes', '-r', requirements], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    run(
+      python,
+      [
+        '-m',
+        'pip',
+        ...args,
+        '--quiet',
+        '--disable-pip-version-check',
+        '--cache-dir',
+        path.join(cacheDir, 'pip'),
+        '--require-hashes',
+        '-r',
+        requirements,
+      ],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
   try {
     await run(system, ['-m', 'venv', venv]);
     if (!existsSync(downloadsStamp) || readFileSync(downloadsStamp, 'utf8') !== hash) {
@@ -103,7 +120,9 @@ export async function installLocalstack(): Promise<void> {
     await pip(['install', '--no-index', '--find-links', downloads]);
   } catch (error) {
     const detail = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr).slice(-2000) : String(error);
-    throw new Error(`localstack: installing LocalStack ${localstackVersion} from ${requirements} with ${system} failed:\n${detail}`, { cause: error });
+    throw new Error(`localstack: installing LocalStack ${localstackVersion} from ${requirements} with ${system} failed:\n${detail}`, {
+      cause: error,
+    });
   }
   writeFileSync(stamp, hash);
 }
@@ -115,10 +134,12 @@ export async function installLocalstack(): Promise<void> {
 export function localstackResourceTypes(): string[] {
   const sitePackages = path.join(venv, 'lib', 'python3.13', 'site-packages');
   const distInfo = readdirSync(sitePackages).find((name) => name.startsWith('localstack_core-') && name.endsWith('.dist-info'));
-  if (distInfo === undefined) throw new Error(`localstack: localstack-core is not installed in ${venv}; run \`npm run services:install -- localstack\``);
+  if (distInfo === undefined)
+    throw new Error(`localstack: localstack-core is not installed in ${venv}; run \`npm run services:install -- localstack\``);
   const entryPoints = readFileSync(path.join(sitePackages, distInfo, 'entry_points.txt'), 'utf8');
   const section = /^\[localstack\.cloudformation\.resource_providers\]\n([\s\S]*?)(?:^\[|(?![\s\S]))/m.exec(entryPoints);
-  if (section?.[1] === undefined) throw new Error(`localstack: no CloudFormation resource providers listed in ${distInfo}/entry_points.txt`);
+  if (section?.[1] === undefined)
+    throw new Error(`localstack: no CloudFormation resource providers listed in ${distInfo}/entry_points.txt`);
   return section[1].split('\n').flatMap((line) => {
     const type = line.split('=')[0]?.trim();
     return type === undefined || type === '' ? [] : [type];

@@ -8,9 +8,15 @@ export function canConnect(host: string, port: number, timeoutMs = 1_000): Promi
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => { done(false); });
-    socket.once('connect', () => { done(true); });
-    socket.once('error', () => { done(false); });
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
   });
 }
 
@@ -18,9 +24,13 @@ export function canConnect(host: string, port: number, timeoutMs = 1_000): Promi
 export function isPortFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', () => { resolve(false); });
+    server.once('error', () => {
+      resolve(false);
+    });
     server.listen({ host, port, exclusive: true }, () => {
-      server.close(() => { resolve(true); });
+      server.close(() => {
+        resolve(true);
+      });
     });
   });
 }

@@ -32,7 +32,17 @@ export const schemaRegistryService: ServiceDefinition = {
     return Promise.resolve({
       command: process.execPath,
       // --cache-dir puts the cache in the command line: that is how the pid check knows the process as ours.
-      args: ['--import', require.resolve('tsx'), path.join(repoRoot, 'local', 'services', 'schema-registry', 'server.ts'), '--host', host, '--port', String(ports.schemaRegistry), '--cache-dir', cacheDir],
+      args: [
+        '--import',
+        require.resolve('tsx'),
+        path.join(repoRoot, 'local', 'services', 'schema-registry', 'server.ts'),
+        '--host',
+        host,
+        '--port',
+        String(ports.schemaRegistry),
+        '--cache-dir',
+        cacheDir,
+      ],
     });
   },
   isReady: isHealthy,

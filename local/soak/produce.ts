@@ -40,7 +40,13 @@ try {
     const messages = [];
     for (let n = sent; n < until; n++) {
       const r = soakRecord(n, partitions, t0);
-      messages.push({ topic, partition: r.partition, key: Buffer.from(r.key), value: Buffer.from(r.value), timestamp: BigInt(r.timestamp) });
+      messages.push({
+        topic,
+        partition: r.partition,
+        key: Buffer.from(r.key),
+        value: Buffer.from(r.value),
+        timestamp: BigInt(r.timestamp),
+      });
     }
     await producer.send({ messages });
     const before = sent;

@@ -34,7 +34,15 @@ export function soakRecord(n: number, partitions: number, t0: number): SoakRecor
 /** The row a good record must leave: `id|seq|payload|amount|at|tags|writetime(seq)`. */
 export function expectedRowLine(record: SoakRecord): string {
   const parsed = JSON.parse(record.value) as { seq: number; payload: string; amount: string; at: string; tags: string[] };
-  return [record.key, String(parsed.seq), parsed.payload, parsed.amount, String(Date.parse(parsed.at)), parsed.tags.join(','), String(BigInt(record.timestamp) * 1000n)].join('|');
+  return [
+    record.key,
+    String(parsed.seq),
+    parsed.payload,
+    parsed.amount,
+    String(Date.parse(parsed.at)),
+    parsed.tags.join(','),
+    String(BigInt(record.timestamp) * 1000n),
+  ].join('|');
 }
 
 /** An order-independent checksum over lines: the sum of each line's first 8 sha256 bytes, mod 2^64. */

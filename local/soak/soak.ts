@@ -129,7 +129,15 @@ function sample(startedAt: number, committed: number): Sample {
   gc?.();
   const memory = process.memoryUsage();
   const { sockets, fds } = openConnections();
-  return { atMs: Date.now() - startedAt, committed, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external, fds, sockets };
+  return {
+    atMs: Date.now() - startedAt,
+    committed,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    externalBytes: memory.external,
+    fds,
+    sockets,
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -167,12 +175,21 @@ async function main(): Promise<number> {
   try {
     await withCassandra(async (client) => {
       await client.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-      await client.execute(`CREATE TABLE ${table} (id text PRIMARY KEY, seq bigint, payload text, amount decimal, at timestamp, tags list<text>)`);
+      await client.execute(
+        `CREATE TABLE ${table} (id text PRIMARY KEY, seq bigint, payload text, amount decimal, at timestamp, tags list<text>)`,
+      );
     });
     await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('soak-dlq'), Attributes: { VisibilityTimeout: '300' } }))).QueueUrl ?? '';
+    queueUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('soak-dlq'), Attributes: { VisibilityTimeout: '300' } }))).QueueUrl ??
+      '';
     const sm = new SecretsManagerClient(awsClientConfig);
-    const secretArn = (await sm.send(new CreateSecretCommand({ Name: uniqueName('soak-cassandra'), SecretString: JSON.stringify(localCassandraCredentials) }))).ARN ?? '';
+    const secretArn =
+      (
+        await sm.send(
+          new CreateSecretCommand({ Name: uniqueName('soak-cassandra'), SecretString: JSON.stringify(localCassandraCredentials) }),
+        )
+      ).ARN ?? '';
     sm.destroy();
 
     const config = localSinkConfig({
@@ -181,11 +198,16 @@ async function main(): Promise<number> {
         [topic]: {
           keyFormat: 'string',
           valueFormat: 'json',
-          tables: { [table]: { mapping: 'id=key, seq=value.seq, payload=value.payload, amount=value.amount, at=value.at, tags=value.tags' } },
+          tables: {
+            [table]: { mapping: 'id=key, seq=value.seq, payload=value.payload, amount=value.amount, at=value.at, tags=value.tags' },
+          },
         },
       },
     });
-    runtime = await createSinkRuntime({ ...writeRuntimeEnvironment({ sinkConfig: JSON.stringify(config), dlqUrl: queueUrl }), [RuntimeVariable.region]: endpoints.awsRegion });
+    runtime = await createSinkRuntime({
+      ...writeRuntimeEnvironment({ sinkConfig: JSON.stringify(config), dlqUrl: queueUrl }),
+      [RuntimeVariable.region]: endpoints.awsRegion,
+    });
     const outcomes = noOutcomes();
     const base = runtime;
     const counted: SinkRuntime = {
@@ -225,7 +247,15 @@ async function main(): Promise<number> {
 
     const producer = spawn(
       process.execPath,
-      [...process.execArgv.filter((a) => a !== '--expose-gc'), path.join(repoRoot, 'local', 'soak', 'produce.ts'), endpoints.kafka, topic, String(RECORDS), String(PARTITIONS), String(t0)],
+      [
+        ...process.execArgv.filter((a) => a !== '--expose-gc'),
+        path.join(repoRoot, 'local', 'soak', 'produce.ts'),
+        endpoints.kafka,
+        topic,
+        String(RECORDS),
+        String(PARTITIONS),
+        String(t0),
+      ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     // The producer exits once every record is sent, which can be before the last credit line:
@@ -242,7 +272,9 @@ async function main(): Promise<number> {
       log(`${chunk.toString('utf8').trim()} (${String(committed())} committed)`);
     });
 
-    log(`${String(RECORDS)} records, ${String(PARTITIONS)} partitions, batch size ${String(BATCH_SIZE)}, producer window ${String(WINDOW)}; Cassandra ${endpoints.cassandra}, Kafka ${endpoints.kafka}; gc ${gc === undefined ? 'not exposed' : 'forced before each sample'}`);
+    log(
+      `${String(RECORDS)} records, ${String(PARTITIONS)} partitions, batch size ${String(BATCH_SIZE)}, producer window ${String(WINDOW)}; Cassandra ${endpoints.cassandra}, Kafka ${endpoints.kafka}; gc ${gc === undefined ? 'not exposed' : 'forced before each sample'}`,
+    );
     const timer = setInterval(() => {
       const s = sample(startedAt, committed());
       samples.push(s);
@@ -254,7 +286,12 @@ async function main(): Promise<number> {
       );
     }, SAMPLE_MS);
     try {
-      await until('every record committed', () => committed() >= RECORDS || (producerExit !== undefined && producerExit !== 0), TIMEOUT_MS, 200);
+      await until(
+        'every record committed',
+        () => committed() >= RECORDS || (producerExit !== undefined && producerExit !== 0),
+        TIMEOUT_MS,
+        200,
+      );
     } finally {
       clearInterval(timer);
       clearInterval(credit);
@@ -269,7 +306,10 @@ async function main(): Promise<number> {
     const at = (fraction: number): Sample | undefined => samples.find((s) => s.committed >= RECORDS * fraction);
     const s10 = at(0.1);
     const s90 = at(0.9);
-    const rate = s10 !== undefined && s90 !== undefined && s90.atMs > s10.atMs ? Math.round(((s90.committed - s10.committed) * 1000) / (s90.atMs - s10.atMs)) : Math.round((RECORDS * 1000) / elapsedMs);
+    const rate =
+      s10 !== undefined && s90 !== undefined && s90.atMs > s10.atMs
+        ? Math.round(((s90.committed - s10.committed) * 1000) / (s90.atMs - s10.atMs))
+        : Math.round((RECORDS * 1000) / elapsedMs);
 
     log('checking the end state (every row, and the DLQ)');
     const poisonExpected = Math.floor((RECORDS + POISON_EVERY / 2) / POISON_EVERY);
@@ -289,7 +329,15 @@ async function main(): Promise<number> {
       for await (const row of result) {
         const tags = row.get('tags') as string[] | null;
         actual.add(
-          [String(row.get('id')), String(row.get('seq')), String(row.get('payload')), String(row.get('amount')), String((row.get('at') as Date).getTime()), (tags ?? []).join(','), String(row.get('wt'))].join('|'),
+          [
+            String(row.get('id')),
+            String(row.get('seq')),
+            String(row.get('payload')),
+            String(row.get('amount')),
+            String((row.get('at') as Date).getTime()),
+            (tags ?? []).join(','),
+            String(row.get('wt')),
+          ].join('|'),
         );
       }
     });
@@ -302,7 +350,12 @@ async function main(): Promise<number> {
         const body = JSON.parse(m.Body ?? '{}') as { record?: { partition: number; offset: string } };
         dead.add(`${String(body.record?.partition)}/${String(body.record?.offset)}`);
       }
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: got.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: got.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
     }
 
     // ---------------------------------------------------------------- verdict
@@ -316,8 +369,10 @@ async function main(): Promise<number> {
       'every good record is a row with its content and write time (count)': actual.count === expected.count,
       'every good record is a row with its content and write time (checksum)': actual.value === expected.value,
       'every poison record is in the DLQ': dead.size === poisonExpected,
-      'RSS flat: last-quarter median within tolerance of second-quarter median': rssQ4 <= rssQ2 * (1 + MEMORY_TOLERANCE) + MEMORY_SLACK_BYTES,
-      'heap after GC flat: last-quarter median within tolerance of second-quarter median': heapQ4 <= heapQ2 * (1 + MEMORY_TOLERANCE) + MEMORY_SLACK_BYTES,
+      'RSS flat: last-quarter median within tolerance of second-quarter median':
+        rssQ4 <= rssQ2 * (1 + MEMORY_TOLERANCE) + MEMORY_SLACK_BYTES,
+      'heap after GC flat: last-quarter median within tolerance of second-quarter median':
+        heapQ4 <= heapQ2 * (1 + MEMORY_TOLERANCE) + MEMORY_SLACK_BYTES,
       'no growth in Cassandra connections': maxOf(q4, 'cassandra') <= maxOf(q2, 'cassandra'),
       'no growth in Kafka connections': maxOf(q4, 'kafka') <= maxOf(q2, 'kafka'),
       'no growth in AWS (SQS) connections': maxOf(q4, 'aws') <= Math.max(maxOf(q2, 'aws'), 1),
@@ -326,8 +381,23 @@ async function main(): Promise<number> {
     const passed = Object.values(checks).every(Boolean);
     const report = {
       finishedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
-      settings: { records: RECORDS, partitions: PARTITIONS, batchSize: BATCH_SIZE, producerWindow: WINDOW, sampleMs: SAMPLE_MS, memoryTolerance: MEMORY_TOLERANCE, memorySlackMB: mb(MEMORY_SLACK_BYTES), gcBeforeSample: gc !== undefined, services: { cassandra: endpoints.cassandra, kafka: endpoints.kafka, commitlogSync: process.env.CASSANDRA_COMMITLOG_SYNC } },
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+        node: process.version,
+      },
+      settings: {
+        records: RECORDS,
+        partitions: PARTITIONS,
+        batchSize: BATCH_SIZE,
+        producerWindow: WINDOW,
+        sampleMs: SAMPLE_MS,
+        memoryTolerance: MEMORY_TOLERANCE,
+        memorySlackMB: mb(MEMORY_SLACK_BYTES),
+        gcBeforeSample: gc !== undefined,
+        services: { cassandra: endpoints.cassandra, kafka: endpoints.kafka, commitlogSync: process.env.CASSANDRA_COMMITLOG_SYNC },
+      },
       elapsedS: Math.round(elapsedMs / 1000),
       recordsPerSecond10to90: rate,
       invocations,

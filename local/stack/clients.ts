@@ -29,6 +29,8 @@ export function stackClients(env: NodeJS.ProcessEnv = process.env): StackClients
   };
   return {
     ...clients,
-    destroy: () => { for (const client of Object.values(clients)) client.destroy(); },
+    destroy: () => {
+      for (const client of Object.values(clients)) client.destroy();
+    },
   };
 }

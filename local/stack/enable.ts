@@ -3,7 +3,11 @@
  * each state settles (Disabled / Enabled). Lambda passes through Disabling / Enabling / Updating.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import {
+  GetEventSourceMappingCommand,
+  UpdateEventSourceMappingCommand,
+  type EventSourceMappingConfiguration,
+} from '@aws-sdk/client-lambda';
 import type { StackClients } from './clients.js';
 import { topicOf } from './locate.js';
 
@@ -26,7 +30,11 @@ export interface MappingOutcome {
   readonly settled: boolean;
 }
 
-export async function setMappingsEnabled(aws: StackClients, mappings: readonly EventSourceMappingConfiguration[], options: SetEnabledOptions): Promise<MappingOutcome[]> {
+export async function setMappingsEnabled(
+  aws: StackClients,
+  mappings: readonly EventSourceMappingConfiguration[],
+  options: SetEnabledOptions,
+): Promise<MappingOutcome[]> {
   const wanted = options.enabled ? 'Enabled' : 'Disabled';
   const log = options.log ?? (() => undefined);
   const pending = new Map<string, { topic: string; from: string; state: string; changed: boolean }>();
@@ -51,7 +59,10 @@ export async function setMappingsEnabled(aws: StackClients, mappings: readonly E
     for (const [uuid, entry] of unsettled) {
       const current = await aws.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
       const state = current.State ?? 'unknown';
-      if (state !== entry.state) log(`mapping ${uuid} (${entry.topic}): ${state}${current.StateTransitionReason === undefined ? '' : ` (${current.StateTransitionReason})`}`);
+      if (state !== entry.state)
+        log(
+          `mapping ${uuid} (${entry.topic}): ${state}${current.StateTransitionReason === undefined ? '' : ` (${current.StateTransitionReason})`}`,
+        );
       entry.state = state;
     }
   }

@@ -27,17 +27,26 @@ export type SinkSelector = { readonly stack: string } | { readonly function: str
 
 export async function locateSink(aws: StackClients, selector: SinkSelector): Promise<SinkLocation> {
   if ('function' in selector) {
-    return { label: `function ${selector.function}`, functionName: selector.function, mappings: await mappingsOfFunction(aws, selector.function) };
+    return {
+      label: `function ${selector.function}`,
+      functionName: selector.function,
+      mappings: await mappingsOfFunction(aws, selector.function),
+    };
   }
   const stackName = selector.stack;
-  const { Stacks: [stack] = [] } = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
-    throw new Error(`stack ${JSON.stringify(stackName)} not found: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  });
+  const { Stacks: [stack] = [] } = await aws.cloudFormation
+    .send(new DescribeStacksCommand({ StackName: stackName }))
+    .catch((error: unknown) => {
+      throw new Error(`stack ${JSON.stringify(stackName)} not found: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    });
   if (stack === undefined) throw new Error(`stack ${JSON.stringify(stackName)} not found`);
   const outputs = Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
   const resources = await stackResources(aws, stackName);
   const deadLetterQueue = outputs.DeadLetterQueueUrl === undefined ? undefined : await queueByUrl(aws, outputs.DeadLetterQueueUrl);
-  const replayQueue = outputs.ReplayQueueArn === undefined ? undefined : await queueByArn(aws, outputs.ReplayQueueArn, outputs.ReplayQueueUrl);
+  const replayQueue =
+    outputs.ReplayQueueArn === undefined ? undefined : await queueByArn(aws, outputs.ReplayQueueArn, outputs.ReplayQueueUrl);
   const functionName = outputs.SinkFunctionName;
   // Stacks deployed before the SinkFunctionName output: every mapping of the stack but the replay queue's is the sink's.
   const mappings =
@@ -65,14 +74,17 @@ export async function mappingsOfFunction(aws: StackClients, functionName: string
 }
 
 async function mappingsOfStack(aws: StackClients, resources: readonly StackResourceSummary[]): Promise<EventSourceMappingConfiguration[]> {
-  const ids = resources.filter((resource) => resource.ResourceType === 'AWS::Lambda::EventSourceMapping').map((resource) => resource.PhysicalResourceId ?? '');
+  const ids = resources
+    .filter((resource) => resource.ResourceType === 'AWS::Lambda::EventSourceMapping')
+    .map((resource) => resource.PhysicalResourceId ?? '');
   return Promise.all(ids.filter((id) => id !== '').map((id) => aws.lambda.send(new GetEventSourceMappingCommand({ UUID: id }))));
 }
 
 /** Every resource of the stack, all pages. */
 export async function stackResources(aws: Pick<StackClients, 'cloudFormation'>, stackName: string): Promise<StackResourceSummary[]> {
   const resources: StackResourceSummary[] = [];
-  for await (const page of paginateListStackResources({ client: aws.cloudFormation }, { StackName: stackName })) resources.push(...(page.StackResourceSummaries ?? []));
+  for await (const page of paginateListStackResources({ client: aws.cloudFormation }, { StackName: stackName }))
+    resources.push(...(page.StackResourceSummaries ?? []));
   return resources;
 }
 

@@ -19,7 +19,11 @@ export interface RedriveProgress {
 
 export async function startRedrive(aws: StackClients, from: QueueRef, to: QueueRef, maxPerSecond?: number): Promise<string> {
   const { TaskHandle } = await aws.sqs.send(
-    new StartMessageMoveTaskCommand({ SourceArn: from.arn, DestinationArn: to.arn, ...(maxPerSecond === undefined ? {} : { MaxNumberOfMessagesPerSecond: maxPerSecond }) }),
+    new StartMessageMoveTaskCommand({
+      SourceArn: from.arn,
+      DestinationArn: to.arn,
+      ...(maxPerSecond === undefined ? {} : { MaxNumberOfMessagesPerSecond: maxPerSecond }),
+    }),
   );
   if (TaskHandle === undefined) throw new Error(`StartMessageMoveTask from ${from.arn} returned no task handle`);
   return TaskHandle;
@@ -28,7 +32,8 @@ export async function startRedrive(aws: StackClients, from: QueueRef, to: QueueR
 export async function redriveProgress(aws: StackClients, source: QueueRef, taskHandle: string): Promise<RedriveProgress> {
   // ListMessageMoveTasks lists the source queue's most recent tasks, newest first.
   const { Results = [] } = await aws.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: source.arn, MaxResults: 10 }));
-  const task = Results.find((result) => result.TaskHandle === taskHandle) ?? Results.find((result) => result.Status === 'RUNNING') ?? Results[0];
+  const task =
+    Results.find((result) => result.TaskHandle === taskHandle) ?? Results.find((result) => result.Status === 'RUNNING') ?? Results[0];
   if (task === undefined) throw new Error(`no message move task listed for ${source.arn}`);
   return {
     taskHandle: task.TaskHandle ?? taskHandle,

@@ -66,7 +66,14 @@ export async function sinkStatus(aws: StackClients, location: SinkLocation, now 
     location.deadLetterQueue === undefined ? null : queueStatus(aws, location.deadLetterQueue, now),
     location.replayQueue === undefined ? null : queueStatus(aws, location.replayQueue, now),
   ]);
-  return { target: location.label, functionName: functionName ?? null, mappings: location.mappings.map(describeMapping), offsetLag, deadLetterQueue, replayQueue };
+  return {
+    target: location.label,
+    functionName: functionName ?? null,
+    mappings: location.mappings.map(describeMapping),
+    offsetLag,
+    deadLetterQueue,
+    replayQueue,
+  };
 }
 
 /** The function name is the last part of a mapping's FunctionArn. */
@@ -76,7 +83,10 @@ function functionNameOf(mappings: readonly EventSourceMappingConfiguration[]): s
 
 async function queueStatus(aws: StackClients, queue: QueueRef, now: Date): Promise<QueueStatus> {
   const { Attributes = {} } = await aws.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queue.url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   const name = queue.arn.split(':')[5] ?? '';
   return {
@@ -87,7 +97,13 @@ async function queueStatus(aws: StackClients, queue: QueueRef, now: Date): Promi
   };
 }
 
-async function latest(aws: StackClients, namespace: string, metricName: string, dimensions: Record<string, string>, now: Date): Promise<Datapoint | null> {
+async function latest(
+  aws: StackClients,
+  namespace: string,
+  metricName: string,
+  dimensions: Record<string, string>,
+  now: Date,
+): Promise<Datapoint | null> {
   const { Datapoints = [] } = await aws.cloudWatch.send(
     new GetMetricStatisticsCommand({
       Namespace: namespace,
@@ -100,7 +116,9 @@ async function latest(aws: StackClients, namespace: string, metricName: string, 
       Statistics: ['Maximum'],
     }),
   );
-  const newest = Datapoints.filter((point) => point.Timestamp !== undefined && point.Maximum !== undefined).sort((a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0))[0];
+  const newest = Datapoints.filter((point) => point.Timestamp !== undefined && point.Maximum !== undefined).sort(
+    (a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0),
+  )[0];
   return newest === undefined ? null : { value: newest.Maximum ?? 0, at: newest.Timestamp?.toISOString() ?? '' };
 }
 
@@ -108,21 +126,34 @@ export function formatStatus(status: SinkStatus): string[] {
   const lines = [`${status.target}${status.functionName === null ? '' : ` (sink function ${status.functionName})`}`];
   if (status.mappings.length === 0) lines.push('  no event source mappings');
   for (const mapping of status.mappings) {
-    const pollers = mapping.pollers.min === null && mapping.pollers.max === null ? 'on demand' : `${String(mapping.pollers.min ?? '-')}..${String(mapping.pollers.max ?? '-')}`;
+    const pollers =
+      mapping.pollers.min === null && mapping.pollers.max === null
+        ? 'on demand'
+        : `${String(mapping.pollers.min ?? '-')}..${String(mapping.pollers.max ?? '-')}`;
     lines.push(
       `  mapping ${mapping.uuid}  topic ${mapping.topic}${mapping.consumerGroup === null ? '' : `  group ${mapping.consumerGroup}`}`,
       `    state ${mapping.state}${mapping.stateTransitionReason === null ? '' : ` (${mapping.stateTransitionReason})`}; last processing result: ${mapping.lastProcessingResult ?? 'none'}`,
       `    pollers ${pollers}; batch size ${String(mapping.batchSize ?? '-')}`,
     );
   }
-  lines.push(`  OffsetLag (worst topic): ${status.offsetLag === null ? `no data in the last ${String(LOOK_BACK_MINUTES)} minutes` : `${String(status.offsetLag.value)} at ${status.offsetLag.at}`}`);
-  for (const [name, queue] of [['dead-letter queue', status.deadLetterQueue], ['replay queue', status.replayQueue]] as const) {
+  lines.push(
+    `  OffsetLag (worst topic): ${status.offsetLag === null ? `no data in the last ${String(LOOK_BACK_MINUTES)} minutes` : `${String(status.offsetLag.value)} at ${status.offsetLag.at}`}`,
+  );
+  for (const [name, queue] of [
+    ['dead-letter queue', status.deadLetterQueue],
+    ['replay queue', status.replayQueue],
+  ] as const) {
     if (queue === null) {
       lines.push(`  ${name}: n/a (give --stack to see it)`);
       continue;
     }
-    const age = queue.oldestMessageAgeSeconds === null ? 'n/a (no CloudWatch datapoint)' : `${String(queue.oldestMessageAgeSeconds.value)} s at ${queue.oldestMessageAgeSeconds.at}`;
-    lines.push(`  ${name}: ${String(queue.messages)} waiting, ${String(queue.inFlight)} in flight; oldest message age ${age}  ${queue.url}`);
+    const age =
+      queue.oldestMessageAgeSeconds === null
+        ? 'n/a (no CloudWatch datapoint)'
+        : `${String(queue.oldestMessageAgeSeconds.value)} s at ${queue.oldestMessageAgeSeconds.at}`;
+    lines.push(
+      `  ${name}: ${String(queue.messages)} waiting, ${String(queue.inFlight)} in flight; oldest message age ${age}  ${queue.url}`,
+    );
   }
   return lines;
 }

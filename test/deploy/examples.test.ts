@@ -20,7 +20,9 @@ import { redrive, type SentMessage } from './support/redrive.js';
  * CLI: bootstrap, asset publishing, change sets. The functions are synthesized from a fixture
  * handler: they are removed before the deploy, and bundling the real ones only costs time.
  */
-const examples = readdirSync(EXAMPLES).filter((file) => file.endsWith('.yaml') && !file.startsWith('sink.')).sort();
+const examples = readdirSync(EXAMPLES)
+  .filter((file) => file.endsWith('.yaml') && !file.startsWith('sink.'))
+  .sort();
 const targetOf = (example: string): Target => {
   const { env } = loadExample(example).deploy;
   return { account: env.account, region: env.region };
@@ -31,10 +33,16 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'kafka-cql-sink-deploy-'));
 // record), plus text that a careless copy would mangle: each must arrive unchanged.
 const deadLetters: readonly SentMessage[] = [
   {
-    body: JSON.stringify({ requestContext: { condition: 'RetryAttemptsExhausted' }, KafkaBatchInfo: { recordsInfo: { 'orders-0': { firstRecordOffset: '41', lastRecordOffset: '42' } } } }),
+    body: JSON.stringify({
+      requestContext: { condition: 'RetryAttemptsExhausted' },
+      KafkaBatchInfo: { recordsInfo: { 'orders-0': { firstRecordOffset: '41', lastRecordOffset: '42' } } },
+    }),
     attributes: { source: 'event-source-mapping' },
   },
-  { body: JSON.stringify({ topic: 'orders', partition: 2, offset: '7', error: 'value.amount: "x" is not a decimal' }), attributes: { source: 'sink', reason: 'mapping' } },
+  {
+    body: JSON.stringify({ topic: 'orders', partition: 2, offset: '7', error: 'value.amount: "x" is not a decimal' }),
+    attributes: { source: 'sink', reason: 'mapping' },
+  },
   { body: 'naïve ☃ 𝄞 \t"quoted" <xml/> & \\ trailing space ', attributes: { source: 'operator' } },
 ];
 
@@ -42,7 +50,12 @@ const md5 = (text: string): string => createHash('md5').update(text, 'utf8').dig
 
 describe('cdk deploy of every example on LocalStack', () => {
   beforeAll(async () => {
-    const targets = new Map(examples.map((example) => { const target = targetOf(example); return [`${target.account}/${target.region}`, target]; }));
+    const targets = new Map(
+      examples.map((example) => {
+        const target = targetOf(example);
+        return [`${target.account}/${target.region}`, target];
+      }),
+    );
     for (const target of targets.values()) await cdk(['bootstrap', `aws://${target.account}/${target.region}`], target, workDir);
   }, 300_000);
 
@@ -56,7 +69,9 @@ describe('cdk deploy of every example on LocalStack', () => {
       const target = targetOf(example);
       const aws: Clients = clients(target);
       const assemblyDir = path.join(workDir, example.replace(/\.yaml$/, ''));
-      const assembly = writeLocalstackAssembly(synth(loadExample(example)).outdir, assemblyDir, { supportedTypes: localstackResourceTypes() });
+      const assembly = writeLocalstackAssembly(synth(loadExample(example)).outdir, assemblyDir, {
+        supportedTypes: localstackResourceTypes(),
+      });
 
       for (const stack of assembly.stacks) expect(danglingReferences(stack.template), stack.stackName).toEqual([]);
       expect(danglingImports(Object.fromEntries(assembly.stacks.map((stack) => [stack.stackName, stack.template])))).toEqual([]);
@@ -69,7 +84,9 @@ describe('cdk deploy of every example on LocalStack', () => {
         const deployed = await describeStack(aws, stack.stackName);
         expect(deployed.status, stack.stackName).toBe('CREATE_COMPLETE');
         expect(deployed.fallbacks, `${stack.stackName}: resources LocalStack only pretended to create`).toEqual([]);
-        expect(deployed.resources.map((resource) => resource.LogicalResourceId).sort()).toEqual(Object.keys(stack.template.Resources ?? {}).sort());
+        expect(deployed.resources.map((resource) => resource.LogicalResourceId).sort()).toEqual(
+          Object.keys(stack.template.Resources ?? {}).sort(),
+        );
         expect(deployed.resources.filter((resource) => resource.ResourceStatus !== 'CREATE_COMPLETE')).toEqual([]);
         checked.set(stack.artifactId, await checkResourcesExist(aws, deployed.resources));
       }
@@ -78,7 +95,14 @@ describe('cdk deploy of every example on LocalStack', () => {
       if (sinkStack === undefined) throw new Error(`${example}: no Sink stack in the assembly`);
       const sink = await describeStack(aws, sinkStack.stackName);
       const typesChecked = (checked.get('Sink') ?? []).map((line) => line.split(' ')[0]);
-      for (const type of ['AWS::SQS::Queue', 'AWS::KMS::Key', 'AWS::CloudWatch::Alarm', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::IAM::Role']) {
+      for (const type of [
+        'AWS::SQS::Queue',
+        'AWS::KMS::Key',
+        'AWS::CloudWatch::Alarm',
+        'AWS::Logs::LogGroup',
+        'AWS::S3::Bucket',
+        'AWS::IAM::Role',
+      ]) {
         expect(typesChecked, `${example}: a ${type} was deployed and found`).toContain(type);
       }
       if (loadExample(example).deploy.connectionSecret.mode === 'create') expect(typesChecked).toContain('AWS::SecretsManager::Secret');
@@ -117,7 +141,9 @@ describe('cdk deploy of every example on LocalStack', () => {
         attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])),
       }));
       expect(arrived.sort((a, b) => (a.body ?? '').localeCompare(b.body ?? ''))).toEqual(
-        deadLetters.map((sent) => ({ body: sent.body, md5: md5(sent.body), attributes: sent.attributes })).sort((a, b) => a.body.localeCompare(b.body)),
+        deadLetters
+          .map((sent) => ({ body: sent.body, md5: md5(sent.body), attributes: sent.attributes }))
+          .sort((a, b) => a.body.localeCompare(b.body)),
       );
 
       await cdk(['destroy', '--app', assemblyDir, '--all', '--force'], target, workDir);

@@ -7,7 +7,9 @@ import { serviceState, startService, stopService } from '../../local/services/pr
  * afterwards only if this setup started it.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const log = (line: string): void => { console.log(`[services] ${line}`); };
+  const log = (line: string): void => {
+    console.log(`[services] ${line}`);
+  };
   const wasRunning = serviceState(localstackService.name).state === 'running';
   await startService(localstackService, log);
   return async () => {

@@ -16,14 +16,21 @@ import { captureIo } from '../support/capture-io.js';
  * covers them on moto).
  */
 const target = { account: '000000000000', region: 'us-east-1' };
-const config = { endpoint: localstackEndpoint, region: target.region, credentials: { accessKeyId: target.account, secretAccessKey: 'localstack' } };
+const config = {
+  endpoint: localstackEndpoint,
+  region: target.region,
+  credentials: { accessKeyId: target.account, secretAccessKey: 'localstack' },
+};
 const stackName = `cli-redrive-${Date.now().toString(36)}`;
 const template = JSON.stringify({
   Resources: {
     Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${stackName}-dlq` } },
     ReplayQueue: {
       Type: 'AWS::SQS::Queue',
-      Properties: { QueueName: `${stackName}-replay`, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } },
+      Properties: {
+        QueueName: `${stackName}-replay`,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 },
+      },
     },
   },
   // Without ReplayQueueUrl, as stacks deployed before that output: the URL is found from the ARN.
@@ -36,17 +43,24 @@ describe('redrive --stack on LocalStack', () => {
   const saved = { ...process.env };
   const outputs: Record<string, string> = {};
   const depth = async (url: string): Promise<number> => {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     return Number(Attributes.ApproximateNumberOfMessages);
   };
 
   beforeAll(async () => {
     // The CLI reads AWS from the environment, as it would for a real account.
-    Object.assign(process.env, { AWS_ENDPOINT_URL: localstackEndpoint, AWS_REGION: target.region, AWS_ACCESS_KEY_ID: target.account, AWS_SECRET_ACCESS_KEY: 'localstack' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: localstackEndpoint,
+      AWS_REGION: target.region,
+      AWS_ACCESS_KEY_ID: target.account,
+      AWS_SECRET_ACCESS_KEY: 'localstack',
+    });
     delete process.env.AWS_PROFILE;
     await cloudFormation.send(new CreateStackCommand({ StackName: stackName, TemplateBody: template }));
     let status = 'CREATE_IN_PROGRESS';
-    for (const deadline = Date.now() + 120_000; status.endsWith('_IN_PROGRESS') && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 120_000; status.endsWith('_IN_PROGRESS') && Date.now() < deadline;) {
       await sleep(1_000);
       const { Stacks: [stack] = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
       status = stack?.StackStatus ?? 'missing';
@@ -76,7 +90,9 @@ describe('redrive --stack on LocalStack', () => {
 
     const io = captureIo();
     expect(await main(['redrive', '--stack', stackName, '--max-per-second', '2'], io), io.stderr.join('\n')).toBe(0);
-    expect(io.stdout[0]).toBe(`redrive started: arn:aws:sqs:${target.region}:${target.account}:${stackName}-dlq → ${outputs.ReplayQueueArn ?? '?'} at most 2/s`);
+    expect(io.stdout[0]).toBe(
+      `redrive started: arn:aws:sqs:${target.region}:${target.account}:${stackName}-dlq → ${outputs.ReplayQueueArn ?? '?'} at most 2/s`,
+    );
     expect(io.stdout[1]).toMatch(/^task \S+/);
     expect(io.stdout.at(-1)).toBe('COMPLETED: moved 6/6');
     expect(await depth(dlqUrl)).toBe(0);
@@ -91,7 +107,7 @@ describe('redrive --stack on LocalStack', () => {
     expect(io.stdout).toHaveLength(2);
     expect(io.stdout[1]).toMatch(/^task \S+/);
     let left = 1;
-    for (const deadline = Date.now() + 60_000; left > 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; left > 0 && Date.now() < deadline;) {
       await sleep(500);
       left = await depth(dlqUrl);
     }

@@ -51,8 +51,12 @@ describe('check --sample', () => {
     }
 
     const text = captureIo();
-    expect(await main(['check', '--local', '--config', t.configFile, '--sample', '6', '--sample-from', 'latest'], text)).toBeLessThanOrEqual(1);
-    expect(`${text.stdout.join('\n')}\n${text.stderr.join('\n')}`).toMatch(/sampled 6 records: \d+ would be written, \d+ would be dead-lettered/);
+    expect(
+      await main(['check', '--local', '--config', t.configFile, '--sample', '6', '--sample-from', 'latest'], text),
+    ).toBeLessThanOrEqual(1);
+    expect(`${text.stdout.join('\n')}\n${text.stderr.join('\n')}`).toMatch(
+      /sampled 6 records: \d+ would be written, \d+ would be dead-lettered/,
+    );
   });
 
   it('refuses --sample with --offline and a bad --sample-from', async () => {
@@ -60,7 +64,9 @@ describe('check --sample', () => {
     expect(await main(['check', '--offline', '--config', 'config/example.sink.yaml', '--sample', '5'], offline)).toBe(2);
     expect(offline.stderr[0]).toContain('--sample reads Kafka');
     const from = captureIo();
-    expect(await main(['check', '--offline', '--config', 'config/example.sink.yaml', '--sample', '5', '--sample-from', 'middle'], from)).toBe(2);
+    expect(
+      await main(['check', '--offline', '--config', 'config/example.sink.yaml', '--sample', '5', '--sample-from', 'middle'], from),
+    ).toBe(2);
     expect(from.stderr[0]).toContain('--sample-from must be earliest or latest');
   });
 });

@@ -42,7 +42,10 @@ describe('kafka-cql-sink CLI', () => {
     const broken = readFileSync(t.configFile, 'utf8')
       .replace('order_id=key, customer_id=value.customer_id', 'order_id=key, colour=value.colour, customer_id=value.customer_id')
       .replace('customer_id=value.customer_id, created_at=value.created_at, order_id=value.order_id,', 'customer_id=value.customer_id,')
-      .replace('amount=value.amount, currency=value.currency,\n          city', 'amount=value.amount, currency=value.items,\n          city');
+      .replace(
+        'amount=value.amount, currency=value.currency,\n          city',
+        'amount=value.amount, currency=value.items,\n          city',
+      );
     const file = path.join(path.dirname(t.configFile), 'broken.yaml');
     writeFileSync(file, broken);
 
@@ -67,7 +70,10 @@ describe('kafka-cql-sink CLI', () => {
   it('convert-connector-config prints the sink config YAML and warnings on stderr', async () => {
     const result = await cli('convert-connector-config', 'test/fixtures/connector/cassandra-sink.properties');
     expect(result.code).toBe(0);
-    const config = parseYaml(result.stdout) as { connection: { profile: string; credentialsSecretArn: string }; topics: Record<string, unknown> };
+    const config = parseYaml(result.stdout) as {
+      connection: { profile: string; credentialsSecretArn: string };
+      topics: Record<string, unknown>;
+    };
     expect(config.connection.profile).toBe('cassandra');
     expect(config.connection.credentialsSecretArn).toMatch(/^arn:aws:secretsmanager:/);
     expect(Object.keys(config.topics)).toEqual(['orders', 'payments.v2']);
@@ -81,13 +87,32 @@ describe('kafka-cql-sink CLI', () => {
     const order = demoOrder(Math.random);
     const writtenAt = Date.parse('2024-05-01T12:00:00Z');
     const record = (offset: string, value: unknown): KafkaRecord => ({
-      topic: t.topic, partition: 0, offset, timestamp: writtenAt, timestampType: 'CREATE_TIME',
-      key: Buffer.from((value as { order_id: string }).order_id), value: Buffer.from(JSON.stringify(value)), headers: [],
+      topic: t.topic,
+      partition: 0,
+      offset,
+      timestamp: writtenAt,
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from((value as { order_id: string }).order_id),
+      value: Buffer.from(JSON.stringify(value)),
+      headers: [],
     });
     const letter = (r: KafkaRecord): string =>
-      JSON.stringify(encodeDeadLetter({ record: r, targetTables: [`${t.keyspace}.orders_by_id`], error: { kind: 'transient', name: 'TransientError', message: 'timed out' }, attempt: 3 }, { functionName: 'sink', functionVersion: '1' }));
+      JSON.stringify(
+        encodeDeadLetter(
+          {
+            record: r,
+            targetTables: [`${t.keyspace}.orders_by_id`],
+            error: { kind: 'transient', name: 'TransientError', message: 'timed out' },
+            attempt: 3,
+          },
+          { functionName: 'sink', functionVersion: '1' },
+        ),
+      );
     const file = path.join(path.dirname(t.configFile), 'dlq.jsonl');
-    writeFileSync(file, [letter(record('10', order)), letter(record('11', { ...demoOrder(Math.random), amount: 'lots' })), 'not json'].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [letter(record('10', order)), letter(record('11', { ...demoOrder(Math.random), amount: 'lots' })), 'not json'].join('\n') + '\n',
+    );
 
     const result = await cli('replay', '--local', '--config', t.configFile, '--file', file);
     expect(result.stdout).toContain('replayed 3 messages: 1 written, 2 not written');
@@ -98,13 +123,21 @@ describe('kafka-cql-sink CLI', () => {
     // The same replay again, as one JSON object (idempotent: the written record is written with the same time).
     const json = await cli('replay', '--local', '--config', t.configFile, '--file', file, '--json');
     expect(json.code).toBe(1);
-    const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as { written: number; notWritten: number; results: { status: string }[] };
+    const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      written: number;
+      notWritten: number;
+      results: { status: string }[];
+    };
     expect(summary).toMatchObject({ written: 1, notWritten: 2 });
     expect(summary.results.map((r) => r.status)).toEqual(['written', 'still-poison', 'unreadable']);
 
     const cql = localCassandraClient();
     try {
-      const row = (await cql.execute(`SELECT status, WRITETIME(status) AS wt FROM ${t.keyspace}.orders_by_id WHERE order_id = ?`, [order.order_id], { prepare: true })).first();
+      const row = (
+        await cql.execute(`SELECT status, WRITETIME(status) AS wt FROM ${t.keyspace}.orders_by_id WHERE order_id = ?`, [order.order_id], {
+          prepare: true,
+        })
+      ).first();
       expect(row.get('status')).toBe(order.status);
       // The original Kafka timestamp, in microseconds: a replay never overwrites newer data.
       expect(String(row.get('wt'))).toBe(String(writtenAt * 1000));
@@ -118,22 +151,37 @@ describe('kafka-cql-sink CLI', () => {
     targets.push(t);
     const order = demoOrder(Math.random);
     const record = (value: { order_id: string; created_at: string }): KafkaRecord => ({
-      topic: t.topic, partition: 1, offset: '5', timestamp: Date.now() - 60_000, timestampType: 'CREATE_TIME',
-      key: Buffer.from(value.order_id), value: Buffer.from(JSON.stringify(value)), headers: [],
+      topic: t.topic,
+      partition: 1,
+      offset: '5',
+      timestamp: Date.now() - 60_000,
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from(value.order_id),
+      value: Buffer.from(JSON.stringify(value)),
+      headers: [],
     });
     const body = (r: KafkaRecord): string =>
-      JSON.stringify(encodeDeadLetter({ record: r, targetTables: [], error: { kind: 'poison', name: 'PoisonRecordError', message: 'x' }, attempt: 1 }, { functionName: 'sink', functionVersion: '1' }));
+      JSON.stringify(
+        encodeDeadLetter(
+          { record: r, targetTables: [], error: { kind: 'poison', name: 'PoisonRecordError', message: 'x' }, attempt: 1 },
+          { functionName: 'sink', functionVersion: '1' },
+        ),
+      );
     const sqs = new SQSClient(localAwsClientConfig);
     await sqs.send(new SendMessageCommand({ QueueUrl: t.dlqUrl, MessageBody: body(record(order)) }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: t.dlqUrl, MessageBody: body(record({ ...demoOrder(Math.random), created_at: 'soon' })) }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: t.dlqUrl, MessageBody: body(record({ ...demoOrder(Math.random), created_at: 'soon' })) }),
+    );
 
     const result = await cli('replay', '--local', '--config', t.configFile, '--queue-url', t.dlqUrl);
     expect(result.stdout).toContain('replayed 2 messages: 1 written, 1 not written (kept in the queue)');
     expect(result.code).toBe(1);
     const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: t.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     sqs.destroy();
-    expect(left.Messages?.map((m) => (JSON.parse(m.Body ?? '{}') as { record: { value: string } }).record.value).map((v) => Buffer.from(v, 'base64').toString())).toEqual([
-      expect.stringContaining('"created_at":"soon"'),
-    ]);
+    expect(
+      left.Messages?.map((m) => (JSON.parse(m.Body ?? '{}') as { record: { value: string } }).record.value).map((v) =>
+        Buffer.from(v, 'base64').toString(),
+      ),
+    ).toEqual([expect.stringContaining('"created_at":"soon"')]);
   });
 });

@@ -32,9 +32,20 @@ export interface ConnectorChoice {
 export function chooseConnector(): ConnectorChoice {
   const dir = process.env.KCS_DATASTAX_CONNECTOR_DIR ?? path.resolve(repoRoot, '..', 'shared', 'baselines', 'datastax-kafka-sink');
   if (existsSync(path.join(dir, DATASTAX_JAR))) {
-    return { kind: 'datastax', label: 'DataStax Apache Kafka Connector 1.5.0', source: path.join(dir, DATASTAX_JAR), writesKafkaTimestamp: true, pluginDir: dir };
+    return {
+      kind: 'datastax',
+      label: 'DataStax Apache Kafka Connector 1.5.0',
+      source: path.join(dir, DATASTAX_JAR),
+      writesKafkaTimestamp: true,
+      pluginDir: dir,
+    };
   }
-  return { kind: 'camel', label: 'Camel CQL sink connector 0.11.0', source: `Maven Central (no ${DATASTAX_JAR} in ${dir})`, writesKafkaTimestamp: false };
+  return {
+    kind: 'camel',
+    label: 'Camel CQL sink connector 0.11.0',
+    source: `Maven Central (no ${DATASTAX_JAR} in ${dir})`,
+    writesKafkaTimestamp: false,
+  };
 }
 
 export interface ConnectorTarget {
@@ -63,7 +74,9 @@ export async function startConnect(choice: ConnectorChoice, target: ConnectorTar
     [
       `bootstrap.servers=${endpoints.kafka}`,
       'key.converter=org.apache.kafka.connect.storage.StringConverter',
-      choice.kind === 'datastax' ? 'value.converter=org.apache.kafka.connect.json.JsonConverter' : 'value.converter=org.apache.kafka.connect.storage.StringConverter',
+      choice.kind === 'datastax'
+        ? 'value.converter=org.apache.kafka.connect.json.JsonConverter'
+        : 'value.converter=org.apache.kafka.connect.storage.StringConverter',
       'value.converter.schemas.enable=false',
       `offset.storage.file.filename=${path.join(dir, 'offsets')}`,
       // Sink tasks commit at this interval: the test waits for the commits.
@@ -79,19 +92,41 @@ export async function startConnect(choice: ConnectorChoice, target: ConnectorTar
   writeFileSync(path.join(dir, 'sink.properties'), connectorProperties(choice, target).join('\n'));
   writeFileSync(
     path.join(dir, 'log4j2.properties'),
-    ['status = warn', 'appender.file.type = File', 'appender.file.name = FILE', `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
-      'appender.file.layout.type = PatternLayout', 'appender.file.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = info', 'rootLogger.appenderRef.file.ref = FILE', ''].join('\n'),
+    [
+      'status = warn',
+      'appender.file.type = File',
+      'appender.file.name = FILE',
+      `appender.file.fileName = ${path.join(dir, 'connect.log')}`,
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = info',
+      'rootLogger.appenderRef.file.ref = FILE',
+      '',
+    ].join('\n'),
   );
   const out = openSync(path.join(dir, 'stdout.log'), 'w');
   const child: ChildProcess = spawn(
     javaBinary(),
-    ['-Xms128m', '-Xmx512m', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`, '-cp', jars.join(path.delimiter),
-      'org.apache.kafka.connect.cli.ConnectStandalone', path.join(dir, 'worker.properties'), path.join(dir, 'sink.properties')],
+    [
+      '-Xms128m',
+      '-Xmx512m',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`,
+      '-cp',
+      jars.join(path.delimiter),
+      'org.apache.kafka.connect.cli.ConnectStandalone',
+      path.join(dir, 'worker.properties'),
+      path.join(dir, 'sink.properties'),
+    ],
     { stdio: ['ignore', out, out] },
   );
   closeSync(out);
   let stopping = false;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const exited = new Promise<never>((_, reject) => {
     void gone.then(() => {
       if (!stopping) reject(new Error(`Kafka Connect exited; see ${dir}/connect.log:\n${problems(path.join(dir, 'connect.log'))}`));
@@ -105,7 +140,14 @@ export async function startConnect(choice: ConnectorChoice, target: ConnectorTar
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const stopped = await Promise.race([gone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, 30_000))]);
+      const stopped = await Promise.race([
+        gone.then(() => true),
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => {
+            resolve(false);
+          }, 30_000),
+        ),
+      ]);
       if (!stopped) {
         child.kill('SIGKILL');
         await gone;
@@ -159,14 +201,20 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
 
 function problems(file: string): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => /ERROR|Exception/.test(line)).slice(-10).join('\n');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /ERROR|Exception/.test(line))
+      .slice(-10)
+      .join('\n');
   } catch {
     return '(no log)';
   }

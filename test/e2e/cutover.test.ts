@@ -54,19 +54,32 @@ describe('cut-over from a Kafka Connect sink connector', () => {
     // The connector writes the first half; its tasks commit to connect-<name>.
     await produceRecords(bootstrapServers, target.topic, records.slice(0, HALF));
     connect = await startConnect(connector, { name, topic: target.topic, keyspace: target.keyspace, table: 'orders_by_id', tasks: 3 });
-    await Promise.race([until(`connect-${name} committing ${String(HALF)} records`, async () => (await groupTotal(`connect-${name}`, target.topic)) === HALF, 180_000, 250), connect.exited]);
+    await Promise.race([
+      until(
+        `connect-${name} committing ${String(HALF)} records`,
+        async () => (await groupTotal(`connect-${name}`, target.topic)) === HALF,
+        180_000,
+        250,
+      ),
+      connect.exited,
+    ]);
 
     // While its tasks are members of the group, the copy is refused, naming them.
     const busy = captureIo();
     expect(await main(['migrate-offsets', '--local', '--connector-name', name, '--to-group', target.groupId], busy)).toBe(1);
-    expect(busy.stderr.join('\n')).toMatch(new RegExp(`refused: group connect-${name} has \\d+ active members? \\(connector-consumer-${name}-`));
+    expect(busy.stderr.join('\n')).toMatch(
+      new RegExp(`refused: group connect-${name} has \\d+ active members? \\(connector-consumer-${name}-`),
+    );
 
     await connect.stop();
     connect = undefined;
     await produceRecords(bootstrapServers, target.topic, records.slice(HALF));
 
     const copy = captureIo();
-    expect(await main(['migrate-offsets', '--local', '--connector-name', name, '--to-group', target.groupId], copy), copy.stderr.join('\n')).toBe(0);
+    expect(
+      await main(['migrate-offsets', '--local', '--connector-name', name, '--to-group', target.groupId], copy),
+      copy.stderr.join('\n'),
+    ).toBe(0);
     expect(copy.stdout).toContain(`copied 3 partition offset(s) of ${target.topic} into group ${target.groupId}`);
     expect(await groupTotal(target.groupId, target.topic)).toBe(HALF);
 
@@ -82,20 +95,35 @@ describe('cut-over from a Kafka Connect sink connector', () => {
     const cql = localCassandraClient();
     try {
       const byId = await cql.execute(`SELECT order_id, status, WRITETIME(status) AS written FROM ${target.keyspace}.orders_by_id`);
-      const rows = new Map(byId.rows.map((row) => [String(row.get('order_id')), { status: String(row.get('status')), written: BigInt(String(row.get('written'))) }]));
+      const rows = new Map(
+        byId.rows.map((row) => [
+          String(row.get('order_id')),
+          { status: String(row.get('status')), written: BigInt(String(row.get('written'))) },
+        ]),
+      );
       // None skipped: every record has its row, with its values.
       expect(rows.size).toBe(RECORDS);
       for (const record of records) expect(rows.get(record.order.order_id)?.status, record.order.order_id).toBe(record.order.status);
       // Written with the record's Kafka timestamp (ms × 1000): by the connector for the first half, by the sink for the second.
       const wrongTime = records
-        .map((r, i) => ({ id: r.order.order_id, i, want: (timestampOf.get(r.order.order_id) ?? 0n) * 1000n, got: rows.get(r.order.order_id)?.written }))
+        .map((r, i) => ({
+          id: r.order.order_id,
+          i,
+          want: (timestampOf.get(r.order.order_id) ?? 0n) * 1000n,
+          got: rows.get(r.order.order_id)?.written,
+        }))
         .filter((r) => (r.i >= HALF || connector.writesKafkaTimestamp) && r.got !== r.want);
       expect(wrongTime).toEqual([]);
 
       // Only the sink writes orders_by_customer (the connector maps orders_by_id): exactly the second half is there.
       const byCustomer = await cql.execute(`SELECT order_id FROM ${target.keyspace}.orders_by_customer`);
       const sinkWritten = byCustomer.rows.map((row) => String(row.get('order_id'))).sort();
-      expect(sinkWritten).toEqual(records.slice(HALF).map((r) => r.order.order_id).sort());
+      expect(sinkWritten).toEqual(
+        records
+          .slice(HALF)
+          .map((r) => r.order.order_id)
+          .sort(),
+      );
     } finally {
       await cql.shutdown();
     }

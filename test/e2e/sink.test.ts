@@ -87,7 +87,9 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
     for (const row of byId) expect(row).toEqual(wanted.get(String(row.order_id)));
     // orders_by_customer keeps history (deletesEnabled: false): every valid order, tombstoned ones included.
     expect(await countRows(t.keyspace, 'orders_by_customer')).toBe(expected.byCustomer.length);
-    const cities = await cql.execute(`SELECT customer_id, created_at, order_id, city FROM ${t.keyspace}.orders_by_customer`, [], { fetchSize: 5000 });
+    const cities = await cql.execute(`SELECT customer_id, created_at, order_id, city FROM ${t.keyspace}.orders_by_customer`, [], {
+      fetchSize: 5000,
+    });
     const cityOf = new Map(expected.byCustomer.map((o) => [o.order_id, o.shipping.city]));
     for (const row of cities.rows) expect(row.get('city')).toBe(cityOf.get(String(row.get('order_id'))));
 
@@ -136,20 +138,23 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
     const deliveries: { partition: number; first: number; last: number; failed: boolean }[] = [];
     let failedOnce = false;
     // A real function error: the first invocation carrying a partition-1 batch past its start throws, as a crashed function would.
-    const wrapHandler = (handler: KafkaHandler): KafkaHandler => async (event, context) => {
-      const batches = Object.values(event.records);
-      const fail = !failedOnce && batches.some((records) => records[0]?.partition === 1 && records[0].offset > 0);
-      for (const records of batches) {
-        const first = records[0];
-        const last = records[records.length - 1];
-        if (first !== undefined && last !== undefined) deliveries.push({ partition: first.partition, first: first.offset, last: last.offset, failed: fail });
-      }
-      if (fail) {
-        failedOnce = true;
-        throw new Error('injected function error');
-      }
-      return handler(event, context);
-    };
+    const wrapHandler =
+      (handler: KafkaHandler): KafkaHandler =>
+      async (event, context) => {
+        const batches = Object.values(event.records);
+        const fail = !failedOnce && batches.some((records) => records[0]?.partition === 1 && records[0].offset > 0);
+        for (const records of batches) {
+          const first = records[0];
+          const last = records[records.length - 1];
+          if (first !== undefined && last !== undefined)
+            deliveries.push({ partition: first.partition, first: first.offset, last: last.offset, failed: fail });
+        }
+        if (fail) {
+          failedOnce = true;
+          throw new Error('injected function error');
+        }
+        return handler(event, context);
+      };
     const sink = await runner(t, { wrapHandler, poller: { batchSize: 25, maxConcurrency: 1 } });
     await until('all 300 offsets committed', async () => (await committedTotal(t)) === 300n, 60_000, 250);
     const stats = sink.poller.stats();

@@ -10,7 +10,16 @@ import { DeleteQueueCommand, ReceiveMessageCommand, SQSClient, DeleteMessageBatc
 import { Admin } from '@platformatic/kafka';
 import { parseDeadLetterMessage, type DeadLetterMessage } from '../../lambdas/core/dead-letter.js';
 import { committedOffsets, ensureTopic } from '../../lambdas/adapters/kafka/index.js';
-import { applyCqlScript, EXAMPLE_CONFIG, EXAMPLE_SCHEMA, ensureQueue, ensureSecret, LOCAL_NAMES, localAwsEnvironment, useLocalAws } from '../../local/runner/local-setup.js';
+import {
+  applyCqlScript,
+  EXAMPLE_CONFIG,
+  EXAMPLE_SCHEMA,
+  ensureQueue,
+  ensureSecret,
+  LOCAL_NAMES,
+  localAwsEnvironment,
+  useLocalAws,
+} from '../../local/runner/local-setup.js';
 import { startSink, type RunningSink, type RunSinkOptions } from '../../local/runner/run.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../support/services.js';
 
@@ -36,7 +45,10 @@ export async function demoTarget(prefix: string): Promise<DemoTarget> {
   const topic = keyspace.replaceAll('_', '-');
   const dir = mkdtempSync(path.join(tmpdir(), 'kcs-e2e-'));
   const schemaFile = path.join(dir, 'schema.cql');
-  writeFileSync(schemaFile, readFileSync(EXAMPLE_SCHEMA, 'utf8').replaceAll('shop.', `${keyspace}.`).replace('EXISTS shop\n', `EXISTS ${keyspace}\n`));
+  writeFileSync(
+    schemaFile,
+    readFileSync(EXAMPLE_SCHEMA, 'utf8').replaceAll('shop.', `${keyspace}.`).replace('EXISTS shop\n', `EXISTS ${keyspace}\n`),
+  );
   await applyCqlScript(schemaFile);
   await ensureTopic(bootstrapServers, topic, 3);
   const dlqUrl = await ensureQueue(`${topic}-dlq`);
@@ -103,7 +115,7 @@ export async function drainDeadLetters(queueUrl: string): Promise<DeadLetterMess
   const sqs = new SQSClient(localAwsClientConfig);
   const letters: DeadLetterMessage[] = [];
   try {
-    for (let empty = 0; empty < 2; ) {
+    for (let empty = 0; empty < 2;) {
       const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       const messages = received.Messages ?? [];
       if (messages.length === 0) {
@@ -111,7 +123,12 @@ export async function drainDeadLetters(queueUrl: string): Promise<DeadLetterMess
         continue;
       }
       for (const m of messages) letters.push(parseDeadLetterMessage(m.Body ?? ''));
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
     }
   } finally {
     sqs.destroy();

@@ -29,7 +29,10 @@ afterAll(async () => {
 describe('Cassandra killed mid-stream', () => {
   it('loses nothing and writes nothing twice with different values: every record ends in Cassandra or the DLQ', async () => {
     // One poison record in 1,000, so the DLQ path runs through the outage too.
-    const specs: RecordSpec[] = Array.from({ length: RECORDS }, (_, i) => ({ partition: i % PARTITIONS, kind: i % 1_000 === 500 ? 'bad-seq' : 'good' }));
+    const specs: RecordSpec[] = Array.from({ length: RECORDS }, (_, i) => ({
+      partition: i % PARTITIONS,
+      kind: i % 1_000 === 500 ? 'bad-seq' : 'good',
+    }));
     await fixture.produce(specs);
     const poisonCount = specs.filter((s) => s.kind !== 'good').length;
 

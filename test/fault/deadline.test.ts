@@ -15,14 +15,21 @@ useFaultEnvironment();
 const PARTITIONS = 3;
 const RECORDS = 3_000;
 const TIMEOUT_MS = 4_000;
-const fixture = new FaultFixture({ name: 'deadline', partitions: PARTITIONS, writer: { maxConcurrentRequests: 8, maxNumberOfRecordsInBatch: 1 } });
+const fixture = new FaultFixture({
+  name: 'deadline',
+  partitions: PARTITIONS,
+  writer: { maxConcurrentRequests: 8, maxNumberOfRecordsInBatch: 1 },
+});
 
 beforeAll(() => fixture.setUp());
 afterAll(() => fixture.tearDown(), 60_000);
 
 describe("the handler's deadline reached mid-batch", () => {
   it('stops starting writes, answers before the timeout, and every record ends in Cassandra or the DLQ', async () => {
-    const specs: RecordSpec[] = Array.from({ length: RECORDS }, (_, i) => ({ partition: i % PARTITIONS, kind: i % 300 === 150 ? 'bad-seq' : 'good' }));
+    const specs: RecordSpec[] = Array.from({ length: RECORDS }, (_, i) => ({
+      partition: i % PARTITIONS,
+      kind: i % 300 === 150 ? 'bad-seq' : 'good',
+    }));
     await fixture.produce(specs);
     const poisonCount = specs.filter((s) => s.kind !== 'good').length;
 

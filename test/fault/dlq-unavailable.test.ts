@@ -25,7 +25,10 @@ afterAll(async () => {
 }, 60_000);
 
 const specs = (count: number, from: number): RecordSpec[] =>
-  Array.from({ length: count }, (_, i) => ({ partition: (from + i) % PARTITIONS, kind: (from + i) % 100 === 50 ? ((from + i) % 200 === 50 ? 'bad-json' : 'bad-seq') : 'good' }));
+  Array.from({ length: count }, (_, i) => ({
+    partition: (from + i) % PARTITIONS,
+    kind: (from + i) % 100 === 50 ? ((from + i) % 200 === 50 ? 'bad-json' : 'bad-seq') : 'good',
+  }));
 
 describe('the DLQ endpoint unavailable while poison records arrive', () => {
   it('holds the poison records back until the queue is reachable, then dead-letters each; nothing is lost', async () => {
@@ -40,7 +43,11 @@ describe('the DLQ endpoint unavailable while poison records arrive', () => {
     const stoppedAt = Date.now();
     await fixture.produce(specs(HALF, HALF));
     // While the queue is unreachable, each partition stops at its first poison record of the second half.
-    await until('dead-letter sends to fail', () => [...sink.tally.failureReasons.keys()].some((reason) => /dead-letter/i.test(reason)), 20_000);
+    await until(
+      'dead-letter sends to fail',
+      () => [...sink.tally.failureReasons.keys()].some((reason) => /dead-letter/i.test(reason)),
+      20_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const committedWhileDown = fixture.committedCount(sink);
     const failedWhileDown = sink.tally.outcomes.failed;

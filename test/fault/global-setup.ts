@@ -9,9 +9,17 @@ import { servicesDir } from '../../local/services/paths.js';
  * state.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  if (process.env.KCS_FAULT_SUITE !== '1') throw new Error('run the fault suite with `npm run test:fault` (its own ports and KCS_SERVICES_DIR)');
-  const log = (line: string): void => { console.log(`[fault services] ${line}`); };
+  if (process.env.KCS_FAULT_SUITE !== '1')
+    throw new Error('run the fault suite with `npm run test:fault` (its own ports and KCS_SERVICES_DIR)');
+  const log = (line: string): void => {
+    console.log(`[fault services] ${line}`);
+  };
   log(`data and logs under ${servicesDir}`);
   await ensureServices(log);
-  return async () => { await stopServices(allServices.map((service) => service.name), log); };
+  return async () => {
+    await stopServices(
+      allServices.map((service) => service.name),
+      log,
+    );
+  };
 }

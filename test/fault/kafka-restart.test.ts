@@ -17,7 +17,11 @@ const BEFORE = 6_000;
 const AFTER = 6_000;
 // A slower writer (one row per statement, 16 in flight) keeps the poller's buffer of fetched
 // records busy while the broker is away, so offset commits fail during the outage.
-const fixture = new FaultFixture({ name: 'kafkarestart', partitions: PARTITIONS, writer: { maxConcurrentRequests: 16, maxNumberOfRecordsInBatch: 1 } });
+const fixture = new FaultFixture({
+  name: 'kafkarestart',
+  partitions: PARTITIONS,
+  writer: { maxConcurrentRequests: 16, maxNumberOfRecordsInBatch: 1 },
+});
 
 beforeAll(() => fixture.setUp());
 afterAll(async () => {
@@ -51,7 +55,9 @@ describe('the Kafka broker restarted mid-stream', () => {
     const verification = await fixture.verify();
     // Invocations that ended while the broker was stopping, down or starting: their commits had to cross the restart.
     const invocationsDuringOutage = sink.tally.invocationEndedAt.filter((at) => at >= stopStarted && at <= restarted).length;
-    console.log(describeRun('kafka-restart', sink, verification, { elapsedMs, committedAtStop, stopMs, restartMs, invocationsDuringOutage }));
+    console.log(
+      describeRun('kafka-restart', sink, verification, { elapsedMs, committedAtStop, stopMs, restartMs, invocationsDuringOutage }),
+    );
 
     expect(verification.problems).toEqual([]);
     expect(verification.records).toBe(BEFORE + AFTER);

@@ -32,16 +32,28 @@ describe('a systemic failure under load', () => {
     await fixture.produce(specs(BEFORE, 0));
     const started = Date.now();
     const halted = await fixture.startSink({ config: { mapping: WRONG_MAPPING, brake: { holdSeconds: 0 } } });
-    await until('every partition halted a few times', () => halted.tally.invocations.filter((i) => i.outcome === 'partial').length >= 3 * PARTITIONS, 60_000);
+    await until(
+      'every partition halted a few times',
+      () => halted.tally.invocations.filter((i) => i.outcome === 'partial').length >= 3 * PARTITIONS,
+      60_000,
+    );
     await fixture.produce(specs(DURING, BEFORE));
-    await until('more halted invocations after the new records', () => halted.tally.invocations.filter((i) => i.outcome === 'partial').length >= 6 * PARTITIONS, 60_000);
+    await until(
+      'more halted invocations after the new records',
+      () => halted.tally.invocations.filter((i) => i.outcome === 'partial').length >= 6 * PARTITIONS,
+      60_000,
+    );
     await halted.stop();
     const haltedMs = Date.now() - started;
 
     expect(halted.tally.outcomes.deadLettered).toBe(0);
     expect(halted.tally.outcomes.written).toBe(0);
     expect(fixture.committedCount(halted)).toBe(0);
-    expect([...halted.tally.failureReasons.keys()].every((reason) => reason.startsWith('SystemicFailureError') || reason.startsWith('TransientError: redelivered'))).toBe(true);
+    expect(
+      [...halted.tally.failureReasons.keys()].every(
+        (reason) => reason.startsWith('SystemicFailureError') || reason.startsWith('TransientError: redelivered'),
+      ),
+    ).toBe(true);
     expect(await fixture.drainDeadLetters({ timeoutMs: 2_000 })).toBe(0);
 
     const fixedAt = Date.now();
@@ -51,7 +63,9 @@ describe('a systemic failure under load', () => {
     const poisonCount = fixture.produced.filter((r) => r.kind !== 'good').length;
     await fixture.drainDeadLetters({ expectAtLeast: poisonCount });
     const verification = await fixture.verify();
-    console.log(describeRun('systemic-halt', fixed, verification, { haltedMs, drainMs, haltedInvocations: halted.tally.invocations.length }));
+    console.log(
+      describeRun('systemic-halt', fixed, verification, { haltedMs, drainMs, haltedInvocations: halted.tally.invocations.length }),
+    );
 
     expect(verification.problems).toEqual([]);
     expect(verification.records).toBe(BEFORE + DURING);

@@ -109,15 +109,19 @@ export const nearValidText: fc.Arbitrary<string> = fc.oneof(
 const driverValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => new types.Uuid(Buffer.from(bytes))),
   fc.constant(null).map(() => types.TimeUuid.now()),
-  fc.record({ year: fc.integer({ min: -300_000, max: 300_000 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }) }).map(
-    ({ year, month, day }) => {
+  fc
+    .record({
+      year: fc.integer({ min: -300_000, max: 300_000 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+    })
+    .map(({ year, month, day }) => {
       try {
         return new types.LocalDate(year, month, day);
       } catch {
         return new types.LocalDate(2000, month, day);
       }
-    },
-  ),
+    }),
   fc.integer({ min: 0, max: 86_399_999 }).map((millis) => types.LocalTime.fromMilliseconds(millis)),
   fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -40, max: 40 })).map(([unscaled, scale]) => {
     const buffer = Buffer.alloc(4);
@@ -126,16 +130,19 @@ const driverValue: fc.Arbitrary<unknown> = fc.oneof(
   }),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(longFromBigInt),
   fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map((n) => types.Integer.fromString(n.toString())),
-  fc.tuple(fc.integer(), fc.integer(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })).map(
-    ([months, days, nanos]) => new types.Duration(months, days, longFromBigInt(nanos)),
-  ),
+  fc
+    .tuple(fc.integer(), fc.integer(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }))
+    .map(([months, days, nanos]) => new types.Duration(months, days, longFromBigInt(nanos))),
   fc.ipV4().map((ip) => types.InetAddress.fromString(ip)),
   fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => new types.InetAddress(Buffer.from(bytes))),
   fc.array(fc.integer(), { minLength: 1, maxLength: 3 }).map((items) => types.Tuple.fromArray(items)),
 );
 
 const scalar: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: fc.constantFrom(null, true, false, 0, -0, 1, -1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(null, true, false, 0, -0, 1, -1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    weight: 2,
+  },
   { arbitrary: fc.integer(), weight: 2 },
   { arbitrary: fc.double(), weight: 2 },
   { arbitrary: fc.maxSafeInteger(), weight: 1 },
@@ -154,7 +161,14 @@ export const decodedValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>
     { depthSize: 'small', withCrossShrink: true },
     { arbitrary: scalar, weight: 6 },
     { arbitrary: fc.array(tie('value'), { maxLength: 5 }), weight: 2 },
-    { arbitrary: fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('key', 'value', 'street', 'zip', '__proto__', 'constructor')), tie('value'), { maxKeys: 4 }), weight: 2 },
+    {
+      arbitrary: fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('key', 'value', 'street', 'zip', '__proto__', 'constructor')),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
+      weight: 2,
+    },
     { arbitrary: fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }).map((pairs) => new Map(pairs)), weight: 1 },
     { arbitrary: fc.array(tie('value'), { maxLength: 3 }).map((items) => new Set(items)), weight: 1 },
   ),
@@ -190,14 +204,29 @@ export const cqlType: fc.Arbitrary<CqlType> = fc.letrec<{ type: CqlType }>((tie)
   type: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     { arbitrary: nativeType, weight: 6 },
-    { arbitrary: fc.record({ kind: fc.constantFrom('list' as const, 'set' as const), element: tie('type'), frozen: fc.boolean() }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('map' as const), key: tie('type'), value: tie('type'), frozen: fc.boolean() }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('tuple' as const), elements: fc.array(tie('type'), { minLength: 1, maxLength: 3 }), frozen: fc.boolean() }), weight: 1 },
     {
-      arbitrary: fc.tuple(fc.constantFrom(...Object.values(UDTS)), fc.boolean()).map(([udt, frozen]): CqlType => ({ kind: 'udt', ...udt, frozen })),
+      arbitrary: fc.record({ kind: fc.constantFrom('list' as const, 'set' as const), element: tie('type'), frozen: fc.boolean() }),
+      weight: 2,
+    },
+    { arbitrary: fc.record({ kind: fc.constant('map' as const), key: tie('type'), value: tie('type'), frozen: fc.boolean() }), weight: 2 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('tuple' as const),
+        elements: fc.array(tie('type'), { minLength: 1, maxLength: 3 }),
+        frozen: fc.boolean(),
+      }),
       weight: 1,
     },
-    { arbitrary: fc.record({ kind: fc.constant('vector' as const), element: tie('type'), dimension: fc.integer({ min: 1, max: 4 }) }), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...Object.values(UDTS)), fc.boolean())
+        .map(([udt, frozen]): CqlType => ({ kind: 'udt', ...udt, frozen })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('vector' as const), element: tie('type'), dimension: fc.integer({ min: 1, max: 4 }) }),
+      weight: 1,
+    },
   ),
 })).type;
 
@@ -205,14 +234,27 @@ export const cqlType: fc.Arbitrary<CqlType> = fc.letrec<{ type: CqlType }>((tie)
 export const codecSettings: fc.Arbitrary<CodecSettings> = fc.record({
   locale: fc.constantFrom('en_US', 'en', 'fr_FR', 'de'),
   timeZone: fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', '+05:30', 'Z'),
-  timestamp: fc.constantFrom('CQL_TIMESTAMP', 'CQL_TIMESTAMP', 'ISO_ZONED_DATE_TIME', 'ISO_INSTANT', 'ISO_LOCAL_DATE_TIME', 'UNITS_SINCE_EPOCH', 'yyyy-MM-dd HH:mm:ss', 'dd/MMM/yyyy'),
+  timestamp: fc.constantFrom(
+    'CQL_TIMESTAMP',
+    'CQL_TIMESTAMP',
+    'ISO_ZONED_DATE_TIME',
+    'ISO_INSTANT',
+    'ISO_LOCAL_DATE_TIME',
+    'UNITS_SINCE_EPOCH',
+    'yyyy-MM-dd HH:mm:ss',
+    'dd/MMM/yyyy',
+  ),
   date: fc.constantFrom('ISO_LOCAL_DATE', 'ISO_LOCAL_DATE', 'yyyyMMdd', 'dd.MM.uuuu', 'ISO_DATE_TIME'),
   time: fc.constantFrom('ISO_LOCAL_TIME', 'ISO_LOCAL_TIME', 'HH:mm', 'HHmmss', 'ISO_OFFSET_TIME', 'ISO_DATE_TIME'),
   unit: fc.constantFrom('NANOSECONDS', 'MICROSECONDS', 'MILLISECONDS', 'MILLISECONDS', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS'),
 });
 
 const integerText = (min: bigint, max: bigint): fc.Arbitrary<unknown> =>
-  fc.oneof(fc.bigInt({ min: min - 2n, max: max + 2n }), fc.bigInt({ min, max }).map(String), fc.integer({ min: Number(min > -(2n ** 53n) ? min : -(2n ** 53n)), max: Number(max < 2n ** 53n ? max : 2n ** 53n) }));
+  fc.oneof(
+    fc.bigInt({ min: min - 2n, max: max + 2n }),
+    fc.bigInt({ min, max }).map(String),
+    fc.integer({ min: Number(min > -(2n ** 53n) ? min : -(2n ** 53n)), max: Number(max < 2n ** 53n ? max : 2n ** 53n) }),
+  );
 
 /** Values aimed at one CQL type (mostly convertible, some just outside), nested for collections; junk mixed in. */
 export function valueFor(type: CqlType): fc.Arbitrary<unknown> {
@@ -258,11 +300,28 @@ export function valueFor(type: CqlType): fc.Arbitrary<unknown> {
       return aimed(fc.oneof(nearValidText, fc.stringMatching(/^-?(\d{1,12}(y|mo|w|d|h|m|s|ms|us|ns)){1,3}$/)));
     case 'uuid':
     case 'timeuuid':
-      return aimed(fc.oneof(fc.uuid(), fc.uuid({ version: 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.constant(null).map(() => types.TimeUuid.now())));
+      return aimed(
+        fc.oneof(
+          fc.uuid(),
+          fc.uuid({ version: 1 }),
+          fc.uint8Array({ minLength: 16, maxLength: 16 }),
+          fc.constant(null).map(() => types.TimeUuid.now()),
+        ),
+      );
     case 'inet':
-      return aimed(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 })));
+      return aimed(
+        fc.oneof(
+          fc.ipV4(),
+          fc.ipV6(),
+          fc.ipV4Extended(),
+          fc.uint8Array({ minLength: 4, maxLength: 4 }),
+          fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        ),
+      );
     case 'blob':
-      return aimed(fc.oneof(fc.uint8Array({ maxLength: 16 }), fc.base64String({ maxLength: 16 }), fc.stringMatching(/^0x([0-9a-f]{2}){0,8}$/)));
+      return aimed(
+        fc.oneof(fc.uint8Array({ maxLength: 16 }), fc.base64String({ maxLength: 16 }), fc.stringMatching(/^0x([0-9a-f]{2}){0,8}$/)),
+      );
     case 'list':
     case 'set':
       return aimed(fc.array(valueFor(type.element), { maxLength: 4 }));
@@ -279,11 +338,11 @@ export function valueFor(type: CqlType): fc.Arbitrary<unknown> {
         ),
       );
     case 'udt':
-      return aimed(
-        fc.record(Object.fromEntries(type.fields.map((field) => [field.name, valueFor(field.type)])), { requiredKeys: [] }),
-      );
+      return aimed(fc.record(Object.fromEntries(type.fields.map((field) => [field.name, valueFor(field.type)])), { requiredKeys: [] }));
   }
 }
 
 /** A CQL type and a value aimed at it. */
-export const typedValue: fc.Arbitrary<{ type: CqlType; value: unknown }> = cqlType.chain((type) => valueFor(type).map((value) => ({ type, value })));
+export const typedValue: fc.Arbitrary<{ type: CqlType; value: unknown }> = cqlType.chain((type) =>
+  valueFor(type).map((value) => ({ type, value })),
+);

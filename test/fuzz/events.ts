@@ -33,7 +33,10 @@ const recordFor = (topic: string, partition: number): fc.Arbitrary<EventRecord> 
         key: fc.option(base64, { nil: null }),
         value: fc.option(base64, { nil: undefined }),
         headers: fc.array(header, { maxLength: 2 }),
-        valueSchemaMetadata: fc.record({ dataFormat: fc.constantFrom('AVRO', 'PROTOBUF', 'JSON'), schemaId: fc.string({ minLength: 1, maxLength: 8 }) }),
+        valueSchemaMetadata: fc.record({
+          dataFormat: fc.constantFrom('AVRO', 'PROTOBUF', 'JSON'),
+          schemaId: fc.string({ minLength: 1, maxLength: 8 }),
+        }),
       },
       { requiredKeys: ['offset', 'timestamp', 'timestampType', 'headers'] },
     )
@@ -41,7 +44,9 @@ const recordFor = (topic: string, partition: number): fc.Arbitrary<EventRecord> 
 
 const partitionBatch = fc
   .tuple(topicName, fc.integer({ min: 0, max: 2_147_483_647 }))
-  .chain(([topic, partition]) => fc.tuple(fc.constant(`${topic}-${partition}`), fc.array(recordFor(topic, partition), { minLength: 1, maxLength: 3 })));
+  .chain(([topic, partition]) =>
+    fc.tuple(fc.constant(`${topic}-${partition}`), fc.array(recordFor(topic, partition), { minLength: 1, maxLength: 3 })),
+  );
 
 export const validEvent: fc.Arbitrary<Record<string, unknown>> = fc
   .record({

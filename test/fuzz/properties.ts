@@ -80,11 +80,25 @@ export function fuzzEventDecoder(options: FuzzOptions): void {
   );
 }
 
-const mappingAlphabet = fc.constantFrom(...'abcXYZ_019 =,.()"\t\n\'-;:*é'.split(''), 'key', 'value', 'header', 'now', '__ttl', '__timestamp', '""');
-const mappingWord = fc.oneof(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), fc.string({ minLength: 1, maxLength: 6 }).map((s) => `"${s.replaceAll('"', '""')}"`));
+const mappingAlphabet = fc.constantFrom(
+  ...'abcXYZ_019 =,.()"\t\n\'-;:*é'.split(''),
+  'key',
+  'value',
+  'header',
+  'now',
+  '__ttl',
+  '__timestamp',
+  '""',
+);
+const mappingWord = fc.oneof(
+  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
+  fc.string({ minLength: 1, maxLength: 6 }).map((s) => `"${s.replaceAll('"', '""')}"`),
+);
 const mappingSourceText = fc.oneof(
   fc.constantFrom('key', 'value', 'now()', 'NOW()', '"key"', '"value"'),
-  fc.tuple(fc.constantFrom('key', 'value', 'header'), fc.array(mappingWord, { minLength: 1, maxLength: 3 })).map(([root, path]) => `${root}.${path.join('.')}`),
+  fc
+    .tuple(fc.constantFrom('key', 'value', 'header'), fc.array(mappingWord, { minLength: 1, maxLength: 3 }))
+    .map(([root, path]) => `${root}.${path.join('.')}`),
   mappingWord.map((word) => `"value.${word.replaceAll('"', '')}"`),
 );
 const validMappingText = fc
@@ -105,7 +119,12 @@ const mutatedText = (valid: fc.Arbitrary<string>, alphabet: fc.Arbitrary<string>
 export function fuzzMappingParser(options: FuzzOptions): void {
   fc.assert(
     fc.property(
-      fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.array(mappingAlphabet, { maxLength: 30 }).map((parts) => parts.join('')), mutatedText(validMappingText, mappingAlphabet)),
+      fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        fc.array(mappingAlphabet, { maxLength: 30 }).map((parts) => parts.join('')),
+        mutatedText(validMappingText, mappingAlphabet),
+      ),
       (text) => {
         const outcome = typedOutcome(() => parseMapping(text));
         if (outcome instanceof SinkError) {
@@ -117,7 +136,9 @@ export function fuzzMappingParser(options: FuzzOptions): void {
           if (entry.source.kind === 'function') continue;
           const again = parseMapping(`c=${formatSource(entry.source)}`)[0];
           if (JSON.stringify(again?.source) !== JSON.stringify(entry.source)) {
-            throw new Error(`source ${JSON.stringify(entry.source)} formats as ${formatSource(entry.source)}, which parses as ${JSON.stringify(again?.source)}`);
+            throw new Error(
+              `source ${JSON.stringify(entry.source)} formats as ${formatSource(entry.source)}, which parses as ${JSON.stringify(again?.source)}`,
+            );
           }
         }
       },
@@ -157,7 +178,8 @@ export function fuzzCqlTypeParser(options: FuzzOptions): void {
       (input) => {
         if (typeof input === 'string') {
           const outcome = typedOutcome(() => parseCqlType(input, udtLookup));
-          if (outcome instanceof SinkError && outcome.kind !== 'config') throw new Error(`a type error must be a ConfigError, got ${outcome.name}`);
+          if (outcome instanceof SinkError && outcome.kind !== 'config')
+            throw new Error(`a type error must be a ConfigError, got ${outcome.name}`);
           return;
         }
         const text = formatCqlType(input.type);
@@ -197,7 +219,8 @@ export function fuzzConverters(options: FuzzOptions): void {
           return;
         }
         const outcome = typedOutcome(() => (convert as ReturnType<typeof makeConverter>)(value, { column: 'col' }));
-        if (outcome instanceof SinkError && !(outcome instanceof PoisonRecordError)) throw new Error(`a value may only fail as poison, got ${outcome.name}`);
+        if (outcome instanceof SinkError && !(outcome instanceof PoisonRecordError))
+          throw new Error(`a value may only fail as poison, got ${outcome.name}`);
       },
     ),
     parameters(options),
@@ -227,7 +250,10 @@ export const FUZZ_AVRO_SCHEMA = {
     { name: 'day', type: { type: 'int', logicalType: 'date' } },
     { name: 'at', type: { type: 'int', logicalType: 'time-millis' } },
     { name: 'atMicros', type: { type: 'long', logicalType: 'time-micros' } },
-    { name: 'nested', type: { type: 'record', name: 'Nested', fields: [{ name: 'x', type: ['null', { type: 'array', items: 'double' }] }] } },
+    {
+      name: 'nested',
+      type: { type: 'record', name: 'Nested', fields: [{ name: 'x', type: ['null', { type: 'array', items: 'double' }] }] },
+    },
   ],
 } as const;
 
@@ -250,7 +276,10 @@ const wire = (id: number, payload: Uint8Array): Buffer => {
 const fuzzType = avsc.Type.forSchema(FUZZ_AVRO_SCHEMA as unknown as avsc.Schema);
 
 const bytesArb = fc.uint8Array({ maxLength: 12 }).map((bytes) => Buffer.from(bytes));
-const longArb = fc.oneof(fc.integer({ min: -9_007_199_254_740_990, max: 9_007_199_254_740_990 }), fc.integer({ min: -100_000_000, max: 100_000_000 }));
+const longArb = fc.oneof(
+  fc.integer({ min: -9_007_199_254_740_990, max: 9_007_199_254_740_990 }),
+  fc.integer({ min: -100_000_000, max: 100_000_000 }),
+);
 const avroValue = fc.record({
   id: longArb,
   n: fc.integer(),
@@ -274,14 +303,16 @@ const avroValue = fc.record({
 });
 
 /** Valid Avro payloads of the schema (logical types as their raw encodings), and the same with a byte changed or cut. */
-const avroPayload = fc.tuple(avroValue, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('valid', 'valid', 'flip', 'cut')).map(([value, at, byte, how]) => {
-  const bytes = Buffer.from(fuzzType.toBuffer(value));
-  if (bytes.length === 0 || how === 'valid') return bytes;
-  const i = at % bytes.length;
-  if (how === 'cut') return bytes.subarray(0, i);
-  bytes[i] = byte;
-  return bytes;
-});
+const avroPayload = fc
+  .tuple(avroValue, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('valid', 'valid', 'flip', 'cut'))
+  .map(([value, at, byte, how]) => {
+    const bytes = Buffer.from(fuzzType.toBuffer(value));
+    if (bytes.length === 0 || how === 'valid') return bytes;
+    const i = at % bytes.length;
+    if (how === 'cut') return bytes.subarray(0, i);
+    bytes[i] = byte;
+    return bytes;
+  });
 
 const recordBytes = fc.oneof(
   fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
@@ -298,12 +329,42 @@ export async function fuzzDecoders(options: FuzzOptions): Promise<void> {
     (['json', 'string', 'bytes', 'avro'] as const).map((format) => [format, createDecoder(format, { what: 'value', avroSchemas })]),
   );
   const defaults = codecSettingsSchema.parse({});
-  const record = { topic: 't', partition: 0, offset: '0', timestamp: 0, timestampType: 'CREATE_TIME' as const, key: null, value: null, headers: [] };
+  const record = {
+    topic: 't',
+    partition: 0,
+    offset: '0',
+    timestamp: 0,
+    timestampType: 'CREATE_TIME' as const,
+    key: null,
+    value: null,
+    headers: [],
+  };
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom<RecordFormat>('json', 'string', 'bytes', 'avro'),
       fc.option(recordBytes, { nil: null, freq: 20 }),
-      fc.array(fc.constantFrom('id', 'n', 's', 'raw', 'opt', 'tags', 'attrs', 'amount', 'when', 'day', 'at', 'nested', 'x', '0', 'a', 'key', 'value'), { maxLength: 3 }),
+      fc.array(
+        fc.constantFrom(
+          'id',
+          'n',
+          's',
+          'raw',
+          'opt',
+          'tags',
+          'attrs',
+          'amount',
+          'when',
+          'day',
+          'at',
+          'nested',
+          'x',
+          '0',
+          'a',
+          'key',
+          'value',
+        ),
+        { maxLength: 3 },
+      ),
       cqlType,
       async (format, bytes, path, type) => {
         const decode = decoders.get(format);
@@ -311,7 +372,9 @@ export async function fuzzDecoders(options: FuzzOptions): Promise<void> {
         const decoded = await typedOutcomeAsync(() => decode(bytes));
         if (decoded instanceof SinkError) return;
         // What the decoder yields flows into extraction and conversion: both must stay typed too.
-        const extracted = typedOutcome(() => compileExtractor({ kind: 'value', path }, { headerBytes: false, now: 'timeuuid' })({ record, key: null, value: decoded }));
+        const extracted = typedOutcome(() =>
+          compileExtractor({ kind: 'value', path }, { headerBytes: false, now: 'timeuuid' })({ record, key: null, value: decoded }),
+        );
         if (extracted instanceof SinkError || typeof extracted === 'symbol') return;
         typedOutcome(() => makeConverter(type, defaults)(extracted, { column: 'col' }));
       },
@@ -339,19 +402,31 @@ export function fuzzConfig(options: FuzzOptions): void {
       fc.oneof(
         fc.jsonValue().map((value) => ({ kind: 'object' as const, value })),
         validConfig.map((value) => ({ kind: 'object' as const, value })),
-        fc.tuple(validConfig, fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('mapping', 'query', 'ttl', 'codec', 'keyFormat')).map(([config, junk, field]) => {
-          const topic = Object.values(config.topics)[0] as Record<string, unknown> | undefined;
-          const table = topic === undefined ? undefined : (Object.values(topic.tables as object)[0] as Record<string, unknown> | undefined);
-          if (field === 'codec' || field === 'keyFormat') {
-            if (topic !== undefined) topic[field] = junk;
-          } else if (table !== undefined) table[field] = junk;
-          return { kind: 'object' as const, value: config };
-        }),
-        fc.oneof(fc.string(), nearValidText, fc.jsonValue().map((value) => JSON.stringify(value))).map((value) => ({ kind: 'text' as const, value })),
+        fc
+          .tuple(validConfig, fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('mapping', 'query', 'ttl', 'codec', 'keyFormat'))
+          .map(([config, junk, field]) => {
+            const topic = Object.values(config.topics)[0] as Record<string, unknown> | undefined;
+            const table =
+              topic === undefined ? undefined : (Object.values(topic.tables as object)[0] as Record<string, unknown> | undefined);
+            if (field === 'codec' || field === 'keyFormat') {
+              if (topic !== undefined) topic[field] = junk;
+            } else if (table !== undefined) table[field] = junk;
+            return { kind: 'object' as const, value: config };
+          }),
+        fc
+          .oneof(
+            fc.string(),
+            nearValidText,
+            fc.jsonValue().map((value) => JSON.stringify(value)),
+          )
+          .map((value) => ({ kind: 'text' as const, value })),
       ),
       (input) => {
-        const outcome = typedOutcome(() => (input.kind === 'text' ? loadSinkConfig(input.value, 'fuzz.yaml') : parseSinkConfig(input.value)));
-        if (outcome instanceof SinkError && outcome.kind !== 'config') throw new Error(`a config error must be a ConfigError, got ${outcome.name}`);
+        const outcome = typedOutcome(() =>
+          input.kind === 'text' ? loadSinkConfig(input.value, 'fuzz.yaml') : parseSinkConfig(input.value),
+        );
+        if (outcome instanceof SinkError && outcome.kind !== 'config')
+          throw new Error(`a config error must be a ConfigError, got ${outcome.name}`);
       },
     ),
     parameters(options),

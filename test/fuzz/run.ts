@@ -18,6 +18,8 @@ for (const target of FUZZ_TARGETS) {
   const t0 = performance.now();
   await target.run({ numRuns, ...(seed === undefined ? {} : { seed }) });
   cases += numRuns;
-  console.log(`${target.name.padEnd(16)} ${String(numRuns).padStart(7)} cases  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`);
+  console.log(
+    `${target.name.padEnd(16)} ${String(numRuns).padStart(7)} cases  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`,
+  );
 }
 console.log(`${'total'.padEnd(16)} ${String(cases).padStart(7)} cases  ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`);

@@ -15,7 +15,11 @@ const mskIamEntry = new URL('../fixtures/infra/entry/msk-iam-handler.ts', import
 function bundle(entry: string): string {
   const app = new App();
   const stack = new Stack(app, 'Bundle', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60718'] });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    availabilityZones: ['eu-west-1a'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60718'],
+  });
   new SinkFunction(stack, 'Fn', {
     entry,
     sinkConfig: { connection: { profile: 'keyspaces', region: 'eu-west-1' } },
@@ -38,7 +42,9 @@ describe('bundling with local esbuild', () => {
     expect(code.startsWith("import { createRequire as __sinkCreateRequire } from 'node:module';")).toBe(true);
     // Left as a runtime require (esbuild's shim, minified) inside the driver's try/catch, not bundled.
     expect(code).toMatch(/\w\("kerberos"\)/);
-    expect(JSON.parse(readFileSync(join(dir, SINK_CONFIG_FILE_NAME), 'utf8'))).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
+    expect(JSON.parse(readFileSync(join(dir, SINK_CONFIG_FILE_NAME), 'utf8'))).toEqual({
+      connection: { profile: 'keyspaces', region: 'eu-west-1' },
+    });
     // The bundle loads in Node 22 as Lambda would load it, CommonJS driver included.
     const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: () => Promise<{ driver: string }> };
     await expect(module.handler()).resolves.toEqual({ driver: 'function' });

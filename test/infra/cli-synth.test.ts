@@ -19,7 +19,10 @@ const SKIPPED = new Set(['node_modules', '.git', '.cache', 'cdk.out', 'coverage'
 
 /** The deployment configs (the sink.*.yaml files are sink configs they name). */
 const deploymentFiles = readdirSync(EXAMPLES).filter((name) => name.endsWith('.yaml') && !name.startsWith('sink.'));
-const cases = [{ name: 'the default (no -c deploy)', file: undefined }, ...deploymentFiles.map((file) => ({ name: file, file: `infra/examples/${file}` }))];
+const cases = [
+  { name: 'the default (no -c deploy)', file: undefined },
+  ...deploymentFiles.map((file) => ({ name: file, file: `infra/examples/${file}` })),
+];
 
 let work: string;
 let copy: string;
@@ -30,7 +33,10 @@ const repoHadContext = existsSync(repoContextFile);
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'kafka-cql-sink-cli-synth-'));
   copy = join(work, 'repo');
-  cpSync(root, copy, { recursive: true, filter: (source) => !(SKIPPED.has(basename(source)) && source.startsWith(root) && !source.slice(root.length).includes('/')) });
+  cpSync(root, copy, {
+    recursive: true,
+    filter: (source) => !(SKIPPED.has(basename(source)) && source.startsWith(root) && !source.slice(root.length).includes('/')),
+  });
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
   env = withoutAwsAccess(work);
 });
@@ -51,11 +57,22 @@ describe('npx cdk synth without AWS credentials', () => {
       // Each case starts without context, whatever an earlier one left.
       rmSync(join(copy, 'cdk.context.json'), { force: true });
       const outdir = join(work, `out-${file === undefined ? 'default' : basename(file, '.yaml')}`);
-      const args = ['--no', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir, ...(file === undefined ? [] : ['-c', `deploy=${file}`])];
+      const args = [
+        '--no',
+        'cdk',
+        'synth',
+        '--quiet',
+        '--no-notices',
+        '--output',
+        outdir,
+        ...(file === undefined ? [] : ['-c', `deploy=${file}`]),
+      ];
       const result = await run('npx', args, copy, env);
       expect(result.code, `cdk synth ${name} failed:\n${result.output}`).toBe(0);
       expect(result.output).not.toContain('Need to perform AWS calls');
-      const template = JSON.parse(readFileSync(join(outdir, 'Sink.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+      const template = JSON.parse(readFileSync(join(outdir, 'Sink.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string }>;
+      };
       expect(Object.values(template.Resources).some((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping')).toBe(true);
       // A lookup, answered or not, is cached in cdk.context.json: none may be written.
       expect(existsSync(join(copy, 'cdk.context.json')), 'cdk.context.json written in the copy').toBe(false);

@@ -11,7 +11,10 @@ import { deployConfig, testClusterArn as clusterArn } from '../kit/index.js';
 
 const base: DeployConfigInput = { stackName: 'pay', ...deployConfig() };
 const table = { tables: { 'shop.t': { mapping: 'id=key, v=value.v' } } };
-const sinkWith = (...topics: string[]) => ({ connection: { profile: 'keyspaces', region: 'eu-west-1' }, topics: Object.fromEntries(topics.map((topic) => [topic, table])) });
+const sinkWith = (...topics: string[]) => ({
+  connection: { profile: 'keyspaces', region: 'eu-west-1' },
+  topics: Object.fromEntries(topics.map((topic) => [topic, table])),
+});
 
 function resolve(eventSource: DeployConfigInput['eventSource'], topics: string[] = ['orders']): Deployment {
   return resolveDeployment(parseDeployConfig({ ...base, eventSource }, 'deploy.yaml'), sinkWith(...topics), 'sink.yaml');
@@ -27,7 +30,8 @@ function problems(run: () => unknown): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
-const groupsOf = (deployment: Deployment) => Object.fromEntries(Object.entries(deployment.consumerGroups).map(([topic, group]) => [topic, group.id]));
+const groupsOf = (deployment: Deployment) =>
+  Object.fromEntries(Object.entries(deployment.consumerGroups).map(([topic, group]) => [topic, group.id]));
 
 describe('consumer group of each topic', () => {
   it('derives a topic’s default group from the stack and the topic only, whatever the other topics', () => {
@@ -42,7 +46,10 @@ describe('consumer group of each topic', () => {
 
   it('takes consumerGroups per topic, a default for the others', () => {
     const deployment = resolve({ consumerGroups: { orders: 'pay-sink' } }, ['orders', 'payments']);
-    expect(deployment.consumerGroups).toEqual({ orders: { id: 'pay-sink', pinned: true }, payments: { id: 'pay-sink-payments', pinned: false } });
+    expect(deployment.consumerGroups).toEqual({
+      orders: { id: 'pay-sink', pinned: true },
+      payments: { id: 'pay-sink-payments', pinned: false },
+    });
   });
 
   it('refuses consumerGroupId with several topics, showing what to write instead', () => {
@@ -79,7 +86,11 @@ describe('consumer group of each topic', () => {
     const long = 't'.repeat(200);
     const [problem, ...others] = problems(() => resolve({}, [long]));
     expect(others).toEqual([]);
-    expect(problem).toMatch(new RegExp(`^deployment config: eventSource\\.consumerGroups\\.${long}: required, the default group "pay-sink-t+.* is 209 characters \\(at most 200\\)$`));
+    expect(problem).toMatch(
+      new RegExp(
+        `^deployment config: eventSource\\.consumerGroups\\.${long}: required, the default group "pay-sink-t+.* is 209 characters \\(at most 200\\)$`,
+      ),
+    );
   });
 });
 
@@ -88,14 +99,22 @@ describe('synthesized groups, warnings and MSK IAM grants', () => {
   const template = synthesized.templates.Sink ?? fail();
 
   it('gives each mapping its topic’s group', () => {
-    for (const [topic, group] of [['orders', 'pay-sink'], ['payments', 'pay-sink-payments']]) {
-      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { Topics: [topic], AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: group } });
+    for (const [topic, group] of [
+      ['orders', 'pay-sink'],
+      ['payments', 'pay-sink-payments'],
+    ]) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        Topics: [topic],
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: group },
+      });
     }
   });
 
   it('lets the pollers alter exactly those groups (MSK IAM)', () => {
     const group = (name: string) => `${clusterArn.replace(':cluster/', ':group/')}/${name}`;
-    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:AlterGroup')).toEqual([[group('pay-sink'), group('pay-sink-payments')]]);
+    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:AlterGroup')).toEqual([
+      [group('pay-sink'), group('pay-sink-payments')],
+    ]);
   });
 
   it('warns at synth about a derived group, naming it and how to pin it; not about a pinned one', () => {
@@ -110,10 +129,15 @@ describe('synthesized groups, warnings and MSK IAM grants', () => {
 /** The warning annotations the CLI prints, as recorded in the cloud assembly (the manifest or each stack's metadata file). */
 function warningsOf(outdir: string): string[] {
   type Entries = Record<string, { type: string; data: unknown }[]>;
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts?: Record<string, { metadata?: Entries; additionalMetadataFile?: string }> };
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, { metadata?: Entries; additionalMetadataFile?: string }>;
+  };
   return Object.values(manifest.artifacts ?? {})
     .flatMap((artifact) => {
-      const extra = artifact.additionalMetadataFile === undefined ? {} : (JSON.parse(readFileSync(join(outdir, artifact.additionalMetadataFile), 'utf8')) as Entries);
+      const extra =
+        artifact.additionalMetadataFile === undefined
+          ? {}
+          : (JSON.parse(readFileSync(join(outdir, artifact.additionalMetadataFile), 'utf8')) as Entries);
       return [...Object.values(artifact.metadata ?? {}), ...Object.values(extra)].flat();
     })
     .filter((entry) => entry.type === 'aws:cdk:warning')

@@ -24,12 +24,19 @@ function sinkStatements(synthesized: Synthesized, action: string): Statement[] {
 }
 
 function managedPolicies(synthesized: Synthesized, rolePrefix: string): string {
-  const role = Object.entries((synthesized.templates.Sink ?? fail()).findResources('AWS::IAM::Role')).find(([id]) => id.startsWith(rolePrefix));
+  const role = Object.entries((synthesized.templates.Sink ?? fail()).findResources('AWS::IAM::Role')).find(([id]) =>
+    id.startsWith(rolePrefix),
+  );
   return JSON.stringify((role?.[1] as { Properties?: { ManagedPolicyArns?: unknown } } | undefined)?.Properties?.ManagedPolicyArns ?? []);
 }
 
 function kafkaMappings(synthesized: Synthesized): { Properties: Record<string, unknown> }[] {
-  const all = Object.values((synthesized.templates.Sink ?? fail()).findResources('AWS::Lambda::EventSourceMapping') as Record<string, { Properties: Record<string, unknown> }>);
+  const all = Object.values(
+    (synthesized.templates.Sink ?? fail()).findResources('AWS::Lambda::EventSourceMapping') as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >,
+  );
   return all.filter((mapping) => mapping.Properties.Topics !== undefined);
 }
 
@@ -58,7 +65,9 @@ describe('self-managed Kafka (self-managed-astra.yaml): what the Lambda guide li
     expect(create).toContain(':ec2:eu-west-1:123456789012:network-interface/*');
     expect(create).toContain(':ec2:eu-west-1:123456789012:subnet/subnet-0a1b2c3d4e5f60718');
     expect(create).toContain(':ec2:eu-west-1:123456789012:subnet/subnet-0f1e2d3c4b5a60718');
-    expect(create).toMatch(/:ec2:eu-west-1:123456789012:security-group\/"?,?\{"Fn::GetAtt":\["NetworkSecurityGroup[0-9A-F]+","GroupId"\]\}/);
+    expect(create).toMatch(
+      /:ec2:eu-west-1:123456789012:security-group\/"?,?\{"Fn::GetAtt":\["NetworkSecurityGroup[0-9A-F]+","GroupId"\]\}/,
+    );
     expect(text('ec2:DeleteNetworkInterface')).toContain(':ec2:eu-west-1:123456789012:network-interface/*');
     expect(text('ec2:DeleteNetworkInterface')).not.toContain('subnet/');
   });
@@ -66,41 +75,60 @@ describe('self-managed Kafka (self-managed-astra.yaml): what the Lambda guide li
   it('polls (existing secrets: nothing to wait for), and the not-polling alarm notifies', () => {
     const template = synthesized.templates.Sink ?? fail();
     expect(kafkaMappings(synthesized).map((mapping) => mapping.Properties.Enabled)).toEqual([true]);
-    expect(kafkaMappings(synthesized)[0]?.Properties).toMatchObject({ MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] }, LoggingConfig: { SystemLogLevel: 'WARN' } });
-    expect(resourceOf(template, 'AWS::CloudWatch::Alarm', 'the mappings stopped polling').Properties).toMatchObject({ TreatMissingData: 'breaching', ActionsEnabled: true });
+    expect(kafkaMappings(synthesized)[0]?.Properties).toMatchObject({
+      MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
+      LoggingConfig: { SystemLogLevel: 'WARN' },
+    });
+    expect(resourceOf(template, 'AWS::CloudWatch::Alarm', 'the mappings stopped polling').Properties).toMatchObject({
+      TreatMissingData: 'breaching',
+      ActionsEnabled: true,
+    });
     expect(template.findOutputs('NextStep')).toEqual({});
   });
 
   it('grants no KMS decrypt through Secrets Manager when no secrets key is given (only the dead-letter key)', () => {
     const decrypts = sinkStatements(synthesized, 'kms:Decrypt');
     expect(decrypts.filter((statement) => statement.Condition !== undefined)).toEqual([]);
-    expect(JSON.stringify(decrypts.map((statement) => statement.Resource))).toMatch(/^\[\{"Fn::GetAtt":\["DeadLetterKey[0-9A-F]+","Arn"\]\}\]$/);
+    expect(JSON.stringify(decrypts.map((statement) => statement.Resource))).toMatch(
+      /^\[\{"Fn::GetAtt":\["DeadLetterKey[0-9A-F]+","Arn"\]\}\]$/,
+    );
   });
 });
 
-describe.each(['msk-cassandra.yaml', 'msk-keyspaces.yaml', 'dev-keyspaces.yaml'])('MSK (%s): aws-cdk-lib grants what the Lambda guide lists', (example) => {
-  const synthesized = synth(loadExample(example));
+describe.each(['msk-cassandra.yaml', 'msk-keyspaces.yaml', 'dev-keyspaces.yaml'])(
+  'MSK (%s): aws-cdk-lib grants what the Lambda guide lists',
+  (example) => {
+    const synthesized = synth(loadExample(example));
 
-  it('attaches AWSLambdaMSKExecutionRole (kafka:DescribeClusterV2, GetBootstrapBrokers, the VPC actions) and describes the cluster', () => {
-    expect(managedPolicies(synthesized, 'SinkFunctionServiceRole')).toContain('service-role/AWSLambdaMSKExecutionRole');
-    expect(sinkStatements(synthesized, 'kafka:GetBootstrapBrokers')).toHaveLength(1);
-  });
+    it('attaches AWSLambdaMSKExecutionRole (kafka:DescribeClusterV2, GetBootstrapBrokers, the VPC actions) and describes the cluster', () => {
+      expect(managedPolicies(synthesized, 'SinkFunctionServiceRole')).toContain('service-role/AWSLambdaMSKExecutionRole');
+      expect(sinkStatements(synthesized, 'kafka:GetBootstrapBrokers')).toHaveLength(1);
+    });
 
-  it('adds none of the self-managed grants', () => {
-    expect(sinkStatements(synthesized, 'ec2:DescribeVpcs')).toEqual([]);
-    expect(sinkStatements(synthesized, 'ec2:CreateNetworkInterface')).toEqual([]);
-  });
+    it('adds none of the self-managed grants', () => {
+      expect(sinkStatements(synthesized, 'ec2:DescribeVpcs')).toEqual([]);
+      expect(sinkStatements(synthesized, 'ec2:CreateNetworkInterface')).toEqual([]);
+    });
 
-  it('publishes every event source metric and WARN system logs', () => {
-    for (const mapping of kafkaMappings(synthesized)) {
-      expect(mapping.Properties).toMatchObject({ MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] }, LoggingConfig: { SystemLogLevel: 'WARN' } });
-    }
-    expect(kafkaMappings(synthesized).length).toBeGreaterThan(0);
-  });
-});
+    it('publishes every event source metric and WARN system logs', () => {
+      for (const mapping of kafkaMappings(synthesized)) {
+        expect(mapping.Properties).toMatchObject({
+          MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
+          LoggingConfig: { SystemLogLevel: 'WARN' },
+        });
+      }
+      expect(kafkaMappings(synthesized).length).toBeGreaterThan(0);
+    });
+  },
+);
 
 const cassandraSink = {
-  connection: { profile: 'cassandra', contactPoints: ['db.internal:9042'], localDataCenter: 'dc1', credentialsSecretArn: secret('db-AbCdEf') },
+  connection: {
+    profile: 'cassandra',
+    contactPoints: ['db.internal:9042'],
+    localDataCenter: 'dc1',
+    credentialsSecretArn: secret('db-AbCdEf'),
+  },
   topics: { orders: { tables: { 'shop.t': { mapping: 'id=key' } } } },
 };
 
@@ -113,14 +141,23 @@ function variant(extra: Partial<DeployConfigInput>): Synthesized {
 describe('self-managed Kafka without a private CA, secrets under a customer-managed key, paused, no metrics or logs', () => {
   const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
   const synthesized = variant({
-    kafka: { type: 'self-managed', bootstrapServers: ['b1.internal:9094'], auth: { type: 'plain', secretArn: secret('k-AbCdEf') }, secretsKeyArn: keyArn },
+    kafka: {
+      type: 'self-managed',
+      bootstrapServers: ['b1.internal:9094'],
+      auth: { type: 'plain', secretArn: secret('k-AbCdEf') },
+      secretsKeyArn: keyArn,
+    },
     eventSource: { enabled: false, metrics: [], logLevel: 'off' },
   });
 
   it('decrypts with the key only through Secrets Manager, for the sink and the replay function', () => {
     const decrypt = sinkStatements(synthesized, 'kms:Decrypt').filter((statement) => statement.Resource === keyArn);
-    expect(decrypt).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } })]);
-    const replay = statementsOf(synthesized.templates.Sink ?? fail(), 'ReplayFunctionServiceRole').filter((statement) => statement.Resource === keyArn);
+    expect(decrypt).toEqual([
+      expect.objectContaining({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }),
+    ]);
+    const replay = statementsOf(synthesized.templates.Sink ?? fail(), 'ReplayFunctionServiceRole').filter(
+      (statement) => statement.Resource === keyArn,
+    );
     expect(replay).toHaveLength(1);
   });
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { grantsOf, resourceOf } from './support/resources.js';
 import { loadExample, synth } from './support/synth.js';
 
-const table = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cassandra:eu-west-1:123456789012:/keyspace/shop/table/${name}`]] });
+const table = (name: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cassandra:eu-west-1:123456789012:/keyspace/shop/table/${name}`]],
+});
 
 describe('msk + keyspaces in a created VPC', () => {
   const synthesized = synth(loadExample('msk-keyspaces.yaml'));
@@ -10,7 +12,9 @@ describe('msk + keyspaces in a created VPC', () => {
   if (template === undefined) throw new Error('no Sink stack');
 
   it('writes and reads only the sink tables, and reads the system keyspaces', () => {
-    expect(grantsOf(template, 'SinkFunctionServiceRole', 'cassandra:Modify').flat()).toEqual(expect.arrayContaining([table('orders_by_id'), table('orders_by_customer')]));
+    expect(grantsOf(template, 'SinkFunctionServiceRole', 'cassandra:Modify').flat()).toEqual(
+      expect.arrayContaining([table('orders_by_id'), table('orders_by_customer')]),
+    );
     const selects = JSON.stringify(grantsOf(template, 'SinkFunctionServiceRole', 'cassandra:Select'));
     expect(selects).toContain(':cassandra:eu-west-1:123456789012:/keyspace/system*');
     expect(grantsOf(template, 'SinkFunctionServiceRole', 'secretsmanager:GetSecretValue')).toEqual([]);

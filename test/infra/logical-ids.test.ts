@@ -36,7 +36,10 @@ describe('every example keeps its resources’ logical ids (committed snapshot)'
       current[name] = Object.fromEntries(Object.entries(templates).map(([stack, template]) => [stack, resourceTypes(template.toJSON())]));
       expect(Object.keys(current[name].Sink ?? {}).length).toBeGreaterThan(10);
       if (update) return;
-      expect(current[name], `the resources of ${name} changed logical id or type: CloudFormation would replace them on the next deploy`).toEqual(recorded[name]);
+      expect(
+        current[name],
+        `the resources of ${name} changed logical id or type: CloudFormation would replace them on the next deploy`,
+      ).toEqual(recorded[name]);
     });
   }
 

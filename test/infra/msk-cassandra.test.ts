@@ -69,8 +69,12 @@ describe('msk + cassandra: event source mapping', () => {
 
   it('grants kafka-cluster read on the topic and the consumer group only', () => {
     expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:Connect')).toEqual([clusterArn]);
-    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:ReadData')).toEqual([clusterArn.replace(':cluster/', ':topic/') + '/orders']);
-    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:AlterGroup')).toEqual([clusterArn.replace(':cluster/', ':group/') + '/orders-sink']);
+    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:ReadData')).toEqual([
+      clusterArn.replace(':cluster/', ':topic/') + '/orders',
+    ]);
+    expect(grantsOf(template, 'SinkFunctionServiceRole', 'kafka-cluster:AlterGroup')).toEqual([
+      clusterArn.replace(':cluster/', ':group/') + '/orders-sink',
+    ]);
   });
 
   it('lets the replay function re-read offsets but not commit in the group', () => {
@@ -80,8 +84,12 @@ describe('msk + cassandra: event source mapping', () => {
   });
 
   it('hands the mapping’s filters to the replay function, which skips what the mapping skips', () => {
-    expect(mapping.Properties.FilterCriteria).toEqual({ Filters: [{ Pattern: JSON.stringify({ value: { status: ['PAID', 'SHIPPED'] } }) }] });
-    expect(JSON.parse((replay.Properties.Environment as { Variables: { KAFKA_FILTERS: string } }).Variables.KAFKA_FILTERS)).toEqual([{ value: { status: ['PAID', 'SHIPPED'] } }]);
+    expect(mapping.Properties.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ value: { status: ['PAID', 'SHIPPED'] } }) }],
+    });
+    expect(JSON.parse((replay.Properties.Environment as { Variables: { KAFKA_FILTERS: string } }).Variables.KAFKA_FILTERS)).toEqual([
+      { value: { status: ['PAID', 'SHIPPED'] } },
+    ]);
   });
 });
 
@@ -90,7 +98,10 @@ describe('msk + cassandra: dead letters and replay', () => {
   const replayQueue = resourceOf(template, 'AWS::SQS::Queue', '"QueueName":"orders-sink-replay"');
 
   it('keeps dead letters 14 days under a customer-managed key', () => {
-    expect(dlq.Properties).toMatchObject({ MessageRetentionPeriod: 1_209_600, KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DeadLetterKey/), 'Arn'] } });
+    expect(dlq.Properties).toMatchObject({
+      MessageRetentionPeriod: 1_209_600,
+      KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DeadLetterKey/), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -105,14 +116,21 @@ describe('msk + cassandra: dead letters and replay', () => {
 
   it('feeds the replay function from the replay queue with partial batch responses', () => {
     const mapping = resourceOf(template, 'AWS::Lambda::EventSourceMapping', replayQueue.id);
-    expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], FunctionName: { Ref: replay.id }, ScalingConfig: { MaximumConcurrency: 2 } });
+    expect(mapping.Properties).toMatchObject({
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { Ref: replay.id },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
     expect(replayQueue.Properties.VisibilityTimeout).toBe(360);
   });
 
   it('enforces TLS on the queues and the overflow bucket', () => {
     template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 });
@@ -126,10 +144,17 @@ describe('msk + cassandra: secret, alarms, checks', () => {
   });
 
   it('raises the runbook alarms on the given topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, unknown> }>);
+    const alarms = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, unknown> }>,
+    );
     expect(alarms).toHaveLength(10);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:ops-alerts']);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'KafkaCqlSink', MetricName: 'SinkHalted', Dimensions: [{ Name: 'service', Value: 'kafka-cql-sink' }], Statistic: 'Sum' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KafkaCqlSink',
+      MetricName: 'SinkHalted',
+      Dimensions: [{ Name: 'service', Value: 'kafka-cql-sink' }],
+      Statistic: 'Sum',
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
@@ -138,7 +163,16 @@ describe('msk + cassandra: secret, alarms, checks', () => {
   const GE = 'GreaterThanOrEqualToThreshold';
 
   it('lag: OffsetLag of the sink function above the threshold for offsetLagMinutes; no data is not lag', () => {
-    expect(alarm('falling behind')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Statistic: 'Maximum', Period: 60, Threshold: 50_000, EvaluationPeriods: 15, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
+    expect(alarm('falling behind')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'OffsetLag',
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 50_000,
+      EvaluationPeriods: 15,
+      ComparisonOperator: GE,
+      TreatMissingData: 'notBreaching',
+    });
     expect(JSON.stringify(alarm('falling behind').Dimensions)).toContain('"Name":"FunctionName"');
   });
 
@@ -168,18 +202,44 @@ describe('msk + cassandra: secret, alarms, checks', () => {
   });
 
   it('dead letters: any message sent to the DLQ in 5 minutes, and a visible backlog', () => {
-    expect(alarm('New records were dead-lettered')).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
-    expect(alarm('wait in the dead-letter queue')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm('New records were dead-lettered')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: GE,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm('wait in the dead-letter queue')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
     const dlq = resourceOf(template, 'AWS::SQS::Queue', '"QueueName":"orders-sink-dlq"');
-    expect(alarm('New records were dead-lettered').Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } }]);
+    expect(alarm('New records were dead-lettered').Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } },
+    ]);
   });
 
   it('replay age: the oldest replay message older than an hour', () => {
-    expect(alarm('waited too long')).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum', Threshold: 3600, ComparisonOperator: GE, TreatMissingData: 'notBreaching' });
+    expect(alarm('waited too long')).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Statistic: 'Maximum',
+      Threshold: 3600,
+      ComparisonOperator: GE,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('function errors and throttles, replay errors', () => {
-    expect(alarm('Sink invocations failed')).toMatchObject({ MetricName: 'Errors', Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm('Sink invocations failed')).toMatchObject({
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
     expect(alarm('throttled')).toMatchObject({ MetricName: 'Throttles', Threshold: 1 });
     expect(alarm('Replay invocations failed')).toMatchObject({ MetricName: 'Errors', Threshold: 1 });
   });

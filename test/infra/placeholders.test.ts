@@ -23,11 +23,19 @@ describe('a placeholder secret ARN at synth', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems[0]).toMatch(/^sink\.yaml: connection\.credentialsSecretArn: .*REPLACE_ME-cassandra-credentials is a placeholder/);
+    expect((error as ConfigError).problems[0]).toMatch(
+      /^sink\.yaml: connection\.credentialsSecretArn: .*REPLACE_ME-cassandra-credentials is a placeholder/,
+    );
   });
 
   it('is replaced by the secret the stack creates (connectionSecret.mode: create)', () => {
-    const resolved = resolveDeployment(parseDeployConfig({ ...deploy, connectionSecret: { mode: 'create' } }, 'deploy.yaml'), sink(placeholderSecretArn('cassandra-credentials')), 'sink.yaml');
-    expect(resolved.sink.connection).toMatchObject({ credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-cql-sink/connection' });
+    const resolved = resolveDeployment(
+      parseDeployConfig({ ...deploy, connectionSecret: { mode: 'create' } }, 'deploy.yaml'),
+      sink(placeholderSecretArn('cassandra-credentials')),
+      'sink.yaml',
+    );
+    expect(resolved.sink.connection).toMatchObject({
+      credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kafka-cql-sink/connection',
+    });
   });
 });

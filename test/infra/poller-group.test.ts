@@ -18,7 +18,9 @@ function withEventSource(deployment: Deployment, eventSource: Record<string, unk
 function pollerConfigs(deployment: Deployment): Record<string, unknown>[] {
   const template = synth(deployment).templates.Sink;
   if (template === undefined) throw new Error('no Sink stack');
-  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, KafkaMapping>).filter((m) => m.Properties.Topics !== undefined);
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, KafkaMapping>).filter(
+    (m) => m.Properties.Topics !== undefined,
+  );
   return mappings.map((m) => m.Properties.ProvisionedPollerConfig ?? {});
 }
 
@@ -30,7 +32,8 @@ describe('provisioned poller group', () => {
   });
 
   it('uses the configured group name, and none with false', () => {
-    for (const config of pollerConfigs(withEventSource(base, { pollerGroupName: 'shared-vpc_pollers' }))) expect(config.PollerGroupName).toBe('shared-vpc_pollers');
+    for (const config of pollerConfigs(withEventSource(base, { pollerGroupName: 'shared-vpc_pollers' })))
+      expect(config.PollerGroupName).toBe('shared-vpc_pollers');
     for (const config of pollerConfigs(withEventSource(base, { pollerGroupName: false }))) {
       expect(config).not.toHaveProperty('PollerGroupName');
       expect(config).toHaveProperty('MinimumPollers');
@@ -45,12 +48,19 @@ describe('provisioned poller group', () => {
   });
 
   it('fails at synth when the group would hold more than 2000 maximum pollers, naming the value', () => {
-    expect(() => synth(withEventSource(base, { maximumPollers: 1500 }))).toThrow(/2 mappings × 1500 = 3000 maximum pollers in poller group "orders-keyspaces-sink-pollers".*\(got 1500\)/);
+    expect(() => synth(withEventSource(base, { maximumPollers: 1500 }))).toThrow(
+      /2 mappings × 1500 = 3000 maximum pollers in poller group "orders-keyspaces-sink-pollers".*\(got 1500\)/,
+    );
     expect(() => synth(withEventSource(base, { maximumPollers: 1500, pollerGroupName: false }))).not.toThrow();
   });
 
   it('rejects a malformed group name in the deployment config', () => {
-    const raw = { stackName: 's', sinkConfig: 'sink.yaml', env: { account: '123456789012', region: 'eu-west-1' }, eventSource: { pollerGroupName: 'no spaces please' } };
+    const raw = {
+      stackName: 's',
+      sinkConfig: 'sink.yaml',
+      env: { account: '123456789012', region: 'eu-west-1' },
+      eventSource: { pollerGroupName: 'no spaces please' },
+    };
     expect(() => parseDeployConfig(raw, 'd.yaml')).toThrow(/eventSource\.pollerGroupName/);
   });
 });

@@ -16,7 +16,9 @@ const deploymentFiles = readdirSync(EXAMPLES).filter((name) => name.endsWith('.y
 const known = new Set<string>(Object.values(RuntimeVariable));
 
 function environmentOf(variables: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+  );
 }
 
 describe('the functions read back the environment the stack writes', () => {
@@ -26,7 +28,9 @@ describe('the functions read back the environment the stack writes', () => {
       const template = templates.Sink ?? fail('no Sink stack');
       const read: Record<string, RuntimeEnvironment> = {};
       for (const fn of ['kafka-cql-sink: Kafka batches', 'kafka-cql-sink: replays']) {
-        const variables = (resourceOf(template, 'AWS::Lambda::Function', fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        const variables = (
+          resourceOf(template, 'AWS::Lambda::Function', fn).Properties.Environment as { Variables: Record<string, unknown> }
+        ).Variables;
         // Nothing is written outside the contract.
         expect(Object.keys(variables).filter((variable) => !known.has(variable))).toEqual([]);
         read[fn] = readRuntimeEnvironment(environmentOf(variables));

@@ -64,7 +64,8 @@ function iamStatements(template: Record<string, unknown>): { id: string; roles: 
     const props = resource.Properties ?? {};
     if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
       const roles = asList(props.Roles as unknown[] | undefined).map(resourceText);
-      for (const statement of asList((props.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement)) out.push({ id, roles, statement });
+      for (const statement of asList((props.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement))
+        out.push({ id, roles, statement });
     }
     if (resource.Type === 'AWS::IAM::Role') {
       for (const policy of asList(props.Policies as { PolicyDocument?: { Statement?: Statement[] } }[] | undefined)) {
@@ -96,7 +97,8 @@ describe.each(EXAMPLES)('least privilege: %s', (example) => {
         expect(statement.NotResource, `${stack}/${id}`).toBeUndefined();
         for (const action of asList(statement.Action)) {
           expect(action === '*' || action.endsWith(':*'), `${stack}/${id}: ${action}`).toBe(false);
-          if (action.includes('*')) expect(ACKNOWLEDGED_ACTION_WILDCARDS.has(action), `${stack}/${id}: ${action} is not acknowledged`).toBe(true);
+          if (action.includes('*'))
+            expect(ACKNOWLEDGED_ACTION_WILDCARDS.has(action), `${stack}/${id}: ${action} is not acknowledged`).toBe(true);
         }
       }
     }
@@ -113,7 +115,10 @@ describe.each(EXAMPLES)('least privilege: %s', (example) => {
             continue;
           }
           if (resource.includes('*')) {
-            expect(ACKNOWLEDGED_RESOURCE_WILDCARDS.some((pattern) => pattern.test(resource)), `${stack}/${id}: ${resource} is not acknowledged`).toBe(true);
+            expect(
+              ACKNOWLEDGED_RESOURCE_WILDCARDS.some((pattern) => pattern.test(resource)),
+              `${stack}/${id}: ${resource} is not acknowledged`,
+            ).toBe(true);
             wildcards++;
           }
         }
@@ -128,7 +133,10 @@ describe.each(EXAMPLES)('least privilege: %s', (example) => {
       for (const { id, roles, statement } of iamStatements(template)) {
         const actions = asList(statement.Action).filter((action) => action.startsWith('secretsmanager:'));
         if (actions.length === 0) continue;
-        expect(actions.every((action) => action === 'secretsmanager:GetSecretValue' || action === 'secretsmanager:DescribeSecret'), `${stack}/${id}: ${actions.join(', ')}`).toBe(true);
+        expect(
+          actions.every((action) => action === 'secretsmanager:GetSecretValue' || action === 'secretsmanager:DescribeSecret'),
+          `${stack}/${id}: ${actions.join(', ')}`,
+        ).toBe(true);
         for (const role of roles) expect(role, `${stack}/${id}`).toMatch(/^<(SinkFunction|ReplayFunction)ServiceRole[0-9A-F]+>$/);
         for (const resource of asList(statement.Resource).map(resourceText)) {
           expect(resource.includes('*'), `${stack}/${id}: ${resource}`).toBe(false);
@@ -153,7 +161,9 @@ describe.each(EXAMPLES)('least privilege: %s', (example) => {
           expect(principal, `${stack}/${id}`).not.toMatch(/^"\*"$|"AWS":"\*"/);
           if (asList(statement.Action).some((action) => action === 'kms:*')) {
             // The account root: administration stays with the account's IAM policies (the CDK default key policy).
-            expect(resourceText((statement.Principal as { AWS?: unknown } | undefined)?.AWS), `${stack}/${id}`).toMatch(/^arn:<AWS::Partition>:iam::\d{12}:root$/);
+            expect(resourceText((statement.Principal as { AWS?: unknown } | undefined)?.AWS), `${stack}/${id}`).toMatch(
+              /^arn:<AWS::Partition>:iam::\d{12}:root$/,
+            );
           } else if (statement.Principal !== undefined && JSON.stringify(statement.Principal).includes('Service')) {
             // A service principal (logs, sqs…) must be limited by a condition to this account's resources.
             expect(statement.Condition, `${stack}/${id}: service principal without a condition`).toBeDefined();

@@ -38,8 +38,16 @@ describe('self-managed authentication variants', () => {
 
 describe('msk with SASL/SCRAM, several topics, a created Astra token secret', () => {
   const synthesized = variant(
-    { type: 'msk', clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-2', auth: { type: 'sasl-scram-512', secretArn: arn('AmazonMSK_sink-AbCdEf') } },
-    { stackName: 'pay', connectionSecret: { mode: 'create' }, eventSource: { consumerGroups: { orders: 'pay-orders', payments: 'pay-payments' } } },
+    {
+      type: 'msk',
+      clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/c/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-2',
+      auth: { type: 'sasl-scram-512', secretArn: arn('AmazonMSK_sink-AbCdEf') },
+    },
+    {
+      stackName: 'pay',
+      connectionSecret: { mode: 'create' },
+      eventSource: { consumerGroups: { orders: 'pay-orders', payments: 'pay-payments' } },
+    },
   );
   const template = synthesized.templates.Sink ?? fail();
 

@@ -14,7 +14,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (stopped.length > 0) throw new Error(`integration tests need ${stopped.join(', ')}: start them with \`npm run services:start\``);
     return () => Promise.resolve();
   }
-  const log = (line: string): void => { console.log(`[services] ${line}`); };
+  const log = (line: string): void => {
+    console.log(`[services] ${line}`);
+  };
   const started = await ensureServices(log);
-  return async () => { await stopServices(started, log); };
+  return async () => {
+    await stopServices(started, log);
+  };
 }

@@ -10,15 +10,26 @@ import { localSinkConfig } from '../../local/services/fixtures.js';
 export { localSinkConfig, type LocalSinkConfigOptions } from '../../local/services/fixtures.js';
 
 /** The local sink config as the `SINK_CONFIG` environment variable carries it (JSON text). */
-export function localSinkConfigText(credentialsSecretArn: string, topics: SinkConfigInput['topics'], writer?: SinkConfigInput['writer']): string {
+export function localSinkConfigText(
+  credentialsSecretArn: string,
+  topics: SinkConfigInput['topics'],
+  writer?: SinkConfigInput['writer'],
+): string {
   return JSON.stringify(localSinkConfig({ credentialsSecretArn, topics, ...(writer === undefined ? {} : { writer }) }));
 }
 
 /** A Cassandra connection for unit tests (nothing connects to it). */
-export const unitConnection: Extract<SinkConfigInput['connection'], { profile: 'cassandra' }> = { profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1' };
+export const unitConnection: Extract<SinkConfigInput['connection'], { profile: 'cassandra' }> = {
+  profile: 'cassandra',
+  contactPoints: ['127.0.0.1'],
+  localDataCenter: 'dc1',
+};
 
 /** A sink config for unit tests: `unitConnection` and the given topics. */
-export function unitSinkConfig(topics: SinkConfigInput['topics'], extra: Omit<SinkConfigInput, 'connection' | 'topics'> = {}): SinkConfigInput {
+export function unitSinkConfig(
+  topics: SinkConfigInput['topics'],
+  extra: Omit<SinkConfigInput, 'connection' | 'topics'> = {},
+): SinkConfigInput {
   return { connection: unitConnection, ...extra, topics };
 }
 
@@ -29,5 +40,11 @@ export const testNetwork = { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: 
 
 /** A deployment config: `testAccount`, sink config `sink.yaml`, `testNetwork`, the MSK cluster `testClusterArn`; `overrides` replace whole settings. */
 export function deployConfig(overrides: Partial<DeployConfigInput> = {}): DeployConfigInput {
-  return { env: testAccount, sinkConfig: 'sink.yaml', network: testNetwork, kafka: { type: 'msk', clusterArn: testClusterArn }, ...overrides };
+  return {
+    env: testAccount,
+    sinkConfig: 'sink.yaml',
+    network: testNetwork,
+    kafka: { type: 'msk', clusterArn: testClusterArn },
+    ...overrides,
+  };
 }

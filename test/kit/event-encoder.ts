@@ -64,7 +64,9 @@ export function encodeEvent(records: readonly KafkaRecord[], source: EventSource
   }
   const encoded: Record<string, KafkaEventRecord[]> = {};
   for (const [key, list] of byPartition) {
-    encoded[key] = [...list].sort((a, b) => compare(BigInt(a.offset), BigInt(b.offset))).map((record) => encodeEventRecord(record, source.tombstones));
+    encoded[key] = [...list]
+      .sort((a, b) => compare(BigInt(a.offset), BigInt(b.offset)))
+      .map((record) => encodeEventRecord(record, source.tombstones));
   }
   const bootstrapServers = (source.bootstrapServers ?? [endpoints.kafka]).join(',');
   const event: KafkaEvent =

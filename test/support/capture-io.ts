@@ -4,5 +4,14 @@ import type { Io } from '../../local/cli/command.js';
 export function captureIo(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
+  return {
+    stdout,
+    stderr,
+    out: (line) => {
+      stdout.push(line);
+    },
+    err: (line) => {
+      stderr.push(line);
+    },
+  };
 }

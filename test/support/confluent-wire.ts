@@ -32,7 +32,8 @@ export function producerRoot(): protobuf.Root {
   const root = new protobuf.Root();
   protobuf.parse(protoFixture('address.proto'), root, { keepCase: true });
   protobuf.parse(protoFixture('everything.proto'), root, { keepCase: true });
-  for (const name of ['timestamp', 'duration', 'wrappers']) root.addJSON(protobuf.common.get(`google/protobuf/${name}.proto`)?.nested ?? {});
+  for (const name of ['timestamp', 'duration', 'wrappers'])
+    root.addJSON(protobuf.common.get(`google/protobuf/${name}.proto`)?.nested ?? {});
   root.resolveAll();
   return root;
 }

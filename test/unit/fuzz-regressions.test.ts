@@ -36,7 +36,7 @@ describe('fuzz regressions', () => {
     expect(() => loadSinkConfig('a: *x\nb: &x 1', 'sink.yaml')).toThrow(/sink\.yaml: .*alias/);
   });
 
-  it('date: a date-time at the ECMAScript minimum in America/New_York is poison, not the driver\'s untyped Error (seed 391742014)', () => {
+  it("date: a date-time at the ECMAScript minimum in America/New_York is poison, not the driver's untyped Error (seed 391742014)", () => {
     const inNewYork = makeConverter(parseCqlType('date'), codecSettingsSchema.parse({ timeZone: 'America/New_York' }));
     const edge = new Date('-271821-04-20T04:56:01.999Z');
     expect(() => inNewYork(edge, { column: 'col' })).toThrow(PoisonRecordError);

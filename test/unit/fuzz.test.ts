@@ -12,8 +12,12 @@ const seed = Number(process.env.FUZZ_SEED ?? 20_261_130);
 
 describe('fuzz sample: any input yields a value or a typed error', () => {
   for (const target of FUZZ_TARGETS) {
-    it(target.name, async () => {
-      await target.run({ numRuns: runs, seed });
-    }, 30_000);
+    it(
+      target.name,
+      async () => {
+        await target.run({ numRuns: runs, seed });
+      },
+      30_000,
+    );
   }
 });

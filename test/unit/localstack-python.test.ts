@@ -48,7 +48,10 @@ describe('findPython313 (the interpreter LocalStack is installed with)', () => {
 
   it('says what it tried and how to fix it when there is none', async () => {
     const root = isolate();
-    const error = await findPython313().then(() => undefined, (caught: unknown) => caught);
+    const error = await findPython313().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
     expect(message).toContain('needs Python 3.13 and none was found');

@@ -3,8 +3,25 @@ import { PoisonRecordError, SystemicFailureError, TransientError } from '../../l
 import type { KafkaRecord } from '../../lambdas/core/event/record.js';
 import { countOutcomes, noOutcomes, type RecordOutcome } from '../../lambdas/core/outcome.js';
 
-const record = (offset: number): KafkaRecord => ({ topic: 't', partition: 0, offset: String(offset), timestamp: 0, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] });
-const halt = new SystemicFailureError('halted', { table: 'ks.t', column: 'c', reason: 'r', records: 1, ofRecords: 1, rule: 'rule', example: { topic: 't', partition: 0, offset: '4' } });
+const record = (offset: number): KafkaRecord => ({
+  topic: 't',
+  partition: 0,
+  offset: String(offset),
+  timestamp: 0,
+  timestampType: 'CREATE_TIME',
+  key: null,
+  value: null,
+  headers: [],
+});
+const halt = new SystemicFailureError('halted', {
+  table: 'ks.t',
+  column: 'c',
+  reason: 'r',
+  records: 1,
+  ofRecords: 1,
+  rule: 'rule',
+  example: { topic: 't', partition: 0, offset: '4' },
+});
 
 const outcomes: RecordOutcome[] = [
   { record: record(0), status: 'written' },

@@ -23,14 +23,20 @@ export function kafkaClientOptions(auth: BrokerAuth, ca?: string): KafkaClientAu
     case 'tls':
       return { tls };
     case 'sasl':
-      return { ...(auth.tls === true ? { tls } : {}), sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password } };
+      return {
+        ...(auth.tls === true ? { tls } : {}),
+        sasl: { mechanism: auth.mechanism, username: auth.username, password: auth.password },
+      };
     case 'msk-iam':
       return { tls, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(auth.region, auth.credentials) } };
   }
 }
 
 /** The common options of every client of a connection: brokers, TLS, SASL. */
-export function connectionClientOptions(connection: KafkaConnection, clientId: string): { clientId: string; bootstrapBrokers: string[] } & KafkaClientAuthOptions {
+export function connectionClientOptions(
+  connection: KafkaConnection,
+  clientId: string,
+): { clientId: string; bootstrapBrokers: string[] } & KafkaClientAuthOptions {
   return { clientId, bootstrapBrokers: [...connection.bootstrapServers], ...kafkaClientOptions(connection.auth, connection.ca) };
 }
 

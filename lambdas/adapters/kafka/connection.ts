@@ -12,7 +12,13 @@ import type { AwsCredentialsProvider } from '../keyspaces-sigv4.js';
 export type BrokerAuth =
   | { readonly type: 'none'; readonly tls?: boolean }
   | { readonly type: 'tls' }
-  | { readonly type: 'sasl'; readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly username: string; readonly password: string; readonly tls?: boolean }
+  | {
+      readonly type: 'sasl';
+      readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+      readonly username: string;
+      readonly password: string;
+      readonly tls?: boolean;
+    }
   | { readonly type: 'msk-iam'; readonly region: string; readonly credentials: AwsCredentialsProvider };
 
 export interface KafkaConnection {

@@ -4,8 +4,22 @@
  * the topic and produce chores of the CLI. Used by the replay function, the
  * local poller and the CLI.
  */
-export { createKafkaAdmin, createKafkaProducer, connectionClientOptions, kafkaClientOptions, type KafkaClientAuthOptions } from './clients.js';
-export { describeBrokerAuth, kafkaTargetConnection, plaintextConnection, splitServers, type BrokerAuth, type KafkaConnection, type KafkaTarget } from './connection.js';
+export {
+  createKafkaAdmin,
+  createKafkaProducer,
+  connectionClientOptions,
+  kafkaClientOptions,
+  type KafkaClientAuthOptions,
+} from './clients.js';
+export {
+  describeBrokerAuth,
+  kafkaTargetConnection,
+  plaintextConnection,
+  splitServers,
+  type BrokerAuth,
+  type KafkaConnection,
+  type KafkaTarget,
+} from './connection.js';
 export { mskBootstrapServers, type MskListener } from './msk.js';
 export { mskIamToken } from './msk-iam.js';
 export { produceRecords, type OutgoingRecord, type ProduceOptions } from './produce.js';

@@ -13,7 +13,8 @@ export async function mskBootstrapServers(kafka: KafkaClient, clusterArn: string
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     const text = `GetBootstrapBrokers for ${clusterArn} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-    if (name === 'NotFoundException' || name === 'ForbiddenException' || name === 'UnauthorizedException' || name === 'BadRequestException') throw new ConfigError(text, { cause: error });
+    if (name === 'NotFoundException' || name === 'ForbiddenException' || name === 'UnauthorizedException' || name === 'BadRequestException')
+      throw new ConfigError(text, { cause: error });
     throw new TransientError(text, { cause: error });
   }
   const text = {
@@ -22,6 +23,7 @@ export async function mskBootstrapServers(kafka: KafkaClient, clusterArn: string
     plaintext: out.BootstrapBrokerString,
     'sasl-scram': out.BootstrapBrokerStringSaslScram,
   }[listener];
-  if (text === undefined || text === '') throw new ConfigError(`MSK cluster ${clusterArn} has no ${listener} listener (GetBootstrapBrokers returned none)`);
+  if (text === undefined || text === '')
+    throw new ConfigError(`MSK cluster ${clusterArn} has no ${listener} listener (GetBootstrapBrokers returned none)`);
   return splitServers(text);
 }

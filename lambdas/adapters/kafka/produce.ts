@@ -19,7 +19,12 @@ export interface ProduceOptions {
 }
 
 /** Produces records to `topic` in order, in chunks, with an idempotent producer so a retried send never duplicates a record. */
-export async function produceRecords(target: KafkaTarget, topic: string, records: readonly OutgoingRecord[], options: ProduceOptions = {}): Promise<void> {
+export async function produceRecords(
+  target: KafkaTarget,
+  topic: string,
+  records: readonly OutgoingRecord[],
+  options: ProduceOptions = {},
+): Promise<void> {
   const producer = createKafkaProducer(kafkaTargetConnection(target), options.clientId ?? 'kafka-cql-sink-producer');
   try {
     const chunk = 1000;

@@ -38,7 +38,11 @@ const ATTR_CONTROL = 0x20;
 const READ_COMMITTED = 1;
 
 /** Reads every record in the given inclusive offset ranges, in range order and offset order. */
-export async function refetchRecords(connection: KafkaConnection, ranges: readonly OffsetRange[], options: RefetchOptions = {}): Promise<RefetchResult> {
+export async function refetchRecords(
+  connection: KafkaConnection,
+  ranges: readonly OffsetRange[],
+  options: RefetchOptions = {},
+): Promise<RefetchResult> {
   if (ranges.length === 0) return { records: [], missing: [] };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const consumer = new Consumer({
@@ -56,7 +60,10 @@ export async function refetchRecords(connection: KafkaConnection, ranges: readon
     try {
       metadata = await consumer.metadata({ topics, autocreateTopics: false });
     } catch (error) {
-      throw new TransientError(`reading Kafka metadata for ${topics.join(', ')} from ${connection.bootstrapServers.join(',')} failed: ${errorText(error)}`, { cause: error });
+      throw new TransientError(
+        `reading Kafka metadata for ${topics.join(', ')} from ${connection.bootstrapServers.join(',')} failed: ${errorText(error)}`,
+        { cause: error },
+      );
     }
     let ends;
     try {
@@ -107,19 +114,36 @@ async function readRange(
   const aborted = new Map<bigint, bigint>(); // producerId -> first offset of its aborted transaction
   let next = first;
   while (next <= last && next < target.end) {
-    if (Date.now() > deadline) throw new TransientError(`re-reading ${describeLocation({ ...range, offset: next.toString() })} from Kafka timed out`);
+    if (Date.now() > deadline)
+      throw new TransientError(`re-reading ${describeLocation({ ...range, offset: next.toString() })} from Kafka timed out`);
     let response: FetchResponse;
     try {
       response = await consumer.fetch({
         node: target.leader,
-        topics: [{ topicId: target.topicId, partitions: [{ partition: range.partition, fetchOffset: next, currentLeaderEpoch: target.leaderEpoch, lastFetchedEpoch: -1, partitionMaxBytes }] }],
+        topics: [
+          {
+            topicId: target.topicId,
+            partitions: [
+              {
+                partition: range.partition,
+                fetchOffset: next,
+                currentLeaderEpoch: target.leaderEpoch,
+                lastFetchedEpoch: -1,
+                partitionMaxBytes,
+              },
+            ],
+          },
+        ],
         minBytes: 1,
         maxBytes: partitionMaxBytes,
         maxWaitTime: 500,
         isolationLevel: READ_COMMITTED,
       });
     } catch (error) {
-      throw new TransientError(`fetching ${describeLocation({ ...range, offset: next.toString() })} from Kafka failed: ${errorText(error)}`, { cause: error });
+      throw new TransientError(
+        `fetching ${describeLocation({ ...range, offset: next.toString() })} from Kafka failed: ${errorText(error)}`,
+        { cause: error },
+      );
     }
     const part = response.responses[0]?.partitions.find((p) => p.partitionIndex === range.partition);
     if (part === undefined) throw new TransientError(`Kafka answered a fetch of ${range.topic}/${range.partition} without that partition`);
@@ -127,12 +151,19 @@ async function readRange(
       // Below the log start (retention) or past the end: what is left of the range cannot be read.
       if (next < part.logStartOffset && part.logStartOffset <= last) {
         const gap = { ...range, firstOffset: next.toString(), lastOffset: (part.logStartOffset - 1n).toString() };
-        const rest = await readRange(consumer, target, { ...range, firstOffset: part.logStartOffset.toString() }, partitionMaxBytes, deadline);
+        const rest = await readRange(
+          consumer,
+          target,
+          { ...range, firstOffset: part.logStartOffset.toString() },
+          partitionMaxBytes,
+          deadline,
+        );
         return { records: [...records, ...rest.records], missing: rest.missing ?? gap };
       }
       return { records, missing: { ...range, firstOffset: next.toString() } };
     }
-    if (part.errorCode !== 0) throw new TransientError(`Kafka fetch of ${range.topic}/${range.partition}@${next} failed with error code ${part.errorCode}`);
+    if (part.errorCode !== 0)
+      throw new TransientError(`Kafka fetch of ${range.topic}/${range.partition}@${next} failed with error code ${part.errorCode}`);
     for (const txn of part.abortedTransactions ?? []) aborted.set(txn.producerId, txn.firstOffset);
     let progressed = false;
     for (const batch of part.records ?? []) {
@@ -154,7 +185,9 @@ async function readRange(
     if (!progressed) {
       // Nothing at or after `next` although it is below the end: the end moved back (truncation) or the leader lags.
       if (next >= part.highWatermark) return { records, missing: { ...range, firstOffset: next.toString() } };
-      throw new TransientError(`Kafka returned no records for ${range.topic}/${range.partition}@${next} below its high watermark ${part.highWatermark}`);
+      throw new TransientError(
+        `Kafka returned no records for ${range.topic}/${range.partition}@${next} below its high watermark ${part.highWatermark}`,
+      );
     }
   }
   // The partition ends before the range does.

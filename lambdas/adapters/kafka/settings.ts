@@ -38,7 +38,9 @@ export function parseKafkaAuthKind(text: string | undefined): KafkaAuthKind {
   if (value === '') return 'none';
   const kind = ALIASES[value] ?? KAFKA_AUTH_KINDS.find((k) => k === value);
   if (kind === undefined) {
-    throw new ConfigError(`Kafka authentication ${JSON.stringify(text)} is not supported (supported: ${KAFKA_AUTH_KINDS.join(', ')}; also sasl-scram-256, sasl-scram-512)`);
+    throw new ConfigError(
+      `Kafka authentication ${JSON.stringify(text)} is not supported (supported: ${KAFKA_AUTH_KINDS.join(', ')}; also sasl-scram-256, sasl-scram-512)`,
+    );
   }
   return kind;
 }
@@ -70,8 +72,15 @@ export interface KafkaConnectionDeps {
 
 /** The settings the replay function (and the CLI's fallbacks) read from the environment. */
 export function kafkaSettingsFromEnvironment(env: KafkaEnvironment): KafkaConnectionSettings {
-  const { kafkaAuth: auth, kafkaAuthSecretArn: authSecretArn, kafkaClusterArn: clusterArn, kafkaBootstrapServers: servers, kafkaTls: tls, region, kafkaRootCaSecretArn: rootCaSecretArn } =
-    readRuntimeEnvironment(env);
+  const {
+    kafkaAuth: auth,
+    kafkaAuthSecretArn: authSecretArn,
+    kafkaClusterArn: clusterArn,
+    kafkaBootstrapServers: servers,
+    kafkaTls: tls,
+    region,
+    kafkaRootCaSecretArn: rootCaSecretArn,
+  } = readRuntimeEnvironment(env);
   return {
     ...(auth === undefined ? {} : { auth }),
     ...(authSecretArn === undefined ? {} : { authSecretArn }),
@@ -117,14 +126,16 @@ export async function resolveBrokerAuth(settings: KafkaConnectionSettings, deps:
   const tls = msk || settings.tls === true || (settings.rootCaSecretArn !== undefined && settings.rootCaSecretArn !== '');
   const sasl = async (mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'): Promise<BrokerAuth> => {
     const secretArn = settings.authSecretArn;
-    if (secretArn === undefined || secretArn === '') throw new ConfigError(`Kafka authentication ${kind} needs the SASL secret's ARN (KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn)`);
+    if (secretArn === undefined || secretArn === '')
+      throw new ConfigError(`Kafka authentication ${kind} needs the SASL secret's ARN (KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn)`);
     const { username, password } = await deps.secrets.getUsernamePassword(secretArn);
     return { type: 'sasl', mechanism, username, password, tls };
   };
   switch (kind) {
     case 'iam': {
       const region = arnRegion(settings.clusterArn) ?? brokerRegion(settings.bootstrapServers) ?? settings.region;
-      if (region === undefined) throw new ConfigError('Kafka authentication iam needs a region: give the MSK cluster ARN, MSK broker names, or set AWS_REGION');
+      if (region === undefined)
+        throw new ConfigError('Kafka authentication iam needs a region: give the MSK cluster ARN, MSK broker names, or set AWS_REGION');
       const provider = deps.credentials?.() ?? fromNodeProviderChain();
       return { type: 'msk-iam', region, credentials: async () => provider() };
     }
@@ -147,11 +158,16 @@ export async function resolveKafkaConnection(settings: KafkaConnectionSettings, 
   const clusterArn = settings.clusterArn;
   if (clusterArn === undefined || clusterArn === '') {
     if (settings.bootstrapServers === undefined || settings.bootstrapServers.length === 0) {
-      throw new ConfigError('no Kafka brokers: set KAFKA_CLUSTER_ARN or KAFKA_BOOTSTRAP_SERVERS (or --msk-cluster-arn, --bootstrap-servers)');
+      throw new ConfigError(
+        'no Kafka brokers: set KAFKA_CLUSTER_ARN or KAFKA_BOOTSTRAP_SERVERS (or --msk-cluster-arn, --bootstrap-servers)',
+      );
     }
   }
   const auth = await resolveBrokerAuth(settings, deps);
-  const ca = settings.rootCaSecretArn === undefined || settings.rootCaSecretArn === '' ? {} : { ca: await deps.secrets.getText(settings.rootCaSecretArn) };
+  const ca =
+    settings.rootCaSecretArn === undefined || settings.rootCaSecretArn === ''
+      ? {}
+      : { ca: await deps.secrets.getText(settings.rootCaSecretArn) };
   if (clusterArn !== undefined && clusterArn !== '') {
     const region = arnRegion(clusterArn) ?? settings.region ?? 'us-east-1';
     const kafka = deps.kafkaClient?.(region) ?? new KafkaClient({ region });
@@ -166,7 +182,9 @@ export function kafkaConnectionFromEnvironment(env: KafkaEnvironment, secrets: S
   return () => {
     resolved ??= resolveKafkaConnection(kafkaSettingsFromEnvironment(env), { secrets });
     // A failed resolution is not kept: the next message tries again.
-    resolved.catch(() => { resolved = undefined; });
+    resolved.catch(() => {
+      resolved = undefined;
+    });
     return resolved;
   };
 }

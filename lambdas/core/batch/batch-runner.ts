@@ -51,7 +51,9 @@ const partitionKey = (record: KafkaRecord): string => `${record.topic}\u0000${re
  * its lowest failed offset, so a later poison record will come back anyway,
  * and dead-lettering it now would put it in the queue twice.
  */
-export function createBatchRunner(options: BatchRunnerOptions): (records: readonly KafkaRecord[], run: RunOptions) => Promise<RecordOutcome[]> {
+export function createBatchRunner(
+  options: BatchRunnerOptions,
+): (records: readonly KafkaRecord[], run: RunOptions) => Promise<RecordOutcome[]> {
   const retry = options.retry ?? defaultRetryPolicy;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -74,7 +76,10 @@ export function createBatchRunner(options: BatchRunnerOptions): (records: readon
       await sleep(delay);
     }
 
-    let ordered = records.map((record): RecordOutcome => final.get(record) ?? { record, status: 'failed', error: new TransientError('not attempted before the deadline') });
+    let ordered = records.map(
+      (record): RecordOutcome =>
+        final.get(record) ?? { record, status: 'failed', error: new TransientError('not attempted before the deadline') },
+    );
     if (options.brake !== undefined) {
       const poison = ordered.flatMap((outcome) => (outcome.status === 'dead-lettered' ? [outcome] : []));
       const { held } = options.brake.review(records, poison);
@@ -121,7 +126,11 @@ async function deadLetterSettled(
   const result = outcomes.map((outcome): RecordOutcome => {
     if (outcome.status !== 'dead-lettered') return outcome;
     if (behindFailure(outcome.record)) {
-      return { record: outcome.record, status: 'failed', error: new TransientError('redelivered after an earlier record of its partition failed') };
+      return {
+        record: outcome.record,
+        status: 'failed',
+        error: new TransientError('redelivered after an earlier record of its partition failed'),
+      };
     }
     letters.push(deadLetterFor(outcome.record, outcome.tables, outcome.error, attemptOf(outcome.record)));
     return outcome;
@@ -133,6 +142,8 @@ async function deadLetterSettled(
   } catch (error) {
     // A dead letter that could not be stored is a failure to retry, never a drop.
     const cause = error instanceof Error ? error : new TransientError(String(error));
-    return result.map((outcome) => (outcome.status === 'dead-lettered' ? { record: outcome.record, status: 'failed', error: cause } : outcome));
+    return result.map((outcome) =>
+      outcome.status === 'dead-lettered' ? { record: outcome.record, status: 'failed', error: cause } : outcome,
+    );
   }
 }

@@ -71,7 +71,8 @@ export function createBrake({ settings, tablesOf, now = Date.now }: BrakeOptions
       for (const [key, seenAt] of remembered) if (at - seenAt > rememberMs) remembered.delete(key);
 
       const recordsPerTable = new Map<string, number>();
-      for (const record of batch) for (const table of tablesOf(record.topic)) recordsPerTable.set(table, (recordsPerTable.get(table) ?? 0) + 1);
+      for (const record of batch)
+        for (const table of tablesOf(record.topic)) recordsPerTable.set(table, (recordsPerTable.get(table) ?? 0) + 1);
       const groups = new Map<string, Group>();
       const failedPerTable = new Map<string, Set<KafkaRecord>>();
       for (const candidate of poison) {
@@ -95,11 +96,17 @@ export function createBrake({ settings, tablesOf, now = Date.now }: BrakeOptions
         // Fewer records than minRecords for the table: too few to judge, so the memory decides.
         const judgeable = total >= settings.minRecords;
         if (count >= settings.minRecords && count / total >= settings.minShare) {
-          systemic.set(key, `${count} of ${total} records for the table failed the same way (brake: at least ${settings.minRecords} records and ${settings.minShare * 100}%)`);
+          systemic.set(
+            key,
+            `${count} of ${total} records for the table failed the same way (brake: at least ${settings.minRecords} records and ${settings.minShare * 100}%)`,
+          );
         } else if (judgeable && failedPerTable.get(group.signature.table)?.size === total) {
           systemic.set(key, `all ${total} records of the batch for the table failed`);
         } else if (!judgeable && remembered.has(key)) {
-          systemic.set(key, `too few records to judge (${total}), and the same failure was systemic within the last ${settings.rememberSeconds} s`);
+          systemic.set(
+            key,
+            `too few records to judge (${total}), and the same failure was systemic within the last ${settings.rememberSeconds} s`,
+          );
         }
       }
       // A batch big enough to judge that does not find a remembered failure systemic shows it fixed (or isolated now).

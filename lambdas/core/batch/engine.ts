@@ -55,7 +55,13 @@ interface PlannedTable {
  * Throws one ConfigError listing every problem of every table; a
  * TransientError when the cluster cannot be reached (init may be retried).
  */
-export async function createSinkEngine({ config, session, schemaRegistry, glueRegistry, glueSchemas }: SinkEngineOptions): Promise<SinkEngine> {
+export async function createSinkEngine({
+  config,
+  session,
+  schemaRegistry,
+  glueRegistry,
+  glueSchemas,
+}: SinkEngineOptions): Promise<SinkEngine> {
   const problems: string[] = [];
   const models = await readModels(config, session, problems);
   const planned: PlannedTable[] = [];
@@ -121,7 +127,11 @@ export async function createSinkEngine({ config, session, schemaRegistry, glueRe
  * partition retries often); a failed refresh keeps answering its ConfigError
  * until the interval has passed.
  */
-export async function createRefreshingEngine(options: SinkEngineOptions, minIntervalMs = 5_000, now: () => number = Date.now): Promise<SinkEngine> {
+export async function createRefreshingEngine(
+  options: SinkEngineOptions,
+  minIntervalMs = 5_000,
+  now: () => number = Date.now,
+): Promise<SinkEngine> {
   let current = await createSinkEngine(options);
   let last: { at: number; result: Promise<ConfigError | undefined> } | undefined;
   const refresh = (): Promise<ConfigError | undefined> => {
@@ -160,7 +170,9 @@ async function readModels(config: SinkConfig, session: CqlSession, problems: str
       if (name === undefined) return; // rejected by the config schema already
       const schema = await session.readTable(name.keyspace, name.table);
       if (isMissingTable(schema)) {
-        problems.push(`${key}: ${schema.missing === 'keyspace' ? `keyspace "${name.keyspace}" does not exist` : `table "${name.table}" does not exist in keyspace "${name.keyspace}"`}`);
+        problems.push(
+          `${key}: ${schema.missing === 'keyspace' ? `keyspace "${name.keyspace}" does not exist` : `table "${name.table}" does not exist in keyspace "${name.keyspace}"`}`,
+        );
         return;
       }
       try {
@@ -175,8 +187,14 @@ async function readModels(config: SinkConfig, session: CqlSession, problems: str
 }
 
 /** Prepares each distinct statement once; a statement the server refuses is a config problem. */
-async function prepareAll(session: CqlSession, planned: readonly PlannedTable[], problems: string[]): Promise<Map<string, PreparedStatement>> {
-  const texts = new Set(planned.flatMap((table) => [table.statements.upsert, ...(table.statements.delete === undefined ? [] : [table.statements.delete])]));
+async function prepareAll(
+  session: CqlSession,
+  planned: readonly PlannedTable[],
+  problems: string[],
+): Promise<Map<string, PreparedStatement>> {
+  const texts = new Set(
+    planned.flatMap((table) => [table.statements.upsert, ...(table.statements.delete === undefined ? [] : [table.statements.delete])]),
+  );
   const prepared = new Map<string, PreparedStatement>();
   await Promise.all(
     [...texts].map(async (cql) => {
@@ -185,7 +203,8 @@ async function prepareAll(session: CqlSession, planned: readonly PlannedTable[],
       } catch (error) {
         if (!(isSinkError(error) && error.kind === 'config')) throw error;
         const owners = planned.filter((table) => table.statements.upsert === cql || table.statements.delete === cql);
-        for (const owner of owners) problems.push(`topics.${owner.topic}.tables.${owner.input.name}: cannot prepare ${cql}: ${error.message}`);
+        for (const owner of owners)
+          problems.push(`topics.${owner.topic}.tables.${owner.input.name}: cannot prepare ${cql}: ${error.message}`);
       }
     }),
   );
@@ -212,7 +231,10 @@ function avroSchemasFor(registry: SinkEngineOptions['schemaRegistry']): (topic: 
   };
 }
 
-function glueSchemasFor(registry: SinkEngineOptions['glueRegistry'], options: GlueSchemasOptions | undefined): (topic: string) => GlueSchemas | undefined {
+function glueSchemasFor(
+  registry: SinkEngineOptions['glueRegistry'],
+  options: GlueSchemasOptions | undefined,
+): (topic: string) => GlueSchemas | undefined {
   const byRegistry = new Map<GlueSchemaRegistry, GlueSchemas>();
   return (topic) => {
     const found = typeof registry === 'function' ? registry(topic) : registry;
@@ -233,11 +255,13 @@ function decoder(
   const format = what === 'key' ? config.keyFormat : config.valueFormat;
   if (format === 'glue') {
     const glueSchemas = glue(topic);
-    if (glueSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is glue but no Glue schema registry was given to the engine`);
+    if (glueSchemas === undefined)
+      throw new ConfigError(`topics.${topic}: ${what}Format is glue but no Glue schema registry was given to the engine`);
     return createDecoder(format, { what, glueSchemas });
   }
   if (!usesSchemaRegistry(format)) return createDecoder(format, { what });
   const avroSchemas = avro(topic);
-  if (avroSchemas === undefined) throw new ConfigError(`topics.${topic}: ${what}Format is ${format} but no schema registry was given to the engine`);
+  if (avroSchemas === undefined)
+    throw new ConfigError(`topics.${topic}: ${what}Format is ${format} but no schema registry was given to the engine`);
   return createDecoder(format, { what, avroSchemas });
 }

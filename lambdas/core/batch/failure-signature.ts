@@ -39,7 +39,9 @@ function withoutLocation(message: string): string {
 /** Quoted strings, numbers and byte dumps become `…`: what is left says how the record failed, not with what. */
 function maskValues(message: string): string {
   return message
-    .replace(/"(?:[^"\\]|\\.)*"/g, (quoted, offset: number, whole: string) => (/column $|bind :$/.test(whole.slice(Math.max(0, offset - 7), offset)) ? quoted : '…'))
+    .replace(/"(?:[^"\\]|\\.)*"/g, (quoted, offset: number, whole: string) =>
+      /column $|bind :$/.test(whole.slice(Math.max(0, offset - 7), offset)) ? quoted : '…',
+    )
     .replace(/<\d+ bytes [^>]*>/g, '…')
     .replace(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, '…')
     .slice(0, 200);

@@ -10,13 +10,18 @@ const SCHEMA_CHANGE = /prepared query with id \S+ not found|unprepared|undefined
 
 function messages(error: unknown): string {
   const parts: string[] = [];
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) parts.push(current.message);
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++)
+    parts.push(current.message);
   return parts.join('\n');
 }
 
 /** Whether a batch's failures suggest the live schema changed: then the engine re-reads it. */
 export function suggestsSchemaChange(outcomes: readonly RecordOutcome[]): boolean {
-  return outcomes.some((outcome) => (outcome.status === 'failed' || outcome.status === 'dead-lettered') && (outcome.error instanceof SystemicFailureError || SCHEMA_CHANGE.test(messages(outcome.error))));
+  return outcomes.some(
+    (outcome) =>
+      (outcome.status === 'failed' || outcome.status === 'dead-lettered') &&
+      (outcome.error instanceof SystemicFailureError || SCHEMA_CHANGE.test(messages(outcome.error))),
+  );
 }
 
 /** `topics.<topic>.tables.<table>: <problem>` → the problems per topic and table. */

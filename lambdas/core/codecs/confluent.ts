@@ -23,7 +23,11 @@ export const schemaFormats: Readonly<Record<SchemaFormatName, SchemaFormat>> = {
 };
 
 const LABELS: Readonly<Record<SchemaFormatName, string>> = { avro: 'Avro', protobuf: 'Protobuf', 'json-schema': 'JSON Schema' };
-const REGISTRY_TYPES: Readonly<Record<SchemaFormatName, RegistrySchemaType>> = { avro: 'AVRO', protobuf: 'PROTOBUF', 'json-schema': 'JSON' };
+const REGISTRY_TYPES: Readonly<Record<SchemaFormatName, RegistrySchemaType>> = {
+  avro: 'AVRO',
+  protobuf: 'PROTOBUF',
+  'json-schema': 'JSON',
+};
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -84,7 +88,10 @@ function decodeWith(schema: CompiledSchema, format: SchemaFormatName, id: number
       ({ indexes, offset } = readMessageIndexes(bytes.subarray(HEADER_LENGTH)));
       offset += HEADER_LENGTH;
     } catch (error) {
-      throw new PoisonRecordError(`${what} has no readable Protobuf message indexes after schema id ${id} (${message(error)}): ${showValue(bytes)}`, { cause: error });
+      throw new PoisonRecordError(
+        `${what} has no readable Protobuf message indexes after schema id ${id} (${message(error)}): ${showValue(bytes)}`,
+        { cause: error },
+      );
     }
   }
   try {
@@ -98,12 +105,21 @@ function decodeWith(schema: CompiledSchema, format: SchemaFormatName, id: number
 }
 
 /** Synchronous once the schema id is cached; a Promise only on the first record of an id. */
-export function createConfluentDecoder(schemas: RegistrySchemas, format: SchemaFormatName, what: string): (bytes: Buffer) => DecodedValue | Promise<DecodedValue> {
+export function createConfluentDecoder(
+  schemas: RegistrySchemas,
+  format: SchemaFormatName,
+  what: string,
+): (bytes: Buffer) => DecodedValue | Promise<DecodedValue> {
   const label = LABELS[format];
   return (bytes) => {
-    if (bytes.length < HEADER_LENGTH) throw new PoisonRecordError(`${what} is too short for the Confluent ${label} wire format (${bytes.length} bytes): ${showValue(bytes)}`);
+    if (bytes.length < HEADER_LENGTH)
+      throw new PoisonRecordError(
+        `${what} is too short for the Confluent ${label} wire format (${bytes.length} bytes): ${showValue(bytes)}`,
+      );
     if (bytes[0] !== MAGIC_BYTE) {
-      throw new PoisonRecordError(`${what} does not start with the Confluent wire-format magic byte 0 (found ${bytes[0] ?? '?'}): ${showValue(bytes)}`);
+      throw new PoisonRecordError(
+        `${what} does not start with the Confluent wire-format magic byte 0 (found ${bytes[0] ?? '?'}): ${showValue(bytes)}`,
+      );
     }
     const id = bytes.readInt32BE(1);
     const schema = schemas.cached(format, id);

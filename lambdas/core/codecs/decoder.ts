@@ -53,14 +53,21 @@ export function createDecoder(format: RecordFormat, options: DecoderOptions = {}
       if (!schemas || !usesSchemaRegistry(format)) throw new Error(`createDecoder: the ${format} format needs registrySchemas`);
       const decode = createConfluentDecoder(schemas, format, what);
       return (bytes, schema) =>
-        bytes === null ? null : schema === undefined ? decode(bytes) : (decodeConfluentSource(schemas, format, bytes, schema, what) as DecodedValue | Promise<DecodedValue>);
+        bytes === null
+          ? null
+          : schema === undefined
+            ? decode(bytes)
+            : (decodeConfluentSource(schemas, format, bytes, schema, what) as DecodedValue | Promise<DecodedValue>);
     }
     case 'glue': {
       if (!options.glueSchemas) throw new Error('createDecoder: the glue format needs glueSchemas');
       const schemas = options.glueSchemas;
       const decode = createGlueDecoder(schemas, what);
       return (bytes, schema) =>
-        bytes === null ? null : ((schema === undefined ? decode(bytes) : decodeGlueSource(schemas, bytes, schema, what)) as DecodedValue | Promise<DecodedValue>);
+        bytes === null
+          ? null
+          : ((schema === undefined ? decode(bytes) : decodeGlueSource(schemas, bytes, schema, what)) as
+              DecodedValue | Promise<DecodedValue>);
     }
   }
 }

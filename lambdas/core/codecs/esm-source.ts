@@ -32,10 +32,18 @@ function decodeWith(read: (payload: Buffer) => unknown, bytes: Buffer, schemaId:
  * metadata's schemaId. For Protobuf the first message of the schema is read
  * (whether SOURCE keeps Confluent's message indexes is not documented).
  */
-export function decodeConfluentSource(schemas: RegistrySchemas, format: SchemaFormatName, bytes: Buffer, metadata: SchemaMetadata, what: string): unknown {
+export function decodeConfluentSource(
+  schemas: RegistrySchemas,
+  format: SchemaFormatName,
+  bytes: Buffer,
+  metadata: SchemaMetadata,
+  what: string,
+): unknown {
   const id = Number(metadata.schemaId);
   if (!Number.isSafeInteger(id)) {
-    throw new PoisonRecordError(`${what}SchemaMetadata.schemaId ${JSON.stringify(metadata.schemaId)} is not a Confluent schema id (an integer); is the topic's format right?`);
+    throw new PoisonRecordError(
+      `${what}SchemaMetadata.schemaId ${JSON.stringify(metadata.schemaId)} is not a Confluent schema id (an integer); is the topic's format right?`,
+    );
   }
   const cached = schemas.cached(format, id);
   if (cached) return decodeWith((payload) => cached.decode(payload), bytes, metadata.schemaId, what);
@@ -46,7 +54,9 @@ export function decodeConfluentSource(schemas: RegistrySchemas, format: SchemaFo
 export function decodeGlueSource(schemas: GlueSchemas, bytes: Buffer, metadata: SchemaMetadata, what: string): unknown {
   const versionId = metadata.schemaId.toLowerCase();
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(versionId)) {
-    throw new PoisonRecordError(`${what}SchemaMetadata.schemaId ${JSON.stringify(metadata.schemaId)} is not a Glue schema version id (a UUID); is the topic's format right?`);
+    throw new PoisonRecordError(
+      `${what}SchemaMetadata.schemaId ${JSON.stringify(metadata.schemaId)} is not a Glue schema version id (a UUID); is the topic's format right?`,
+    );
   }
   const run = (reader: PayloadReader): unknown => decodeWith((payload) => reader(payload, what), bytes, versionId, what);
   const cached = schemas.cached(versionId);

@@ -35,17 +35,23 @@ export function uuidToBytes(uuid: string): Buffer {
 /** Splits a Glue-framed record; every malformed frame is poison naming what was wrong and the bytes. */
 export function readGlueEnvelope(bytes: Buffer, what: string): GlueEnvelope {
   if (bytes.length < GLUE_HEADER_LENGTH) {
-    throw new PoisonRecordError(`${what} is too short for the Glue schema registry wire format (${bytes.length} bytes, the header alone is ${GLUE_HEADER_LENGTH}): ${showValue(bytes)}`);
+    throw new PoisonRecordError(
+      `${what} is too short for the Glue schema registry wire format (${bytes.length} bytes, the header alone is ${GLUE_HEADER_LENGTH}): ${showValue(bytes)}`,
+    );
   }
   if (bytes[0] !== GLUE_HEADER_VERSION) {
-    throw new PoisonRecordError(`${what} does not start with the Glue schema registry header version byte ${GLUE_HEADER_VERSION} (found ${bytes[0] ?? '?'}): ${showValue(bytes)}`);
+    throw new PoisonRecordError(
+      `${what} does not start with the Glue schema registry header version byte ${GLUE_HEADER_VERSION} (found ${bytes[0] ?? '?'}): ${showValue(bytes)}`,
+    );
   }
   const compression = bytes[1];
   const versionId = uuidFromBytes(bytes.subarray(2, GLUE_HEADER_LENGTH));
   const body = bytes.subarray(GLUE_HEADER_LENGTH);
   if (compression === GLUE_COMPRESSION_NONE) return { versionId, payload: body };
   if (compression !== GLUE_COMPRESSION_ZLIB) {
-    throw new PoisonRecordError(`${what} has an unknown Glue compression byte ${compression ?? '?'} (0 none, 5 zlib; schema version ${versionId}): ${showValue(bytes)}`);
+    throw new PoisonRecordError(
+      `${what} has an unknown Glue compression byte ${compression ?? '?'} (0 none, 5 zlib; schema version ${versionId}): ${showValue(bytes)}`,
+    );
   }
   try {
     return { versionId, payload: zlib.inflateSync(body) };

@@ -24,7 +24,11 @@ const compileJson: SchemaCompiler = (definition) => {
 };
 
 /** Data formats this build reads, by Glue DataFormat (PROTOBUF: glue-protobuf.ts). */
-const BUILT_IN: Readonly<Record<string, SchemaCompiler>> = { AVRO: compileAvro, JSON: compileJson, PROTOBUF: (definition) => compileGlueProtobuf(definition) };
+const BUILT_IN: Readonly<Record<string, SchemaCompiler>> = {
+  AVRO: compileAvro,
+  JSON: compileJson,
+  PROTOBUF: (definition) => compileGlueProtobuf(definition),
+};
 
 export interface GlueSchemasOptions {
   /** Extra or replacement compilers by Glue DataFormat (e.g. PROTOBUF). */
@@ -66,7 +70,10 @@ export class GlueSchemas {
       version = await this.registry.getSchemaVersion(versionId);
     } catch (error) {
       if (isSinkError(error)) throw error;
-      throw new TransientError(`glue schema registry: fetching schema version ${versionId} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new TransientError(
+        `glue schema registry: fetching schema version ${versionId} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const compile = this.compilers[version.dataFormat];
     if (compile === undefined) {
@@ -78,9 +85,12 @@ export class GlueSchemas {
     try {
       reader = compile(version.definition);
     } catch (error) {
-      throw new PoisonRecordError(`glue schema version ${versionId} is not a usable ${version.dataFormat} schema: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      throw new PoisonRecordError(
+        `glue schema version ${versionId} is not a usable ${version.dataFormat} schema: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.readers.set(versionId, reader);
     return reader;

@@ -16,7 +16,10 @@ export const jsonSchemaFormat: SchemaFormat = {
     if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
       throw new Error('a JSON Schema is an object or a boolean');
     }
-    const title = typeof schema === 'object' && typeof (schema as { title?: unknown }).title === 'string' ? ` "${(schema as { title: string }).title}"` : '';
+    const title =
+      typeof schema === 'object' && typeof (schema as { title?: unknown }).title === 'string'
+        ? ` "${(schema as { title: string }).title}"`
+        : '';
     return {
       decode: (payload) => parseJson(payload.toString('utf8'), 'payload') as DecodedValue,
       describe: () => `JSON Schema${title}`,

@@ -19,7 +19,11 @@ type LongLike = number | { toString(): string };
 
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const INT_KEY_TYPES = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
-const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((name) => `.google.protobuf.${name}`));
+const WRAPPERS = new Set(
+  ['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map(
+    (name) => `.google.protobuf.${name}`,
+  ),
+);
 
 const byType = new WeakMap<protobuf.Type, Convert>();
 
@@ -81,7 +85,11 @@ function fieldConverter(field: protobuf.Field): Convert {
 }
 
 function structValueConverter(type: protobuf.Type): Convert {
-  const fields = type.fieldsArray.map((field) => ({ name: field.name, isNull: field.resolvedType instanceof protobuf.Enum, convert: fieldConverter(field) }));
+  const fields = type.fieldsArray.map((field) => ({
+    name: field.name,
+    isNull: field.resolvedType instanceof protobuf.Enum,
+    convert: fieldConverter(field),
+  }));
   return (value) => {
     const message = value as Record<string, unknown>;
     const set = fields.find((field) => Object.hasOwn(message, field.name));
@@ -94,7 +102,11 @@ function buildConverter(type: protobuf.Type): Convert {
   if (name === '.google.protobuf.Timestamp') return (value) => timestamp(value as Record<string, unknown>);
   if (name === '.google.protobuf.Duration') return (value) => duration(value as Record<string, unknown>);
   if (name === '.google.protobuf.Value') return structValueConverter(type);
-  const fields = type.fieldsArray.map((field) => ({ name: field.name, presence: field.hasPresence && !field.repeated && !field.map, convert: fieldConverter(field) }));
+  const fields = type.fieldsArray.map((field) => ({
+    name: field.name,
+    presence: field.hasPresence && !field.repeated && !field.map,
+    convert: fieldConverter(field),
+  }));
   if (WRAPPERS.has(name) || name === '.google.protobuf.ListValue') {
     const inner = fields[0];
     if (inner === undefined) throw new Error(`${name} has no fields`);

@@ -37,7 +37,8 @@ function compileProtobuf({ text, references = new Map<string, string>() }: Schem
   const parsed = protobuf.parse(text, root, PARSE_OPTIONS);
   // The file's own messages, in file order, before imports add to the same package.
   const namespace = parsed.package === undefined ? root : root.lookup(parsed.package);
-  if (!(namespace instanceof protobuf.Namespace) && !(namespace instanceof protobuf.Root)) throw new Error(`package ${parsed.package ?? ''} not found`);
+  if (!(namespace instanceof protobuf.Namespace) && !(namespace instanceof protobuf.Root))
+    throw new Error(`package ${parsed.package ?? ''} not found`);
   const topLevel = messagesOf(namespace);
   if (topLevel.length === 0) throw new Error('the schema declares no message');
   loadImports(root, [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])], references, new Set());
@@ -48,7 +49,8 @@ function compileProtobuf({ text, references = new Map<string, string>() }: Schem
     let type: protobuf.Type | undefined;
     for (const index of indexes) {
       type = candidates[index];
-      if (type === undefined) throw new Error(`message index path [${indexes.join(', ')}] selects no message (index ${index} of ${candidates.length})`);
+      if (type === undefined)
+        throw new Error(`message index path [${indexes.join(', ')}] selects no message (index ${index} of ${candidates.length})`);
       candidates = messagesOf(type);
     }
     if (type === undefined) throw new Error('empty message index path');

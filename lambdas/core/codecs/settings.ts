@@ -12,7 +12,9 @@ export const codecSettingsSchema = z
     timestamp: z
       .string()
       .default('CQL_TIMESTAMP')
-      .describe('Pattern or preset for strings to CQL timestamp: CQL_TIMESTAMP, ISO_ZONED_DATE_TIME, ISO_INSTANT, ISO_LOCAL_DATE_TIME or a pattern (connector: codec.timestamp).'),
+      .describe(
+        'Pattern or preset for strings to CQL timestamp: CQL_TIMESTAMP, ISO_ZONED_DATE_TIME, ISO_INSTANT, ISO_LOCAL_DATE_TIME or a pattern (connector: codec.timestamp).',
+      ),
     date: z.string().default('ISO_LOCAL_DATE').describe('Pattern or preset for strings to CQL date (connector: codec.date).'),
     time: z.string().default('ISO_LOCAL_TIME').describe('Pattern or preset for strings to CQL time (connector: codec.time).'),
     unit: z

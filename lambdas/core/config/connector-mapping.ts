@@ -16,7 +16,10 @@ import { pathBeforeTransforms, type ConnectorTransforms } from './connector-tran
  * Returns the new text and what changed, or throws ConfigError when the
  * mapping does not parse.
  */
-export function convertConnectorMapping(text: string, transforms: ConnectorTransforms = { key: [], value: [] }): { mapping: string; changes: string[] } {
+export function convertConnectorMapping(
+  text: string,
+  transforms: ConnectorTransforms = { key: [], value: [] },
+): { mapping: string; changes: string[] } {
   const entries = parseMapping(text);
   const columnWords = connectorColumnWords(text);
   const changes: string[] = [];
@@ -37,10 +40,14 @@ export function convertConnectorMapping(text: string, transforms: ConnectorTrans
       const path = [...before.path];
       result = { ...result, source: { kind: source.kind, path } };
       const shown = formatMapping([{ target: 'column', column: 'x', source: { kind: source.kind, path } }]).replace(/^x=/, '');
-      changes.push(`${source.kind}.${field} reads ${shown} in the record as Kafka has it (carried over from ${before.applied.map((t) => `transforms.${t.name}: ${t.what}`).join('; ')})`);
+      changes.push(
+        `${source.kind}.${field} reads ${shown} in the record as Kafka has it (carried over from ${before.applied.map((t) => `transforms.${t.name}: ${t.what}`).join('; ')})`,
+      );
     } else if (source.path.length > 1) {
       result = { ...result, source: { kind: source.kind, path: [field] } };
-      changes.push(`${source.kind}.${field} reads the top-level field "${field}", as in the connector (write ${source.kind}.${field} unquoted for a nested path)`);
+      changes.push(
+        `${source.kind}.${field} reads the top-level field "${field}", as in the connector (write ${source.kind}.${field} unquoted for a nested path)`,
+      );
     }
     return result;
   });

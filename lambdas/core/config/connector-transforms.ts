@@ -28,7 +28,10 @@ const PACKAGE = 'org.apache.kafka.connect.transforms.';
 export function readConnectorTransforms(take: Take, keys: readonly string[], warnings: string[]): ConnectorTransforms {
   const key: PathRewrite[] = [];
   const value: PathRewrite[] = [];
-  const names = (take('transforms') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = (take('transforms') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   for (const name of names) {
     const prefix = `transforms.${name}.`;
     const settings = new Map(keys.filter((k) => k.startsWith(prefix)).map((k) => [k.slice(prefix.length), take(k) ?? '']));
@@ -38,9 +41,13 @@ export function readConnectorTransforms(take: Take, keys: readonly string[], war
     const part = match?.[2] === 'Key' ? key : value;
     const rewrite = kind === undefined || !type.startsWith(PACKAGE) ? undefined : pathRewrite(name, kind, settings, warnings);
     if (settings.has('predicate')) {
-      warnings.push(`transforms.${name}: applies only when predicate ${JSON.stringify(settings.get('predicate'))} holds; the sink cannot apply it conditionally, so it is not carried over`);
+      warnings.push(
+        `transforms.${name}: applies only when predicate ${JSON.stringify(settings.get('predicate'))} holds; the sink cannot apply it conditionally, so it is not carried over`,
+      );
     } else if (rewrite === undefined) {
-      warnings.push(`transforms.${name}: ${type || '(no type)'} is not carried over: the sink reads records as they are in Kafka; express it in the mapping (nested paths, header.*, now()) or a custom query`);
+      warnings.push(
+        `transforms.${name}: ${type || '(no type)'} is not carried over: the sink reads records as they are in Kafka; express it in the mapping (nested paths, header.*, now()) or a custom query`,
+      );
     } else {
       part.push(rewrite);
     }
@@ -60,7 +67,9 @@ function pathRewrite(name: string, kind: string, settings: ReadonlyMap<string, s
           .map(([from, to]) => [to, from]),
       );
       if (['exclude', 'blacklist', 'include', 'whitelist'].some((setting) => (settings.get(setting) ?? '') !== '')) {
-        warnings.push(`transforms.${name}: its include/exclude lists are not carried over (the sink reads only the fields the mapping names)`);
+        warnings.push(
+          `transforms.${name}: its include/exclude lists are not carried over (the sink reads only the fields the mapping names)`,
+        );
       }
       if (renames.size === 0) return undefined;
       return {
@@ -72,10 +81,16 @@ function pathRewrite(name: string, kind: string, settings: ReadonlyMap<string, s
     case 'Flatten': {
       const delimiter = settings.get('delimiter') ?? '.';
       if (delimiter !== '.') {
-        warnings.push(`transforms.${name}: Flatten with delimiter ${JSON.stringify(delimiter)} is not carried over: a flattened name cannot be told from a field that has the delimiter in its name; use the nested path (value.a.b) in the mapping`);
+        warnings.push(
+          `transforms.${name}: Flatten with delimiter ${JSON.stringify(delimiter)} is not carried over: a flattened name cannot be told from a field that has the delimiter in its name; use the nested path (value.a.b) in the mapping`,
+        );
         return undefined;
       }
-      return { name, what: 'Flatten: the flattened name becomes a nested path', rewrite: (path) => path.flatMap((segment) => segment.split('.')) };
+      return {
+        name,
+        what: 'Flatten: the flattened name becomes a nested path',
+        rewrite: (path) => path.flatMap((segment) => segment.split('.')),
+      };
     }
     case 'ExtractField': {
       const field = settings.get('field') ?? '';
@@ -88,7 +103,10 @@ function pathRewrite(name: string, kind: string, settings: ReadonlyMap<string, s
 }
 
 /** The path before every transform of the chain, for a path the connector's mapping read after them. */
-export function pathBeforeTransforms(path: readonly string[], chain: readonly PathRewrite[]): { path: readonly string[]; applied: readonly PathRewrite[] } {
+export function pathBeforeTransforms(
+  path: readonly string[],
+  chain: readonly PathRewrite[],
+): { path: readonly string[]; applied: readonly PathRewrite[] } {
   let current = path;
   const applied: PathRewrite[] = [];
   for (const transform of [...chain].reverse()) {

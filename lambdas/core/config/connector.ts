@@ -19,7 +19,16 @@ export interface ConnectorConversion {
   readonly warnings: string[];
 }
 
-const TABLE_SETTINGS = ['mapping', 'consistencyLevel', 'ttl', 'nullToUnset', 'deletesEnabled', 'ttlTimeUnit', 'timestampTimeUnit', 'query'] as const;
+const TABLE_SETTINGS = [
+  'mapping',
+  'consistencyLevel',
+  'ttl',
+  'nullToUnset',
+  'deletesEnabled',
+  'ttlTimeUnit',
+  'timestampTimeUnit',
+  'query',
+] as const;
 const CODEC_SETTINGS = Object.keys(codecSettingsSchema.shape) as (keyof typeof codecSettingsSchema.shape)[];
 /** Kafka Connect plumbing with no meaning for a Lambda. */
 const IGNORED = /^(name|connector\.class|tasks\.max|jmx|jmxConnectorDomain|(key|value)\.converter\.schemas\.enable)$/;
@@ -40,7 +49,10 @@ export function convertConnectorConfig(properties: Record<string, string> | stri
     return value.trim();
   };
 
-  const topicNames = (take('topics') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const topicNames = (take('topics') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   if (topicNames.length === 0) warnings.push('topics: the connector config declares no topics');
   const connection = convertConnection(take, warnings);
   const formats = convertFormats(take, warnings);
@@ -64,13 +76,17 @@ export function convertConnectorConfig(properties: Record<string, string> | stri
     if (topic === undefined) continue;
     const tableKey = `${cqlName(loose(match.keyspace))}.${cqlName(loose(match.table))}`;
     const where = `topics.${match.topic}.tables.${tableKey}.${match.setting}`;
-    topic.tables[tableKey] = { ...topic.tables[tableKey], ...convertTableSetting(match.setting, value, where, connection.profile, transforms, warnings) } as TableInput;
+    topic.tables[tableKey] = {
+      ...topic.tables[tableKey],
+      ...convertTableSetting(match.setting, value, where, connection.profile, transforms, warnings),
+    } as TableInput;
   }
 
   const writer = convertWriter(take, connection.profile, warnings);
   for (const key of Object.keys(props)) {
     if (used.has(key) || IGNORED.test(key)) continue;
-    if (key.startsWith('topic.')) warnings.push(`${key}: not a table or codec setting of a declared topic (${topicNames.join(', ')}), not converted`);
+    if (key.startsWith('topic.'))
+      warnings.push(`${key}: not a table or codec setting of a declared topic (${topicNames.join(', ')}), not converted`);
     else if (/password/i.test(key)) warnings.push(`${key}: not converted (secrets are never copied)`);
     else warnings.push(`${key}: no equivalent here, not converted (value ${JSON.stringify(props[key])})`);
   }
@@ -132,7 +148,8 @@ function convertTableSetting(
       }
     case 'consistencyLevel': {
       const level = value.toUpperCase();
-      const rejected = profile === 'keyspaces' ? level !== 'LOCAL_QUORUM' : profile === 'astra' && ['ANY', 'ONE', 'LOCAL_ONE'].includes(level);
+      const rejected =
+        profile === 'keyspaces' ? level !== 'LOCAL_QUORUM' : profile === 'astra' && ['ANY', 'ONE', 'LOCAL_ONE'].includes(level);
       if (rejected) {
         warnings.push(`${where}: ${level} dropped; ${profile} takes writes at LOCAL_QUORUM (the connector raised it silently on Astra)`);
         return {};

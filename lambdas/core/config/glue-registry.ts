@@ -10,14 +10,14 @@ export const glueSchemaRegistrySchema = z
       .regex(REGISTRY_NAME, 'not a Glue registry name (letters, digits, "-", "_", "$", "#", at most 255)')
       .optional()
       .describe(
-        'The registry the records\' schemas live in. Scopes the function\'s IAM (glue:GetSchemaVersion on the registry and its schemas) and is checked against each fetched version\'s schema ARN. ' +
+        "The registry the records' schemas live in. Scopes the function's IAM (glue:GetSchemaVersion on the registry and its schemas) and is checked against each fetched version's schema ARN. " +
           'Unset: any registry of the account in the region.',
       ),
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region (e.g. eu-west-1)')
       .optional()
-      .describe('Region of the registry. Default: the function\'s own region.'),
+      .describe("Region of the registry. Default: the function's own region."),
   })
   .strict();
 

@@ -46,7 +46,10 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.core.$ZodType): string
       // A discriminated union with a bad tag reports the whole object as input; show the tag itself.
       // Zod 4 ends the path with the discriminator already.
       if (issue.discriminator !== undefined && 'options' in issue && issue.options !== undefined) {
-        const tag: unknown = typeof issue.input === 'object' && issue.input !== null ? (issue.input as Record<string, unknown>)[issue.discriminator] : issue.input;
+        const tag: unknown =
+          typeof issue.input === 'object' && issue.input !== null
+            ? (issue.input as Record<string, unknown>)[issue.discriminator]
+            : issue.input;
         return [`${path}: expected one of ${issue.options.map((option) => showValue(option)).join(', ')} (got ${showValue(tag)})`];
       }
       return [`${path}: ${issue.message} (got ${showValue(issue.input)})`];

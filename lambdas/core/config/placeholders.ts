@@ -16,16 +16,24 @@ export function secretReferences(config: SinkConfig): { readonly path: string; r
   const found: { path: string; arn: string | undefined }[] = [];
   const { connection } = config;
   if (connection.profile === 'cassandra') {
-    found.push({ path: 'connection.credentialsSecretArn', arn: connection.credentialsSecretArn }, { path: 'connection.tls.caSecretArn', arn: connection.tls?.caSecretArn });
+    found.push(
+      { path: 'connection.credentialsSecretArn', arn: connection.credentialsSecretArn },
+      { path: 'connection.tls.caSecretArn', arn: connection.tls?.caSecretArn },
+    );
   }
   if (connection.profile === 'astra') {
     found.push(
       { path: 'connection.tokenSecretArn', arn: connection.tokenSecretArn },
-      { path: 'connection.secureConnectBundle.secretArn', arn: 'secretArn' in connection.secureConnectBundle ? connection.secureConnectBundle.secretArn : undefined },
+      {
+        path: 'connection.secureConnectBundle.secretArn',
+        arn: 'secretArn' in connection.secureConnectBundle ? connection.secureConnectBundle.secretArn : undefined,
+      },
     );
   }
-  if (connection.profile === 'keyspaces' && connection.auth.type === 'service-specific') found.push({ path: 'connection.auth.secretArn', arn: connection.auth.secretArn });
-  for (const [topic, settings] of Object.entries(config.topics)) found.push({ path: `topics.${topic}.schemaRegistry.basicAuthSecretArn`, arn: settings.schemaRegistry?.basicAuthSecretArn });
+  if (connection.profile === 'keyspaces' && connection.auth.type === 'service-specific')
+    found.push({ path: 'connection.auth.secretArn', arn: connection.auth.secretArn });
+  for (const [topic, settings] of Object.entries(config.topics))
+    found.push({ path: `topics.${topic}.schemaRegistry.basicAuthSecretArn`, arn: settings.schemaRegistry?.basicAuthSecretArn });
   return found.flatMap(({ path, arn }) => (arn === undefined ? [] : [{ path, arn }]));
 }
 
@@ -33,5 +41,8 @@ export function secretReferences(config: SinkConfig): { readonly path: string; r
 export function placeholderSecretProblems(config: SinkConfig): string[] {
   return secretReferences(config)
     .filter(({ arn }) => isPlaceholderSecretArn(arn))
-    .map(({ path, arn }) => `${path}: ${arn} is a placeholder written by convert-connector-config; store the secret in Secrets Manager and put its ARN here (with --local, the local credentials are used instead)`);
+    .map(
+      ({ path, arn }) =>
+        `${path}: ${arn} is a placeholder written by convert-connector-config; store the secret in Secrets Manager and put its ARN here (with --local, the local credentials are used instead)`,
+    );
 }

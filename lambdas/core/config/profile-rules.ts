@@ -35,7 +35,11 @@ export function profileIssues(config: unknown): Issue[] {
   const issues: Issue[] = [];
   const batch = field(field(config, 'writer'), 'maxNumberOfRecordsInBatch');
   if (profile === 'keyspaces' && typeof batch === 'number' && batch > KEYSPACES_MAX_BATCH) {
-    issues.push({ path: ['writer', 'maxNumberOfRecordsInBatch'], input: batch, message: `Keyspaces allows at most ${KEYSPACES_MAX_BATCH} statements in a batch` });
+    issues.push({
+      path: ['writer', 'maxNumberOfRecordsInBatch'],
+      input: batch,
+      message: `Keyspaces allows at most ${KEYSPACES_MAX_BATCH} statements in a batch`,
+    });
   }
   for (const [topic, topicValue] of entries(field(config, 'topics'))) {
     for (const [key, table] of entries(field(topicValue, 'tables'))) {
@@ -45,7 +49,11 @@ export function profileIssues(config: unknown): Issue[] {
         issues.push({ path: at('consistencyLevel'), input: level, message: 'Keyspaces accepts writes only at LOCAL_QUORUM' });
       }
       if (profile === 'astra' && typeof level === 'string' && ASTRA_REJECTED_LEVELS.includes(level)) {
-        issues.push({ path: at('consistencyLevel'), input: level, message: `Astra rejects writes at ${level}; use LOCAL_QUORUM or higher` });
+        issues.push({
+          path: at('consistencyLevel'),
+          input: level,
+          message: `Astra rejects writes at ${level}; use LOCAL_QUORUM or higher`,
+        });
       }
       const explicit = field(table, 'clientTimestamps');
       const clientTimestamps = typeof explicit === 'boolean' ? explicit : profile !== 'keyspaces';

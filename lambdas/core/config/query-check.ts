@@ -71,6 +71,8 @@ const PLACEHOLDER = /^:[A-Za-z_]\w*$|\$\{[^}]*\}|\{\{[^}]*\}\}/;
 
 function checkLiteral(text: string, problems: string[]): void {
   if (PLACEHOLDER.test(text.trim())) {
-    problems.push(`the string literal '${text}' looks like a placeholder, but nothing is substituted into a query: bind the value with :name (a mapping column) instead`);
+    problems.push(
+      `the string literal '${text}' looks like a placeholder, but nothing is substituted into a query: bind the value with :name (a mapping column) instead`,
+    );
   }
 }

@@ -74,7 +74,9 @@ function renderObject(node: Node, path: string, out: string[], layout: Reference
     for (const [name, child] of properties) {
       const childPath = path === '' ? name : `${path}.${name}`;
       const required = node.required?.includes(name) === true && child.default === undefined;
-      out.push(`| \`${name}\` | ${cell(typeOf(child))} | ${required ? 'required' : child.default === undefined ? '' : cell(`\`${JSON.stringify(child.default)}\``)} | ${cell(child.description ?? '')} |`);
+      out.push(
+        `| \`${name}\` | ${cell(typeOf(child))} | ${required ? 'required' : child.default === undefined ? '' : cell(`\`${JSON.stringify(child.default)}\``)} | ${cell(child.description ?? '')} |`,
+      );
       if (isSection(child)) nested.push([childPath, child]);
     }
     out.push('');
@@ -88,7 +90,9 @@ function renderSection(node: Node, path: string, out: string[], layout: Referenc
     out.push(`${layout.heading} \`${path}\``, '', ...(node.description ? [node.description, ''] : []), 'One of:', '');
     for (const variant of variants) {
       const tag = Object.entries(variant.properties ?? {}).find(([, child]) => child.const !== undefined);
-      const label = tag ? `${path} (${tag[0]}: ${String(tag[1].const)})` : `${path} (with ${Object.keys(variant.properties ?? {}).join(', ')})`;
+      const label = tag
+        ? `${path} (${tag[0]}: ${String(tag[1].const)})`
+        : `${path} (with ${Object.keys(variant.properties ?? {}).join(', ')})`;
       renderObject(variant, path, out, layout, label);
     }
     return;
@@ -96,21 +100,31 @@ function renderSection(node: Node, path: string, out: string[], layout: Referenc
   if (typeof node.additionalProperties === 'object') {
     const key = path.split('.').at(-1) ?? '';
     const child = node.additionalProperties;
-    renderObject({ ...child, description: [node.description, child.description].filter(Boolean).join(' ') }, `${path}.${layout.placeholders[key] ?? '<name>'}`, out, layout);
+    renderObject(
+      { ...child, description: [node.description, child.description].filter(Boolean).join(' ') },
+      `${path}.${layout.placeholders[key] ?? '<name>'}`,
+      out,
+      layout,
+    );
     return;
   }
   renderObject(node, path, out, layout);
 }
 
 function isSection(node: Node): boolean {
-  return node.properties !== undefined || typeof node.additionalProperties === 'object' || (node.oneOf ?? node.anyOf)?.some((variant) => variant.properties) === true;
+  return (
+    node.properties !== undefined ||
+    typeof node.additionalProperties === 'object' ||
+    (node.oneOf ?? node.anyOf)?.some((variant) => variant.properties) === true
+  );
 }
 
 function typeOf(node: Node): string {
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (node.enum) return node.enum.map((value) => `\`${String(value)}\``).join(' | ');
   if (node.oneOf ?? node.anyOf) return 'one of (see below)';
-  if (node.type === 'array') return `list of ${node.items ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
+  if (node.type === 'array')
+    return `list of ${node.items ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
   if (typeof node.additionalProperties === 'object') return 'map (see below)';
   if (node.type === 'object') return 'object (see below)';
   const bounds = [bound('≥', node.minimum), bound('≤', node.maximum)].filter(Boolean).join(', ');

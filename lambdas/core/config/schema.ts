@@ -53,14 +53,16 @@ const brakeSchema = z
       .int()
       .min(1)
       .default(10)
-      .describe('Fewest records of one batch failing with the same signature (table, column, kind of error) for the failure to be systemic. Fewer is isolated poison, dead-lettered.'),
+      .describe(
+        'Fewest records of one batch failing with the same signature (table, column, kind of error) for the failure to be systemic. Fewer is isolated poison, dead-lettered.',
+      ),
     minShare: z
       .number()
       .gt(0)
       .max(1)
       .default(0.5)
       .describe(
-        'Least share of the batch\'s records for the table that must fail with one signature for the failure to be systemic (0.5: half). ' +
+        "Least share of the batch's records for the table that must fail with one signature for the failure to be systemic (0.5: half). " +
           'Every record of a table failing (at least minRecords of them) is systemic too, whatever the signatures.',
       ),
     rememberSeconds: z
@@ -78,16 +80,22 @@ const brakeSchema = z
       .max(300)
       .default(10)
       .describe(
-        'Seconds a halted invocation waits (within its deadline) before answering, so that the event source\'s retries, bounded by eventSource.retryAttempts, ' +
+        "Seconds a halted invocation waits (within its deadline) before answering, so that the event source's retries, bounded by eventSource.retryAttempts, " +
           'stretch over hours rather than minutes. 0 answers at once.',
       ),
   })
   .strict()
-  .describe('The brake: isolated poison records go to the dead-letter queue; a systemic failure halts the partition instead of draining the topic into it.');
+  .describe(
+    'The brake: isolated poison records go to the dead-letter queue; a systemic failure halts the partition instead of draining the topic into it.',
+  );
 
 const topicSchema = z
   .object({
-    keyFormat: recordFormatSchema.default('string').describe('How record keys are decoded: JSON text, UTF-8 text, raw bytes, or avro, protobuf, json-schema in the Confluent wire format with schemaRegistry.'),
+    keyFormat: recordFormatSchema
+      .default('string')
+      .describe(
+        'How record keys are decoded: JSON text, UTF-8 text, raw bytes, or avro, protobuf, json-schema in the Confluent wire format with schemaRegistry.',
+      ),
     valueFormat: recordFormatSchema.default('json').describe('How record values are decoded (as keyFormat).'),
     schemaRegistry: z
       .object({
@@ -96,12 +104,14 @@ const topicSchema = z
       })
       .strict()
       .optional()
-      .describe('Confluent-compatible schema registry for avro, protobuf and json-schema keys or values (Confluent wire format; schemas fetched by id and cached).'),
+      .describe(
+        'Confluent-compatible schema registry for avro, protobuf and json-schema keys or values (Confluent wire format; schemas fetched by id and cached).',
+      ),
     glueSchemaRegistry: glueSchemaRegistrySchema
       .optional()
       .describe(
         'AWS Glue Schema Registry for glue keys or values (Glue wire format: header byte 3, compression byte 0 or 5 (zlib), 16-byte schema version id). ' +
-          'Schemas are fetched by version id with glue:GetSchemaVersion and cached per container. Without it, the glue format reads from the function\'s own region ' +
+          "Schemas are fetched by version id with glue:GetSchemaVersion and cached per container. Without it, the glue format reads from the function's own region " +
           'and the stack grants glue:GetSchemaVersion on every registry of the account.',
       ),
     codec: codecSettingsSchema.prefault({}).describe('How strings and numbers become CQL temporals (connector: `topic.<t>.codec.*`).'),
@@ -119,10 +129,20 @@ const topicSchema = z
   .strict()
   .superRefine((topic, ctx) => {
     if ((usesSchemaRegistry(topic.keyFormat) || usesSchemaRegistry(topic.valueFormat)) && topic.schemaRegistry === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], input: undefined, message: 'required when keyFormat or valueFormat is avro, protobuf or json-schema' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schemaRegistry'],
+        input: undefined,
+        message: 'required when keyFormat or valueFormat is avro, protobuf or json-schema',
+      });
     }
     if (topic.glueSchemaRegistry !== undefined && topic.keyFormat !== 'glue' && topic.valueFormat !== 'glue') {
-      ctx.addIssue({ code: 'custom', path: ['glueSchemaRegistry'], input: topic.glueSchemaRegistry, message: 'only read when keyFormat or valueFormat is glue' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['glueSchemaRegistry'],
+        input: topic.glueSchemaRegistry,
+        message: 'only read when keyFormat or valueFormat is glue',
+      });
     }
   }, whenObject);
 
@@ -138,7 +158,12 @@ export const sinkConfigSchema = z
         if (names.length === 0) ctx.addIssue({ code: 'custom', input: topics, message: 'at least one topic is required' });
         for (const name of names) {
           if (!/^[A-Za-z0-9._-]{1,249}$/.test(name)) {
-            ctx.addIssue({ code: 'custom', path: [name], input: name, message: 'not a Kafka topic name (letters, digits, ".", "_", "-", at most 249)' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              input: name,
+              message: 'not a Kafka topic name (letters, digits, ".", "_", "-", at most 249)',
+            });
           }
         }
       }, whenObject)

@@ -45,15 +45,21 @@ export const tableSettingsSchema = z
     mapping: mappingSchema,
     consistencyLevel: consistencyLevelSchema
       .optional()
-      .describe('Write consistency level. Default LOCAL_ONE as the connector on cassandra; LOCAL_QUORUM on astra and keyspaces, the lowest level they accept for writes.'),
+      .describe(
+        'Write consistency level. Default LOCAL_ONE as the connector on cassandra; LOCAL_QUORUM on astra and keyspaces, the lowest level they accept for writes.',
+      ),
     ttl: z
       .number()
       .int()
       .min(-1)
       .default(-1)
-      .describe('Time to live of written cells, in ttlTimeUnit; -1 writes no TTL (the table default applies). Overridden per record by a mapped `__ttl` (connector: ttl).'),
+      .describe(
+        'Time to live of written cells, in ttlTimeUnit; -1 writes no TTL (the table default applies). Overridden per record by a mapped `__ttl` (connector: ttl).',
+      ),
     ttlTimeUnit: timeUnitSchema.default('SECONDS').describe('Unit of `ttl` and of a mapped `__ttl` value (connector: ttlTimeUnit).'),
-    timestampTimeUnit: timeUnitSchema.default('MICROSECONDS').describe('Unit of a mapped `__timestamp` value (connector: timestampTimeUnit).'),
+    timestampTimeUnit: timeUnitSchema
+      .default('MICROSECONDS')
+      .describe('Unit of a mapped `__timestamp` value (connector: timestampTimeUnit).'),
     nullToUnset: z
       .boolean()
       .default(true)
@@ -87,13 +93,24 @@ export const tableSettingsSchema = z
   .strict()
   .superRefine((table, ctx) => {
     if (table.query !== undefined && table.deletesEnabled === true) {
-      ctx.addIssue({ code: 'custom', path: ['deletesEnabled'], input: true, message: 'deletes cannot be derived from a custom query; set deletesEnabled to false or remove query' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deletesEnabled'],
+        input: true,
+        message: 'deletes cannot be derived from a custom query; set deletesEnabled to false or remove query',
+      });
     }
     if (table.ttl > 0 && table.ttl * SECONDS_PER_UNIT[table.ttlTimeUnit] > MAX_TTL_SECONDS) {
-      ctx.addIssue({ code: 'custom', path: ['ttl'], input: table.ttl, message: `TTL exceeds Cassandra's maximum of ${MAX_TTL_SECONDS} seconds (20 years)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ttl'],
+        input: table.ttl,
+        message: `TTL exceeds Cassandra's maximum of ${MAX_TTL_SECONDS} seconds (20 years)`,
+      });
     }
     if (table.query !== undefined) {
-      for (const problem of queryProblems(table.query)) ctx.addIssue({ code: 'custom', path: ['query'], input: table.query, message: problem });
+      for (const problem of queryProblems(table.query))
+        ctx.addIssue({ code: 'custom', path: ['query'], input: table.query, message: problem });
       checkQueryBinds(table.query, table.mapping, ctx);
     }
   });
@@ -108,13 +125,23 @@ function checkQueryBinds(query: string, mappingText: string, ctx: z.RefinementCt
   }
   const withoutLiterals = query.replace(/'(?:[^']|'')*'/g, "''");
   if (withoutLiterals.includes('?')) {
-    ctx.addIssue({ code: 'custom', path: ['query'], input: query, message: 'use named binds (:name) in a custom query, not ?: values are bound by mapping column name' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['query'],
+      input: query,
+      message: 'use named binds (:name) in a custom query, not ?: values are bound by mapping column name',
+    });
   }
   for (const match of withoutLiterals.matchAll(/:([A-Za-z][A-Za-z0-9_]*|"(?:[^"]|"")+")/g)) {
     const raw = match[1] ?? '';
     const name = raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw.toLowerCase();
     if (!columns.has(name)) {
-      ctx.addIssue({ code: 'custom', path: ['query'], input: query, message: `bind :${raw} is not a column of the mapping, so it would never get a value` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        input: query,
+        message: `bind :${raw} is not a column of the mapping, so it would never get a value`,
+      });
     }
   }
 }

@@ -1,7 +1,16 @@
 import { types } from 'cassandra-driver';
 import { showValue } from '../errors.js';
 import { ConversionFailure, describeType, fail, isBytes, type ValueConverter } from './convert-support.js';
-import { formatCqlType, type CqlType, type ListType, type MapType, type SetType, type TupleType, type UdtType, type VectorType } from './types.js';
+import {
+  formatCqlType,
+  type CqlType,
+  type ListType,
+  type MapType,
+  type SetType,
+  type TupleType,
+  type UdtType,
+  type VectorType,
+} from './types.js';
 
 /*
  * Collections, tuples, UDTs and vectors convert element by element with the
@@ -37,7 +46,14 @@ function fromJsonText(value: unknown): unknown {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isBytes(value) && !(value instanceof Map) && !(value instanceof Set);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !isBytes(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set)
+  );
 }
 
 function elementsOf(value: unknown, what: string): readonly unknown[] {
@@ -91,8 +107,11 @@ function tupleConverter(type: TupleType, compile: Compile): ValueConverter {
   return (raw) => {
     const value = fromJsonText(raw);
     const items = value instanceof types.Tuple ? value.values() : elementsOf(value, 'tuple');
-    if (items.length !== converters.length) return fail(value, `a ${formatCqlType(type)} has ${converters.length} elements, not ${items.length}`);
-    return types.Tuple.fromArray(converters.map((convert, index) => convertAt(convert, texts[index] ?? '', items[index], `[${index}]`, true)));
+    if (items.length !== converters.length)
+      return fail(value, `a ${formatCqlType(type)} has ${converters.length} elements, not ${items.length}`);
+    return types.Tuple.fromArray(
+      converters.map((convert, index) => convertAt(convert, texts[index] ?? '', items[index], `[${index}]`, true)),
+    );
   };
 }
 

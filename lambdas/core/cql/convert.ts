@@ -3,7 +3,15 @@ import { PoisonRecordError, showValue } from '../errors.js';
 import { collectionConverter } from './convert-collections.js';
 import { durationConverter } from './convert-duration.js';
 import { decimalConverter, floatingConverter, longConverter, smallIntegerConverter, varintConverter } from './convert-numeric.js';
-import { asciiConverter, blobConverter, booleanConverter, inetConverter, textConverter, timeuuidConverter, uuidConverter } from './convert-scalar.js';
+import {
+  asciiConverter,
+  blobConverter,
+  booleanConverter,
+  inetConverter,
+  textConverter,
+  timeuuidConverter,
+  uuidConverter,
+} from './convert-scalar.js';
 import { ConversionFailure, type IntegerEncoding, type ValueConverter } from './convert-support.js';
 import { dateConverter, timeConverter, timestampConverter } from './convert-temporal.js';
 import { formatCqlType, type CqlType } from './types.js';
@@ -60,7 +68,8 @@ export function makeConverter(type: CqlType, settings: CodecSettings, options: C
 }
 
 function poison(column: string, typeText: string, failure: ConversionFailure): PoisonRecordError {
-  const where = failure.path.length > 0 ? ` at ${failure.path.join('')}${failure.typeText === undefined ? '' : ` (${failure.typeText})`}` : '';
+  const where =
+    failure.path.length > 0 ? ` at ${failure.path.join('')}${failure.typeText === undefined ? '' : ` (${failure.typeText})`}` : '';
   return new PoisonRecordError(`column "${column}" (${typeText}): cannot convert ${showValue(failure.value)}${where} — ${failure.reason}`, {
     cause: failure,
     details: { column, reason: `cannot convert to ${typeText}` },

@@ -51,7 +51,12 @@ export function counterUpdateCql(keyspace: string, table: string, counters: read
  * not own every column must not delete the others). Binds: the timestamp
  * (when used), then the key columns.
  */
-export function deleteCql(keyspace: string, table: string, keyColumns: readonly string[], options: { timestamp: boolean; columns?: readonly string[] }): string {
+export function deleteCql(
+  keyspace: string,
+  table: string,
+  keyColumns: readonly string[],
+  options: { timestamp: boolean; columns?: readonly string[] },
+): string {
   const selection = options.columns === undefined ? '' : ` ${options.columns.map(quoteIdentifier).join(', ')}`;
   const using = options.timestamp ? ' USING TIMESTAMP ?' : '';
   return `DELETE${selection} FROM ${tableRef(keyspace, table)}${using} WHERE ${whereKey(keyColumns)}`;

@@ -112,9 +112,12 @@ export function temporalFormatter(setting: string, value: string, locale: Locale
     // SMART like DSBulk: STRICT cannot derive a year from year-of-era (`yyyy`).
     return builder.toFormatter(ResolverStyle.SMART).withLocale(locale);
   } catch (error) {
-    throw new ConfigError(`${setting}: invalid date-time pattern ${JSON.stringify(value)}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      `${setting}: invalid date-time pattern ${JSON.stringify(value)}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -122,7 +125,8 @@ export function temporalFormatter(setting: string, value: string, locale: Locale
 export function toInstant(temporal: TemporalAccessor, zone: ZoneId): Instant {
   const date = temporal.query(TemporalQueries.localDate());
   const parsedZone = temporal.query(TemporalQueries.zone());
-  if (date) return ZonedDateTime.of(date, temporal.query(TemporalQueries.localTime()) ?? LocalTime.MIDNIGHT, parsedZone ?? zone).toInstant();
+  if (date)
+    return ZonedDateTime.of(date, temporal.query(TemporalQueries.localTime()) ?? LocalTime.MIDNIGHT, parsedZone ?? zone).toInstant();
   if (temporal.isSupported(ChronoField.INSTANT_SECONDS)) return Instant.from(temporal);
   const time = temporal.query(TemporalQueries.localTime());
   if (time) return ZonedDateTime.of(LocalDate.EPOCH_0, time, parsedZone ?? zone).toInstant();

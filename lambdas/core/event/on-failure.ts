@@ -42,7 +42,9 @@ export const onFailureMessageSchema = z.object({
       approximateInvokeCount: z.number().optional(),
     })
     .optional(),
-  responseContext: z.object({ statusCode: z.number().optional(), executedVersion: z.string().optional(), functionError: z.string().optional() }).optional(),
+  responseContext: z
+    .object({ statusCode: z.number().optional(), executedVersion: z.string().optional(), functionError: z.string().optional() })
+    .optional(),
   version: z.string().optional(),
   timestamp: z.string().optional(),
   KafkaBatchInfo: z.object({
@@ -94,9 +96,12 @@ export function parseOnFailureMessage(body: unknown): OnFailureBatch {
   const ranges: OffsetRange[] = [];
   for (const [key, info] of Object.entries(message.KafkaBatchInfo.recordsInfo)) {
     const where = splitTopicPartition(key);
-    if (where === undefined) throw new PoisonRecordError(`on-failure message: recordsInfo key ${showValue(key)} is not "<topic>-<partition>"`);
+    if (where === undefined)
+      throw new PoisonRecordError(`on-failure message: recordsInfo key ${showValue(key)} is not "<topic>-<partition>"`);
     if (BigInt(info.firstRecordOffset) > BigInt(info.lastRecordOffset)) {
-      throw new PoisonRecordError(`on-failure message: recordsInfo[${JSON.stringify(key)}] has firstRecordOffset ${info.firstRecordOffset} after lastRecordOffset ${info.lastRecordOffset}`);
+      throw new PoisonRecordError(
+        `on-failure message: recordsInfo[${JSON.stringify(key)}] has firstRecordOffset ${info.firstRecordOffset} after lastRecordOffset ${info.lastRecordOffset}`,
+      );
     }
     ranges.push({ ...where, firstOffset: info.firstRecordOffset, lastOffset: info.lastRecordOffset });
   }
@@ -104,7 +109,9 @@ export function parseOnFailureMessage(body: unknown): OnFailureBatch {
     ranges,
     ...(message.KafkaBatchInfo.bootstrapServers === undefined ? {} : { bootstrapServers: message.KafkaBatchInfo.bootstrapServers }),
     ...(message.requestContext?.condition === undefined ? {} : { condition: message.requestContext.condition }),
-    ...(message.requestContext?.approximateInvokeCount === undefined ? {} : { approximateInvokeCount: message.requestContext.approximateInvokeCount }),
+    ...(message.requestContext?.approximateInvokeCount === undefined
+      ? {}
+      : { approximateInvokeCount: message.requestContext.approximateInvokeCount }),
     ...(message.payload === undefined ? {} : { payload: message.payload }),
   };
 }

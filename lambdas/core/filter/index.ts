@@ -2,7 +2,15 @@ import { ConfigError } from '../errors.js';
 import { createRecordFilter, NO_FILTER, type RecordFilter } from './match.js';
 
 export { createRecordFilter, matchesPattern, NO_FILTER, type RecordFilter } from './match.js';
-export { MAX_FILTERS, NUMERIC_OPERATORS, SUPPORTED_OPERATORS, validateFilterPattern, validateFilterPatterns, type FilterIssue, type FilterPattern } from './pattern.js';
+export {
+  MAX_FILTERS,
+  NUMERIC_OPERATORS,
+  SUPPORTED_OPERATORS,
+  validateFilterPattern,
+  validateFilterPatterns,
+  type FilterIssue,
+  type FilterPattern,
+} from './pattern.js';
 
 /**
  * Parses filter patterns given as JSON text (KAFKA_FILTERS, `--filters`):

@@ -39,7 +39,10 @@ function parseJsonKeepingNumbers(text: string): unknown {
 }
 
 /** The record value as the filter sees it. */
-type FilterValue = { readonly kind: 'absent' } | { readonly kind: 'json'; readonly object: Record<string, unknown> } | { readonly kind: 'text'; readonly text: string };
+type FilterValue =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'json'; readonly object: Record<string, unknown> }
+  | { readonly kind: 'text'; readonly text: string };
 
 function filterValue(value: Buffer | null): FilterValue {
   if (value === null) return { kind: 'absent' };
@@ -80,14 +83,15 @@ function matchObject(pattern: Record<string, unknown>, event: unknown): boolean 
 /** The leaf values of a field: none when it is absent or not a value (an object). */
 function leaves(value: unknown): Leaf[] {
   if (value === undefined || isPlainObject(value)) return [];
-  if (Array.isArray(value)) return value.flatMap((element) => (Array.isArray(element) ? leaves(element) : isPlainObject(element) ? [] : [element as Leaf]));
+  if (Array.isArray(value))
+    return value.flatMap((element) => (Array.isArray(element) ? leaves(element) : isPlainObject(element) ? [] : [element as Leaf]));
   return [value as Leaf];
 }
 
 function matchField(matchers: readonly unknown[], value: unknown): boolean {
   const values = leaves(value);
   return matchers.some((matcher) => {
-    if (isPlainObject(matcher) && 'exists' in matcher) return matcher.exists === (values.length > 0);
+    if (isPlainObject(matcher) && 'exists' in matcher) return matcher.exists === values.length > 0;
     return values.some((leaf) => matchLeaf(matcher, leaf));
   });
 }

@@ -40,23 +40,34 @@ export type NumericOperator = (typeof NUMERIC_OPERATORS)[number];
 /** Lambda's default quota of filters per event source mapping (raisable to 10 on request). */
 export const MAX_FILTERS = 5;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every problem of one pattern; an empty list means the sink evaluates it exactly as Lambda does. */
 export function validateFilterPattern(pattern: unknown): FilterIssue[] {
   const issues: FilterIssue[] = [];
-  if (!isPlainObject(pattern)) return [{ path: [], message: 'expected a filter pattern object such as {value: {status: ["PAID"]}}', input: pattern }];
+  if (!isPlainObject(pattern))
+    return [{ path: [], message: 'expected a filter pattern object such as {value: {status: ["PAID"]}}', input: pattern }];
   if (!('value' in pattern)) issues.push({ path: [], message: 'a filter pattern must name "value"', input: pattern });
   for (const key of Object.keys(pattern)) {
     if (key !== 'value') {
-      issues.push({ path: [key], message: 'Kafka event source mappings filter on "value" only (not on key, topic, partition or other metadata)', input: pattern[key] });
+      issues.push({
+        path: [key],
+        message: 'Kafka event source mappings filter on "value" only (not on key, topic, partition or other metadata)',
+        input: pattern[key],
+      });
     }
   }
   if ('value' in pattern) {
     const value = pattern.value;
     if (Array.isArray(value)) validateMatchers(value, ['value'], issues);
     else if (isPlainObject(value)) validateObject(value, ['value'], issues);
-    else issues.push({ path: ['value'], message: 'expected an object of fields (JSON values) or an array of match values (plain-string values)', input: value });
+    else
+      issues.push({
+        path: ['value'],
+        message: 'expected an object of fields (JSON values) or an array of match values (plain-string values)',
+        input: value,
+      });
   }
   return issues;
 }
@@ -65,7 +76,12 @@ export function validateFilterPattern(pattern: unknown): FilterIssue[] {
 export function validateFilterPatterns(patterns: unknown): FilterIssue[] {
   if (!Array.isArray(patterns)) return [{ path: [], message: 'expected an array of filter patterns', input: patterns }];
   const issues: FilterIssue[] = [];
-  if (patterns.length > MAX_FILTERS) issues.push({ path: [], message: `at most ${MAX_FILTERS} filters per event source mapping (Lambda's default quota)`, input: patterns.length });
+  if (patterns.length > MAX_FILTERS)
+    issues.push({
+      path: [],
+      message: `at most ${MAX_FILTERS} filters per event source mapping (Lambda's default quota)`,
+      input: patterns.length,
+    });
   patterns.forEach((pattern, index) => {
     for (const issue of validateFilterPattern(pattern)) issues.push({ ...issue, path: [index, ...issue.path] });
   });
@@ -79,7 +95,11 @@ function validateObject(object: Record<string, unknown>, path: FilterPath, issue
     const child = object[key];
     const at = [...path, key];
     if (key.startsWith('$')) {
-      issues.push({ path: at, message: `"${key}" is not supported here (combine alternatives as separate filters, which Lambda ORs)`, input: child });
+      issues.push({
+        path: at,
+        message: `"${key}" is not supported here (combine alternatives as separate filters, which Lambda ORs)`,
+        input: child,
+      });
     } else if (Array.isArray(child)) {
       validateMatchers(child, at, issues);
     } else if (isPlainObject(child)) {
@@ -109,7 +129,11 @@ function validateMatcher(matcher: unknown, path: FilterPath, issues: FilterIssue
   }
   const keys = Object.keys(matcher);
   if (keys.length !== 1) {
-    issues.push({ path, message: `an operator object has exactly one operator (one of ${SUPPORTED_OPERATORS.join(', ')})`, input: matcher });
+    issues.push({
+      path,
+      message: `an operator object has exactly one operator (one of ${SUPPORTED_OPERATORS.join(', ')})`,
+      input: matcher,
+    });
     return;
   }
   const operator = keys[0] ?? '';
@@ -119,7 +143,8 @@ function validateMatcher(matcher: unknown, path: FilterPath, issues: FilterIssue
     case 'prefix':
     case 'suffix':
     case 'equals-ignore-case':
-      if (typeof argument !== 'string') issues.push({ path: at, message: `"${operator}" takes a string (nested operators are not supported)`, input: argument });
+      if (typeof argument !== 'string')
+        issues.push({ path: at, message: `"${operator}" takes a string (nested operators are not supported)`, input: argument });
       return;
     case 'exists':
       if (typeof argument !== 'boolean') issues.push({ path: at, message: '"exists" takes true or false', input: argument });
@@ -131,7 +156,11 @@ function validateMatcher(matcher: unknown, path: FilterPath, issues: FilterIssue
       validateNumeric(argument, at, issues);
       return;
     default:
-      issues.push({ path: at, message: `operator "${operator}" is not supported (supported: ${SUPPORTED_OPERATORS.join(', ')}, or a plain value)`, input: argument });
+      issues.push({
+        path: at,
+        message: `operator "${operator}" is not supported (supported: ${SUPPORTED_OPERATORS.join(', ')}, or a plain value)`,
+        input: argument,
+      });
   }
 }
 
@@ -139,7 +168,11 @@ function validateAnythingBut(argument: unknown, path: FilterPath, issues: Filter
   const scalar = (value: unknown): boolean => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
   if (scalar(argument)) return;
   if (Array.isArray(argument) && argument.length > 0 && argument.every(scalar)) return;
-  issues.push({ path, message: '"anything-but" takes a string, a number or a non-empty list of them (nested operators are not supported)', input: argument });
+  issues.push({
+    path,
+    message: '"anything-but" takes a string, a number or a non-empty list of them (nested operators are not supported)',
+    input: argument,
+  });
 }
 
 /** `[op, n]` or a lower and an upper bound `[">" | ">=", n, "<" | "<=", m]`. */
@@ -165,7 +198,8 @@ function validateNumeric(argument: unknown, path: FilterPath, issues: FilterIssu
   }
   const [low, high] = pairs;
   if (low !== undefined && high !== undefined) {
-    if ((low.op !== '>' && low.op !== '>=') || (high.op !== '<' && high.op !== '<=')) fail('a "numeric" range is a lower bound (> or >=) followed by an upper bound (< or <=)');
+    if ((low.op !== '>' && low.op !== '>=') || (high.op !== '<' && high.op !== '<='))
+      fail('a "numeric" range is a lower bound (> or >=) followed by an upper bound (< or <=)');
     else if ((low.bound as number) > (high.bound as number)) fail('a "numeric" range needs its lower bound below its upper bound');
   }
 }

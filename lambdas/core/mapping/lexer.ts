@@ -15,7 +15,10 @@ const WHITESPACE = /[ \t\r\n]+/y;
 const PUNCTUATION = new Set(['=', ',', '.', '(', ')']);
 
 export function mappingSyntaxError(input: string, position: number, message: string): ConfigError {
-  const where = position >= input.length ? `at position ${position} (end of input)` : `at position ${position} near ${showValue(input.slice(position), 40)}`;
+  const where =
+    position >= input.length
+      ? `at position ${position} (end of input)`
+      : `at position ${position} near ${showValue(input.slice(position), 40)}`;
   return new ConfigError(`mapping: ${message} ${where}`);
 }
 

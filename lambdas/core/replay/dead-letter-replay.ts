@@ -63,7 +63,11 @@ export function createDeadLetterReplayer(ports: DeadLetterReplayPorts): DeadLett
         parsed = undefined;
       }
       if (isOnFailureMessage(parsed)) {
-        results.set(item.id, { id: item.id, status: 'skipped', error: 'an event source on-failure message (offsets only): replay it with the replay function, which re-reads Kafka' });
+        results.set(item.id, {
+          id: item.id,
+          status: 'skipped',
+          error: 'an event source on-failure message (offsets only): replay it with the replay function, which re-reads Kafka',
+        });
         continue;
       }
       try {
@@ -77,7 +81,13 @@ export function createDeadLetterReplayer(ports: DeadLetterReplayPorts): DeadLett
     }
     // Kafka order within a partition, as the original delivery had it.
     const records = [...owners.keys()].sort((a, b) =>
-      a.topic !== b.topic ? (a.topic < b.topic ? -1 : 1) : a.partition !== b.partition ? a.partition - b.partition : Number(BigInt(a.offset) - BigInt(b.offset)),
+      a.topic !== b.topic
+        ? a.topic < b.topic
+          ? -1
+          : 1
+        : a.partition !== b.partition
+          ? a.partition - b.partition
+          : Number(BigInt(a.offset) - BigInt(b.offset)),
     );
     if (records.length > 0) {
       const outcomes = await run(records, { deadlineMs: now() + REPLAY_TIME_MS });
@@ -85,7 +95,13 @@ export function createDeadLetterReplayer(ports: DeadLetterReplayPorts): DeadLett
         const id = owners.get(outcome.record) ?? '?';
         const location = `${outcome.record.topic}-${String(outcome.record.partition)}@${outcome.record.offset}`;
         if (outcome.status === 'written') results.set(id, { id, location, status: 'written' });
-        else results.set(id, { id, location, status: outcome.status === 'dead-lettered' ? 'still-poison' : 'failed', error: outcome.error.message });
+        else
+          results.set(id, {
+            id,
+            location,
+            status: outcome.status === 'dead-lettered' ? 'still-poison' : 'failed',
+            error: outcome.error.message,
+          });
       }
     }
     return items.map((item) => results.get(item.id) ?? { id: item.id, status: 'failed', error: 'no outcome' });
@@ -110,7 +126,11 @@ export interface DrainOptions {
  * that were not written stay in the queue and become visible again at the end
  * (they are never received twice in one drain).
  */
-export async function drainDeadLetterQueue<M extends QueuedMessage>(queue: DeadLetterQueue<M>, replayer: DeadLetterReplayer, options: DrainOptions = {}): Promise<ReplaySummary> {
+export async function drainDeadLetterQueue<M extends QueuedMessage>(
+  queue: DeadLetterQueue<M>,
+  replayer: DeadLetterReplayer,
+  options: DrainOptions = {},
+): Promise<ReplaySummary> {
   const all: ReplayResult[] = [];
   const kept: M[] = [];
   const seen = new Set<string>();

@@ -30,8 +30,16 @@ interface Loaded {
   readonly kind: 'dead-letter' | 'on-failure';
 }
 
-const inRanges = (ranges: readonly OffsetRange[]) => (record: KafkaRecord): boolean =>
-  ranges.some((range) => range.topic === record.topic && range.partition === record.partition && BigInt(record.offset) >= BigInt(range.firstOffset) && BigInt(record.offset) <= BigInt(range.lastOffset));
+const inRanges =
+  (ranges: readonly OffsetRange[]) =>
+  (record: KafkaRecord): boolean =>
+    ranges.some(
+      (range) =>
+        range.topic === record.topic &&
+        range.partition === record.partition &&
+        BigInt(record.offset) >= BigInt(range.firstOffset) &&
+        BigInt(record.offset) <= BigInt(range.lastOffset),
+    );
 
 /**
  * Replay of the messages the console's "Start DLQ redrive" moves out of the
@@ -52,7 +60,10 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
   const { log } = ports;
   const attempts = new WeakMap<KafkaRecord, number>();
   // Poison dead letters are not sent to the queue again: the message itself fails and returns there.
-  const replayRun = ports.writer.runner({ deadLetters: { send: () => Promise.resolve() }, attemptOf: (record) => attempts.get(record) ?? 1 });
+  const replayRun = ports.writer.runner({
+    deadLetters: { send: () => Promise.resolve() },
+    attemptOf: (record) => attempts.get(record) ?? 1,
+  });
 
   const filter = options.filter ?? NO_FILTER;
   /**
@@ -62,7 +73,12 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
    */
   const delivered = (message: ReplayMessage, records: readonly KafkaRecord[]): KafkaRecord[] => {
     const kept = records.filter((record) => filter.matches(record));
-    if (kept.length < records.length) log.info('records skipped by the event source filters', { messageId: message.id, filtered: records.length - kept.length, kept: kept.length });
+    if (kept.length < records.length)
+      log.info('records skipped by the event source filters', {
+        messageId: message.id,
+        filtered: records.length - kept.length,
+        kept: kept.length,
+      });
     return kept;
   };
 
@@ -75,7 +91,8 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
     }
     if (isOnFailureMessage(body)) {
       const batch = parseOnFailureMessage(body);
-      if (batch.payload !== undefined) return { message, kind: 'on-failure', records: delivered(message, decodeEvent(batch.payload).filter(inRanges(batch.ranges))) };
+      if (batch.payload !== undefined)
+        return { message, kind: 'on-failure', records: delivered(message, decodeEvent(batch.payload).filter(inRanges(batch.ranges))) };
       const result = await ports.refetcher.refetch(batch.ranges);
       if (result.missing.length > 0) {
         // Gone from Kafka (retention or compaction): nothing left to write. Kept visible, not dropped silently.
@@ -97,11 +114,20 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
         loaded.push(await load(message));
       } catch (error) {
         failed.add(message.id);
-        const kind = error instanceof ConfigError || error instanceof PoisonRecordError || error instanceof TransientError ? error.kind : 'transient';
-        log.error('replay message could not be read', { messageId: message.id, kind, error: error instanceof Error ? error.message : String(error) });
+        const kind =
+          error instanceof ConfigError || error instanceof PoisonRecordError || error instanceof TransientError ? error.kind : 'transient';
+        log.error('replay message could not be read', {
+          messageId: message.id,
+          kind,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
-    const runAndCollect = async (items: Loaded[], write: BatchRun, isFailure: (outcome: RecordOutcome) => boolean): Promise<RecordOutcome[]> => {
+    const runAndCollect = async (
+      items: Loaded[],
+      write: BatchRun,
+      isFailure: (outcome: RecordOutcome) => boolean,
+    ): Promise<RecordOutcome[]> => {
       const owner = new Map<KafkaRecord, string>();
       for (const item of items) for (const record of item.records) owner.set(record, item.message.id);
       const outcomes = await write([...owner.keys()], run);
@@ -120,13 +146,27 @@ export function createReplay(ports: ReplayPorts, options: ReplayOptions = {}): R
       return outcomes;
     };
     const outcomes = [
-      ...(await runAndCollect(loaded.filter((item) => item.kind === 'dead-letter'), replayRun, (outcome) => outcome.status !== 'written')),
+      ...(await runAndCollect(
+        loaded.filter((item) => item.kind === 'dead-letter'),
+        replayRun,
+        (outcome) => outcome.status !== 'written',
+      )),
       // Held by the brake (a systemic failure) means failed too: the message stays in the replay queue, nothing is dead-lettered again.
-      ...(await runAndCollect(loaded.filter((item) => item.kind === 'on-failure'), ports.writer.run, (outcome) => outcome.status === 'failed')),
+      ...(await runAndCollect(
+        loaded.filter((item) => item.kind === 'on-failure'),
+        ports.writer.run,
+        (outcome) => outcome.status === 'failed',
+      )),
     ];
     const halts = summarizeHalts(outcomes);
-    for (const halt of halts) log.error('replay halted: a systemic failure, nothing dead-lettered; the messages stay in the replay queue until the cause is fixed', haltLogFields(halt));
-    ports.publishHalts(halts.flatMap((halt) => [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords }))));
+    for (const halt of halts)
+      log.error(
+        'replay halted: a systemic failure, nothing dead-lettered; the messages stay in the replay queue until the cause is fixed',
+        haltLogFields(halt),
+      );
+    ports.publishHalts(
+      halts.flatMap((halt) => [...halt.heldByTopic].map(([topic, heldRecords]) => ({ topic, table: halt.error.halt.table, heldRecords }))),
+    );
     log.info('replay batch done', { messages: messages.length, failed: failed.size });
     return [...failed];
   };

@@ -22,7 +22,15 @@ export function createRecordMapper(topics: ReadonlyMap<string, TopicMapping>): R
   return (record) => {
     const topic = topics.get(record.topic);
     if (topic === undefined) {
-      return { rows: [], failures: [{ table: '(none)', error: new PoisonRecordError(`${describeLocation(record)}: topic "${record.topic}" is not in the sink config`) }] };
+      return {
+        rows: [],
+        failures: [
+          {
+            table: '(none)',
+            error: new PoisonRecordError(`${describeLocation(record)}: topic "${record.topic}" is not in the sink config`),
+          },
+        ],
+      };
     }
     let key: unknown;
     let value: unknown;

@@ -28,17 +28,23 @@ export function checkTable({ settings, mapping, model, keyFormat, valueFormat }:
   if (!custom) {
     const unknown = columns.filter((entry) => !model.columns.has(entry.column)).map((entry) => showValue(entry.column));
     if (unknown.length > 0) {
-      problems.push(`mapping: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${tableText(model)} (its columns: ${[...model.columns.keys()].join(', ')})`);
+      problems.push(
+        `mapping: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${tableText(model)} (its columns: ${[...model.columns.keys()].join(', ')})`,
+      );
     }
     const unmappedKeys = [...model.partitionKey, ...model.clustering].filter((name) => !mapped.has(name));
     if (unmappedKeys.length > 0) {
-      problems.push(`mapping: primary key ${unmappedKeys.length === 1 ? 'column' : 'columns'} ${unmappedKeys.map((name) => showValue(name)).join(', ')} must be mapped`);
+      problems.push(
+        `mapping: primary key ${unmappedKeys.length === 1 ? 'column' : 'columns'} ${unmappedKeys.map((name) => showValue(name)).join(', ')} must be mapped`,
+      );
     }
   }
 
   if (model.isCounter && !custom) {
-    if (specialSource(mapping, 'ttl') !== undefined || settings.ttl !== -1) problems.push(`${tableText(model)} is a counter table: counters take no TTL (remove ttl / __ttl)`);
-    if (specialSource(mapping, 'timestamp') !== undefined) problems.push(`${tableText(model)} is a counter table: counters take no write time (remove __timestamp)`);
+    if (specialSource(mapping, 'ttl') !== undefined || settings.ttl !== -1)
+      problems.push(`${tableText(model)} is a counter table: counters take no TTL (remove ttl / __ttl)`);
+    if (specialSource(mapping, 'timestamp') !== undefined)
+      problems.push(`${tableText(model)} is a counter table: counters take no write time (remove __timestamp)`);
   }
 
   for (const { column, source } of columns) {
@@ -66,7 +72,9 @@ function sourceProblem(source: MappingSource, type: CqlType, keyFormat: RecordFo
   const typeText = formatCqlType(type);
   switch (source.kind) {
     case 'function':
-      return type.kind === 'timeuuid' || type.kind === 'uuid' || type.kind === 'timestamp' ? undefined : `now() gives a timeuuid (or a timestamp), not ${typeText}`;
+      return type.kind === 'timeuuid' || type.kind === 'uuid' || type.kind === 'timestamp'
+        ? undefined
+        : `now() gives a timeuuid (or a timestamp), not ${typeText}`;
     case 'header':
       return type.kind === 'counter' ? 'a header cannot feed a counter: an increment must come from the record key or value' : undefined;
     case 'key':
@@ -74,7 +82,8 @@ function sourceProblem(source: MappingSource, type: CqlType, keyFormat: RecordFo
       const problem = formatProblem(source, keyFormat, valueFormat);
       if (problem !== undefined) return problem;
       const format = source.kind === 'key' ? keyFormat : valueFormat;
-      if (format === 'bytes' && !BYTES_TARGETS.has(type.kind)) return `the ${source.kind} is raw bytes (${source.kind}Format bytes), which cannot become ${typeText}`;
+      if (format === 'bytes' && !BYTES_TARGETS.has(type.kind))
+        return `the ${source.kind} is raw bytes (${source.kind}Format bytes), which cannot become ${typeText}`;
       return undefined;
     }
   }

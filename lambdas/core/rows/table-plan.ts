@@ -49,12 +49,26 @@ export function tableStatements({ settings, mapping, model }: TablePlanInput): T
   const columns = mappedColumns(mapping).map((entry) => entry.column);
   const keys = [...model.partitionKey, ...model.clustering];
   if (model.isCounter) {
-    return { upsert: counterUpdateCql(model.keyspace, model.table, columns.filter((name) => !keys.includes(name)), keys), delete: undefined };
+    return {
+      upsert: counterUpdateCql(
+        model.keyspace,
+        model.table,
+        columns.filter((name) => !keys.includes(name)),
+        keys,
+      ),
+      delete: undefined,
+    };
   }
   const ttl = specialSource(mapping, 'ttl') !== undefined ? 'bind' : staticTtlSeconds(settings.ttl, settings.ttlTimeUnit);
   const upsert = insertCql(model.keyspace, model.table, columns, { timestamp: settings.clientTimestamps, ttl: ttl === -1 ? 'none' : ttl });
   const deleted = deletedColumns(settings, mapping, model);
-  const del = deleted === undefined ? undefined : deleteCql(model.keyspace, model.table, keys, { timestamp: settings.clientTimestamps, columns: deleted === 'row' ? undefined : deleted });
+  const del =
+    deleted === undefined
+      ? undefined
+      : deleteCql(model.keyspace, model.table, keys, {
+          timestamp: settings.clientTimestamps,
+          columns: deleted === 'row' ? undefined : deleted,
+        });
   return { upsert, delete: del };
 }
 
@@ -86,7 +100,10 @@ function deletedColumns(settings: TableConfig, mapping: Mapping, model: TableMod
  * bind values, in the order of the prepared statements. Throws ConfigError
  * when a custom query's bind variables do not match the mapping.
  */
-export function buildRowBuilder(input: TablePlanInput, prepared: { upsert: PreparedStatement; delete?: PreparedStatement | undefined }): RowBuilder {
+export function buildRowBuilder(
+  input: TablePlanInput,
+  prepared: { upsert: PreparedStatement; delete?: PreparedStatement | undefined },
+): RowBuilder {
   const { name, settings, mapping, model, codec } = input;
   const target: WriteTarget = {
     name,
@@ -98,9 +115,18 @@ export function buildRowBuilder(input: TablePlanInput, prepared: { upsert: Prepa
   const binding = (column: string, type: CqlType): Binding => {
     const source = mappedColumns(mapping).find((entry) => entry.column === column)?.source;
     if (source === undefined) throw new ConfigError(`bind :${column} of the query is not mapped`);
-    const extract = compileExtractor(source, { headerBytes: type.kind === 'blob', now: type.kind === 'timestamp' ? 'timestamp' : 'timeuuid' });
+    const extract = compileExtractor(source, {
+      headerBytes: type.kind === 'blob',
+      now: type.kind === 'timestamp' ? 'timestamp' : 'timeuuid',
+    });
     const column_ = model.columns.get(column);
-    return { column, source: formatSource(source), extract, convert: makeConverter(type, codec), key: column_ !== undefined && isPrimaryKey(column_) };
+    return {
+      column,
+      source: formatSource(source),
+      extract,
+      convert: makeConverter(type, codec),
+      key: column_ !== undefined && isPrimaryKey(column_),
+    };
   };
   if (settings.query !== undefined) {
     const bindings = prepared.upsert.variables.map((variable) =>
@@ -112,7 +138,12 @@ export function buildRowBuilder(input: TablePlanInput, prepared: { upsert: Prepa
   return tableRowBuilder(input, target, prepared, bindings);
 }
 
-function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: { upsert: PreparedStatement; delete?: PreparedStatement | undefined }, bindings: Binding[]): RowBuilder {
+function tableRowBuilder(
+  input: TablePlanInput,
+  target: WriteTarget,
+  prepared: { upsert: PreparedStatement; delete?: PreparedStatement | undefined },
+  bindings: Binding[],
+): RowBuilder {
   const { settings, mapping, model } = input;
   const count = bindings.length;
   const indexOf = (column: string): number => bindings.findIndex((b) => b.column === column);
@@ -152,7 +183,9 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
     const b = bindings[index] as Binding;
     const value = raw[index];
     if (value === ABSENT || value === null || value === undefined) {
-      throw new PoisonRecordError(`column "${b.column}" (primary key) from ${b.source} is ${value === ABSENT ? 'missing from the record' : 'null'}`);
+      throw new PoisonRecordError(
+        `column "${b.column}" (primary key) from ${b.source} is ${value === ABSENT ? 'missing from the record' : 'null'}`,
+      );
     }
     return b.convert(value, b);
   };
@@ -162,14 +195,23 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
   return (decoded) => {
     for (let index = 0; index < count; index++) raw[index] = (bindings[index] as Binding).extract(decoded);
     const tombstone = decoded.value === null;
-    if (deleteStatement !== undefined && (tombstone || (nonKeyAt.length > 0 && nonKeyAt.every((at) => raw[at] === null || raw[at] === ABSENT)))) {
+    if (
+      deleteStatement !== undefined &&
+      (tombstone || (nonKeyAt.length > 0 && nonKeyAt.every((at) => raw[at] === null || raw[at] === ABSENT)))
+    ) {
       const offset = clientTs ? 1 : 0;
       const values = new Array<unknown>(offset + keyAt.length);
       if (clientTs) values[0] = writeTime(decoded);
       for (let k = 0; k < keyAt.length; k++) values[offset + k] = keyValue(keyAt[k] ?? 0);
       const keys = values.slice(offset);
-      const partition = identity(keys, partitionAt.map((_, i) => i));
-      const row = identity(keys, clusteringAt.map((_, i) => partitionAt.length + i));
+      const partition = identity(
+        keys,
+        partitionAt.map((_, i) => i),
+      );
+      const row = identity(
+        keys,
+        clusteringAt.map((_, i) => partitionAt.length + i),
+      );
       if (!clientTs) return { target, statement: deleteStatement, values, partition, row };
       return { target, statement: deleteStatement, values, partition, row, timestampAt: 0, kafkaTimestamp: fromKafka, shape: deleteShape };
     }
@@ -193,7 +235,16 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
     const partition = identity(values, partitionAt);
     const row = identity(values, clusteringAt);
     if (!clientTs) return { target, statement: prepared.upsert, values, partition, row };
-    return { target, statement: prepared.upsert, values, partition, row, timestampAt: count, kafkaTimestamp: fromKafka, shape: insertShape };
+    return {
+      target,
+      statement: prepared.upsert,
+      values,
+      partition,
+      row,
+      timestampAt: count,
+      kafkaTimestamp: fromKafka,
+      shape: insertShape,
+    };
   };
 
   function regularValue(index: number): unknown {
@@ -201,7 +252,9 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
     const value = raw[index];
     if (value === ABSENT) {
       if (settings.nullToUnset) return types.unset;
-      throw new PoisonRecordError(`column "${b.column}": ${b.source} is missing from the record (nullToUnset is false, so an absent field is an error, as in the connector)`);
+      throw new PoisonRecordError(
+        `column "${b.column}": ${b.source} is missing from the record (nullToUnset is false, so an absent field is an error, as in the connector)`,
+      );
     }
     if (value === null || value === undefined) return settings.nullToUnset ? types.unset : null;
     return b.convert(value, b);
@@ -214,7 +267,19 @@ function tableRowBuilder(input: TablePlanInput, target: WriteTarget, prepared: {
     const start = next;
     for (const at of keyAt) values[next++] = keyValue(at);
     const keys = values.slice(start);
-    return { target, statement: prepared.upsert, values, partition: identity(keys, partitionAt.map((_, i) => i)), row: identity(keys, clusteringAt.map((_, i) => partitionAt.length + i)) };
+    return {
+      target,
+      statement: prepared.upsert,
+      values,
+      partition: identity(
+        keys,
+        partitionAt.map((_, i) => i),
+      ),
+      row: identity(
+        keys,
+        clusteringAt.map((_, i) => partitionAt.length + i),
+      ),
+    };
   }
 }
 
@@ -223,12 +288,19 @@ function deletesOffReason(settings: TableConfig, model: TableModel, available: b
   if (!settings.deletesEnabled) return 'deletesEnabled is false';
   if (settings.query !== undefined) return 'deletes cannot be derived from a custom query';
   if (model.isCounter) return 'counter tables take no deletes';
-  if ([...model.columns.values()].every(isPrimaryKey)) return 'the table has only primary-key columns, so a record inserts its row and never deletes it (as in the connector)';
+  if ([...model.columns.values()].every(isPrimaryKey))
+    return 'the table has only primary-key columns, so a record inserts its row and never deletes it (as in the connector)';
   return 'the mapping maps only primary key columns of a table that has others, so a delete would remove columns it does not own';
 }
 
 /** Custom queries bind by name; rows are grouped by the table's partition key when the mapping has it all. */
-function customQueryBuilder(target: WriteTarget, statement: PreparedStatement, bindings: Binding[], settings: TableConfig, model: TableModel): RowBuilder {
+function customQueryBuilder(
+  target: WriteTarget,
+  statement: PreparedStatement,
+  bindings: Binding[],
+  settings: TableConfig,
+  model: TableModel,
+): RowBuilder {
   const count = bindings.length;
   const partitionAt = model.partitionKey.map((name) => bindings.findIndex((b) => b.column === name));
   const rowAt = [...model.clustering.map((name) => bindings.findIndex((b) => b.column === name))];
@@ -239,7 +311,8 @@ function customQueryBuilder(target: WriteTarget, statement: PreparedStatement, b
       const b = bindings[index] as Binding;
       const value = b.extract(decoded);
       if (value === ABSENT) {
-        if (!settings.nullToUnset) throw new PoisonRecordError(`bind :${b.column}: ${b.source} is missing from the record (nullToUnset is false)`);
+        if (!settings.nullToUnset)
+          throw new PoisonRecordError(`bind :${b.column}: ${b.source} is missing from the record (nullToUnset is false)`);
         values[index] = types.unset;
       } else if (value === null || value === undefined) {
         values[index] = settings.nullToUnset ? types.unset : null;
@@ -248,7 +321,9 @@ function customQueryBuilder(target: WriteTarget, statement: PreparedStatement, b
       }
     }
     // Without the whole key, each row is its own group: nothing is batched, and nothing is ordered either.
-    const partition = grouped ? partitionAt.map((at) => keyText(values[at])).join('\u0000') : `${decoded.record.partition}@${decoded.record.offset}`;
+    const partition = grouped
+      ? partitionAt.map((at) => keyText(values[at])).join('\u0000')
+      : `${decoded.record.partition}@${decoded.record.offset}`;
     const row = grouped ? rowAt.map((at) => keyText(values[at])).join('\u0000') : '';
     return { target, statement, values, partition, row };
   };

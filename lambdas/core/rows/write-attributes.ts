@@ -30,7 +30,9 @@ export function ttlConverter(unit: TimeUnit): (value: unknown) => number {
   return (value) => {
     const seconds = (integerOf(value, '__ttl', unit) * nanos) / 1_000_000_000n;
     if (seconds < 0n || seconds > BigInt(MAX_TTL_SECONDS)) {
-      throw new PoisonRecordError(`__ttl: ${showValue(value)} ${unit.toLowerCase()} is ${seconds} s, outside 0…${MAX_TTL_SECONDS} (0 means no TTL)`);
+      throw new PoisonRecordError(
+        `__ttl: ${showValue(value)} ${unit.toLowerCase()} is ${seconds} s, outside 0…${MAX_TTL_SECONDS} (0 means no TTL)`,
+      );
     }
     return Number(seconds);
   };

@@ -38,7 +38,11 @@ const MAX_COMPARISONS = 16;
  * Writes without a shape (counters, custom queries, no client timestamp) and
  * writes whose timestamp is unset are never left out.
  */
-export function coalesce(rows: readonly PendingRow[], repeated: readonly (readonly PendingRow[])[], records: readonly KafkaRecord[]): Coalesced {
+export function coalesce(
+  rows: readonly PendingRow[],
+  repeated: readonly (readonly PendingRow[])[],
+  records: readonly KafkaRecord[],
+): Coalesced {
   if (repeated.length === 0) return { send: [...rows], shadowed: [] };
   const left = new Set<PendingRow>();
   const shadowed: ShadowedRow[] = [];

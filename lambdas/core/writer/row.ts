@@ -31,7 +31,8 @@ export interface WriteTarget {
  *  - delete-row: deletes the whole row;
  *  - delete-columns: deletes the table's owned columns (always the same set for a table).
  */
-export type WriteShape = { readonly kind: 'insert'; readonly columns: number } | { readonly kind: 'delete-row' } | { readonly kind: 'delete-columns' };
+export type WriteShape =
+  { readonly kind: 'insert'; readonly columns: number } | { readonly kind: 'delete-row' } | { readonly kind: 'delete-columns' };
 
 /** One statement for one record and one table. */
 export interface RowWrite {

@@ -31,7 +31,12 @@ export const MICROS_PER_MILLI = 1000;
  * Replayed dead letters (`fromDeadLetter`) keep exactly timestamp × 1000,
  * the lowest write time of their millisecond.
  */
-export function placeWithinMilliseconds(repeated: readonly (readonly PendingRow[])[], rows: readonly PendingRow[], records: readonly KafkaRecord[], memory: PlaceMemory): void {
+export function placeWithinMilliseconds(
+  repeated: readonly (readonly PendingRow[])[],
+  rows: readonly PendingRow[],
+  records: readonly KafkaRecord[],
+  memory: PlaceMemory,
+): void {
   // A retry of a subset may leave a row alone that had company in the first try: it keeps its place.
   if (memory.size > 0) {
     for (const pending of rows) {
@@ -44,7 +49,8 @@ export function placeWithinMilliseconds(repeated: readonly (readonly PendingRow[
   for (const rowGroup of repeated) {
     const groups = new Map<string, PendingRow[]>();
     for (const pending of rowGroup) {
-      if (!placeable(pending, records) || memory.places.get(records[pending.owner] as KafkaRecord)?.has(pending.row.target) === true) continue;
+      if (!placeable(pending, records) || memory.places.get(records[pending.owner] as KafkaRecord)?.has(pending.row.target) === true)
+        continue;
       const record = records[pending.owner] as KafkaRecord;
       const key = `${record.topic}\u0000${record.partition}\u0000${record.timestamp}`;
       const group = groups.get(key);
@@ -81,7 +87,12 @@ export class PlaceMemory {
 }
 
 function placeable({ row, owner }: PendingRow, records: readonly KafkaRecord[]): boolean {
-  return row.kafkaTimestamp === true && row.timestampAt !== undefined && typeof row.values[row.timestampAt] === 'bigint' && (records[owner] as KafkaRecord).fromDeadLetter !== true;
+  return (
+    row.kafkaTimestamp === true &&
+    row.timestampAt !== undefined &&
+    typeof row.values[row.timestampAt] === 'bigint' &&
+    (records[owner] as KafkaRecord).fromDeadLetter !== true
+  );
 }
 
 /** Adds `place` µs to the bound write time (the row builder's own values array). */
@@ -92,7 +103,9 @@ function addPlace(row: RowWrite, place: number): void {
 }
 
 /** The millisecond of the first and of the last record (in offset order) of each topic-partition. */
-function partitionBounds(records: readonly KafkaRecord[]): Map<string, { firstMs: number; lastMs: number; firstOffset: string; lastOffset: string }> {
+function partitionBounds(
+  records: readonly KafkaRecord[],
+): Map<string, { firstMs: number; lastMs: number; firstOffset: string; lastOffset: string }> {
   const bounds = new Map<string, { firstMs: number; lastMs: number; firstOffset: string; lastOffset: string }>();
   for (const record of records) {
     if (record.timestamp < 0) continue;

@@ -92,7 +92,13 @@ function settle(shadowed: readonly ShadowedRow[], tally: Tally): PendingRow[] {
     if (tally.poisonOn(by.owner, by.row.target.name)) resend.push(pending);
     else if (tally.transient[by.owner] !== undefined) {
       const cause = tally.transient[by.owner] as TransientError;
-      tally.failTransient(pending.owner, new TransientError(`${where(tally, pending)}: not written: the later record ${describeLocation(tally.records[by.owner] as KafkaRecord)} that covers it failed: ${cause.message}`, { cause }));
+      tally.failTransient(
+        pending.owner,
+        new TransientError(
+          `${where(tally, pending)}: not written: the later record ${describeLocation(tally.records[by.owner] as KafkaRecord)} that covers it failed: ${cause.message}`,
+          { cause },
+        ),
+      );
     } else tally.coalesced.add(pending.owner);
   }
   // Sent again in Kafka order, as the writes of the call were.
@@ -100,7 +106,13 @@ function settle(shadowed: readonly ShadowedRow[], tally: Tally): PendingRow[] {
 }
 
 /** Maps records [start, end) in order: rows go to `into`, mapping failures to the tally. */
-async function mapChunk(mapper: RecordMapper, tally: Tally, start: number, end: number, into: (pending: PendingRow) => void): Promise<void> {
+async function mapChunk(
+  mapper: RecordMapper,
+  tally: Tally,
+  start: number,
+  end: number,
+  into: (pending: PendingRow) => void,
+): Promise<void> {
   for (let owner = start; owner < end; owner++) {
     const record = tally.records[owner] as KafkaRecord;
     try {
@@ -133,7 +145,11 @@ async function runChain(session: CqlSession, chain: Chain, tally: Tally, options
     // one would let the retry of the failed one land after them, out of Kafka order.
     if (failed && chain.length > 1) {
       for (const later of chain.slice(index + 1)) {
-        failAll(later, tally, (pending) => new TransientError(`${where(tally, pending)}: not attempted, an earlier write to the same partition failed`));
+        failAll(
+          later,
+          tally,
+          (pending) => new TransientError(`${where(tally, pending)}: not attempted, an earlier write to the same partition failed`),
+        );
       }
       return;
     }
@@ -146,7 +162,11 @@ async function runBatch(session: CqlSession, batch: Batch, tally: Tally, options
   const writeOptions = writeOptionsOf(first, options);
   try {
     if (batch.length === 1) await session.execute(first.row.statement, first.row.values, writeOptions);
-    else await session.batch(batch.map((pending) => pending.row), writeOptions);
+    else
+      await session.batch(
+        batch.map((pending) => pending.row),
+        writeOptions,
+      );
     return false;
   } catch (error) {
     if (batch.length > 1 && error instanceof PoisonRecordError) {
@@ -156,7 +176,11 @@ async function runBatch(session: CqlSession, batch: Batch, tally: Tally, options
       return transient;
     }
     if (error instanceof PoisonRecordError) {
-      tally.failPoison(first.owner, first.row.target.name, new PoisonRecordError(`${where(tally, first)}: ${error.message}`, { cause: error }));
+      tally.failPoison(
+        first.owner,
+        first.row.target.name,
+        new PoisonRecordError(`${where(tally, first)}: ${error.message}`, { cause: error }),
+      );
       return false;
     }
     failAll(batch, tally, (pending) => asTransient(tally.records[pending.owner] as KafkaRecord, pending.row.target.name, error));
@@ -167,7 +191,12 @@ async function runBatch(session: CqlSession, batch: Batch, tally: Tally, options
 function writeOptionsOf(pending: PendingRow, options: WriteCallOptions): WriteOptions {
   const { target } = pending.row;
   const timeoutMs = options.deadlineMs === undefined ? undefined : Math.max(1, options.deadlineMs - Date.now());
-  return { consistency: target.consistency, idempotent: target.idempotent, counter: target.counter, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  return {
+    consistency: target.consistency,
+    idempotent: target.idempotent,
+    counter: target.counter,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  };
 }
 
 function failAll(batch: Batch, tally: Tally, error: (pending: PendingRow) => TransientError): void {

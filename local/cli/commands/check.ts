@@ -27,8 +27,10 @@ const unusedDeadLetters: DeadLetterSink = {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Validate a sink config: the schema, then every mapping against the live tables of the cluster. Prints every problem; exit 1 if there are any.',
-  usage: 'kafka-cql-sink check --config <file> [--local | --offline] [--sample <n> [--sample-from earliest|latest] [--bootstrap-servers <list>]] [--json]',
+  summary:
+    'Validate a sink config: the schema, then every mapping against the live tables of the cluster. Prints every problem; exit 1 if there are any.',
+  usage:
+    'kafka-cql-sink check --config <file> [--local | --offline] [--sample <n> [--sample-from earliest|latest] [--bootstrap-servers <list>]] [--json]',
   description: [
     'First the config file is validated (types, names, mapping syntax, profile rules). Then, unless --offline, the sink',
     'connects as the Lambda would (credentials from Secrets Manager), reads every target table, checks each mapping',
@@ -42,8 +44,17 @@ export const checkCommand: Command = {
     'could not be reached), 2 usage error.',
   ].join('\n'),
   options: {
-    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: RuntimeVariable.sinkConfigFile },
-    local: { type: 'boolean', description: 'Check against the local services (AWS emulator; local credentials for a cassandra connection without any).' },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description: 'Sink config (YAML or JSON).',
+      env: RuntimeVariable.sinkConfigFile,
+    },
+    local: {
+      type: 'boolean',
+      description: 'Check against the local services (AWS emulator; local credentials for a cassandra connection without any).',
+    },
     offline: { type: 'boolean', description: 'Validate the file only; do not connect.' },
     sample: { type: 'string', value: '<n>', description: 'Also run up to n records of each topic through the sink, writing nothing.' },
     'sample-from': { type: 'string', value: '<earliest|latest>', description: 'Which records --sample reads.', default: 'earliest' },
@@ -75,12 +86,15 @@ interface CheckResult {
 async function check(values: Values, positionals: readonly string[], io: Io): Promise<number> {
   const configFile = stringOf(values, 'config') ?? positionals[0];
   if (configFile === undefined) throw new UsageError('--config <file> is required');
-  if (positionals.length > (stringOf(values, 'config') === undefined ? 1 : 0)) throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}`);
+  if (positionals.length > (stringOf(values, 'config') === undefined ? 1 : 0))
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals.at(-1))}`);
   const json = values.json === true;
   const sample = integerOf(values, 'sample', 1, 1_000_000);
   const from = stringOf(values, 'sample-from') ?? 'earliest';
-  if (from !== 'earliest' && from !== 'latest') throw new UsageError(`--sample-from must be earliest or latest, got ${JSON.stringify(from)}`);
-  if (values.offline === true && sample !== undefined) throw new UsageError('--sample reads Kafka and the live tables: it cannot be --offline');
+  if (from !== 'earliest' && from !== 'latest')
+    throw new UsageError(`--sample-from must be earliest or latest, got ${JSON.stringify(from)}`);
+  if (values.offline === true && sample !== undefined)
+    throw new UsageError('--sample reads Kafka and the live tables: it cannot be --offline');
   // With --json, the text lines are left out and one object says it all at the end.
   const say = (line: string): void => {
     if (!json) io.out(line);
@@ -104,7 +118,8 @@ async function check(values: Values, positionals: readonly string[], io: Io): Pr
   }
 
   let kafka: KafkaConnection | undefined;
-  if (sample !== undefined) kafka = values.local === true ? { bootstrapServers: [endpoints.kafka], auth: { type: 'none' } } : await remoteKafka(values);
+  if (sample !== undefined)
+    kafka = values.local === true ? { bootstrapServers: [endpoints.kafka], auth: { type: 'none' } } : await remoteKafka(values);
   let dryRun: ReturnType<typeof dryRunSession> | undefined;
   try {
     const target = await sinkTarget(configFile, values.local === true);

@@ -16,11 +16,20 @@ export const convertCommand: Command = {
     '',
     'For the cut-over from the running connector, --deploy-out writes the deployment settings to merge into the',
     'deployment config: one pinned consumer group per topic (<stack>-sink-<topic>) and startingPosition TRIM_HORIZON,',
-    'with the `kafka-cql-sink migrate-offsets` line that copies the connector\'s offsets (group connect-<name>) into them.',
+    "with the `kafka-cql-sink migrate-offsets` line that copies the connector's offsets (group connect-<name>) into them.",
   ].join('\n'),
   options: {
-    'deploy-out': { type: 'string', value: '<file>', description: 'Also write the cut-over deployment settings (eventSource.consumerGroups) to this file.' },
-    'stack-name': { type: 'string', value: '<name>', description: 'With --deploy-out: the stack name the groups derive from.', default: 'kafka-cql-sink' },
+    'deploy-out': {
+      type: 'string',
+      value: '<file>',
+      description: 'Also write the cut-over deployment settings (eventSource.consumerGroups) to this file.',
+    },
+    'stack-name': {
+      type: 'string',
+      value: '<name>',
+      description: 'With --deploy-out: the stack name the groups derive from.',
+      default: 'kafka-cql-sink',
+    },
   },
   positionals: true,
   examples: [
@@ -40,19 +49,29 @@ function convert(values: Values, positionals: readonly string[], io: Io): Promis
     throw new UsageError(`cannot read ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { config, warnings } = convertConnectorConfig(text);
-  io.out(`# Converted from ${file} by kafka-cql-sink convert-connector-config.\n# Review the warnings it printed, then: kafka-cql-sink check --config <this file>\n${stringify(config, { lineWidth: 0 }).trimEnd()}`);
+  io.out(
+    `# Converted from ${file} by kafka-cql-sink convert-connector-config.\n# Review the warnings it printed, then: kafka-cql-sink check --config <this file>\n${stringify(config, { lineWidth: 0 }).trimEnd()}`,
+  );
   for (const warning of warnings) io.err(`warning: ${warning}`);
   const deployOut = stringOf(values, 'deploy-out');
   if (deployOut !== undefined) {
     const stackName = stringOf(values, 'stack-name') ?? 'kafka-cql-sink';
-    if (!/^[A-Za-z][A-Za-z0-9-]{0,60}$/.test(stackName)) throw new UsageError(`--stack-name: expected letters, digits and "-", starting with a letter, at most 61, got ${JSON.stringify(stackName)}`);
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,60}$/.test(stackName))
+      throw new UsageError(
+        `--stack-name: expected letters, digits and "-", starting with a letter, at most 61, got ${JSON.stringify(stackName)}`,
+      );
     const connectorName = parseProperties(text).name?.trim();
     try {
-      writeFileSync(deployOut, `${cutoverDeploySettings(connectorName === '' ? undefined : connectorName, Object.keys(config.topics), stackName)}\n`);
+      writeFileSync(
+        deployOut,
+        `${cutoverDeploySettings(connectorName === '' ? undefined : connectorName, Object.keys(config.topics), stackName)}\n`,
+      );
     } catch (error) {
       throw new UsageError(`cannot write ${JSON.stringify(deployOut)}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    io.err(`wrote the cut-over deployment settings (consumer group per topic) to ${deployOut}: merge them into the deployment config, then run the migrate-offsets line it shows`);
+    io.err(
+      `wrote the cut-over deployment settings (consumer group per topic) to ${deployOut}: merge them into the deployment config, then run the migrate-offsets line it shows`,
+    );
   }
   return Promise.resolve(0);
 }

@@ -17,18 +17,27 @@ export const dlqCommand: Command = {
     'Each dead letter: topic/partition/offset, write time, target tables, the error kind and message, and the key,',
     'value and headers as JSON when they are JSON, as text when they are UTF-8, else base64. Messages moved to S3',
     'for size are read from there. Messages are received with a visibility timeout of 0: they stay visible to a',
-    'replay or a redrive the whole time, and nothing is deleted (each peek adds one to a message\'s receive count).',
+    "replay or a redrive the whole time, and nothing is deleted (each peek adds one to a message's receive count).",
     'AWS is whatever the environment says; --local uses the emulator and the local dead-letter queue.',
   ].join('\n'),
   positionals: true,
   options: {
-    'queue-url': { type: 'string', value: '<url>', description: 'The dead-letter queue (the stack output DeadLetterQueueUrl).', env: RuntimeVariable.dlqUrl },
+    'queue-url': {
+      type: 'string',
+      value: '<url>',
+      description: 'The dead-letter queue (the stack output DeadLetterQueueUrl).',
+      env: RuntimeVariable.dlqUrl,
+    },
     stack: { ...stackOption, description: 'The deployed sink stack: its dead-letter queue, from the stack outputs.' },
     local: { type: 'boolean', description: `Use the AWS emulator; the queue defaults to the local ${LOCAL_NAMES.dlq}.` },
     limit: { type: 'string', short: 'n', value: '<n>', description: 'Dead letters to show at most.', default: '10' },
     json: { type: 'boolean', description: 'One JSON object a line instead of text.' },
   },
-  examples: ['npm run cli -- dlq peek --local', 'kafka-cql-sink dlq peek --stack orders-sink --limit 20', 'kafka-cql-sink dlq peek --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/orders-sink-dlq --limit 50 --json'],
+  examples: [
+    'npm run cli -- dlq peek --local',
+    'kafka-cql-sink dlq peek --stack orders-sink --limit 20',
+    'kafka-cql-sink dlq peek --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/orders-sink-dlq --limit 50 --json',
+  ],
   run: dlq,
 };
 
@@ -39,13 +48,17 @@ async function dlq(values: Values, positionals: readonly string[], io: Io): Prom
   if (values.local === true) useLocalAws();
   const env = process.env;
   // As the stack commands do: an emulator's endpoint wins over the host of a queue URL its CloudFormation handed out.
-  const sqs = new SQSClient({ ...awsClientConfig(env), useQueueUrlAsEndpoint: env.AWS_ENDPOINT_URL === undefined || env.AWS_ENDPOINT_URL === '' });
+  const sqs = new SQSClient({
+    ...awsClientConfig(env),
+    useQueueUrlAsEndpoint: env.AWS_ENDPOINT_URL === undefined || env.AWS_ENDPOINT_URL === '',
+  });
   const s3 = new S3Client(awsClientConfig(env));
   try {
     const given = stringOf(values, 'queue-url');
     const stack = stringOf(values, 'stack');
     if (given !== undefined && stack !== undefined) throw new UsageError('give --queue-url or --stack, not both');
-    if (given === undefined && stack === undefined && values.local !== true) throw new UsageError('give --queue-url or --stack (or --local for the local dead-letter queue)');
+    if (given === undefined && stack === undefined && values.local !== true)
+      throw new UsageError('give --queue-url or --stack (or --local for the local dead-letter queue)');
     const queueUrl = given ?? (stack === undefined ? await queueUrlOf(sqs, LOCAL_NAMES.dlq) : await stackDeadLetterQueue(stack));
     const peeked = await peekDeadLetters(sqs, s3, queueUrl, { limit });
     if (values.json === true) for (const item of peeked) io.out(JSON.stringify(item));

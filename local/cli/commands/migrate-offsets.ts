@@ -12,16 +12,18 @@ const KAFKA_FLAGS = ['bootstrap-servers', 'kafka-auth', 'kafka-auth-secret-arn',
 
 export const migrateOffsetsCommand: Command = {
   name: 'migrate-offsets',
-  summary: "Copy a Kafka Connect sink connector's committed offsets into the sink's consumer groups (one per topic), for a cut-over without gaps or reprocessing.",
-  usage: 'kafka-cql-sink migrate-offsets (--connector-name <name> | --from-group <group>) (--to-group <group> | --group-for <topic>=<group> | --deploy <file>) [--local | --bootstrap-servers <list> …] [--dry-run] [--force]',
+  summary:
+    "Copy a Kafka Connect sink connector's committed offsets into the sink's consumer groups (one per topic), for a cut-over without gaps or reprocessing.",
+  usage:
+    'kafka-cql-sink migrate-offsets (--connector-name <name> | --from-group <group>) (--to-group <group> | --group-for <topic>=<group> | --deploy <file>) [--local | --bootstrap-servers <list> …] [--dry-run] [--force]',
   description: [
     'A Kafka event source mapping created with an existing consumer group resumes from its committed offsets (it ignores',
-    'StartingPosition then). Each mapping has one topic and a group of its own, so the connector\'s group connect-<name> is',
+    "StartingPosition then). Each mapping has one topic and a group of its own, so the connector's group connect-<name> is",
     'copied topic by topic: --to-group for a connector with one topic, --group-for topic=group for each topic (repeat it or',
     'give a comma list), or --deploy to take the groups from the deployment config (eventSource.consumerGroups, default',
     '<stack>-sink-<topic>). A partition without a commit gets its earliest offset, where a Connect sink task starts.',
     '',
-    'It refuses while the connector\'s group has active members (stop or pause the connector: its tasks still commit), when',
+    "It refuses while the connector's group has active members (stop or pause the connector: its tasks still commit), when",
     'a target group has members, and when a target group already has commits (unless --force). Run it before the first',
     'deploy of the mappings: a mapping created before the copy has started from StartingPosition already.',
     'Kafka connection flags are those of `run` (--kafka-auth, --msk-cluster-arn, …); --local uses the local Kafka.',
@@ -31,15 +33,42 @@ export const migrateOffsetsCommand: Command = {
     'from-group': { type: 'string', value: '<group>', description: 'The source group itself (instead of --connector-name).' },
     'to-group': { type: 'string', value: '<group>', description: "The sink's group, for a source with one topic (or with --topic)." },
     topic: { type: 'string', value: '<topic>', description: 'With --to-group: the topic to copy when the source group has several.' },
-    'group-for': { type: 'string', value: '<topic>=<group>', multiple: true, description: "The sink's group of a topic; repeat it, or a comma list." },
+    'group-for': {
+      type: 'string',
+      value: '<topic>=<group>',
+      multiple: true,
+      description: "The sink's group of a topic; repeat it, or a comma list.",
+    },
     deploy: { type: 'string', value: '<file>', description: 'Deployment config: the group of each consumed topic, as the stack sets it.' },
     'dry-run': { type: 'boolean', description: 'Print the plan (topic/partition: offset per group) and change nothing.' },
     force: { type: 'boolean', description: 'Overwrite a target group that already has commits.' },
     local: { type: 'boolean', description: 'Use the local Kafka (`npm run services:start`).' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: RuntimeVariable.kafkaBootstrapServers },
-    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka, as for `run`.', env: RuntimeVariable.kafkaAuth, default: 'none' },
-    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: RuntimeVariable.kafkaAuthSecretArn },
-    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: RuntimeVariable.kafkaClusterArn },
+    'bootstrap-servers': {
+      type: 'string',
+      short: 'b',
+      value: '<host:port,…>',
+      description: 'Kafka brokers (not needed with --msk-cluster-arn).',
+      env: RuntimeVariable.kafkaBootstrapServers,
+    },
+    'kafka-auth': {
+      type: 'string',
+      value: '<none|tls|plain|scram-256|scram-512|iam>',
+      description: 'How to authenticate to Kafka, as for `run`.',
+      env: RuntimeVariable.kafkaAuth,
+      default: 'none',
+    },
+    'kafka-auth-secret-arn': {
+      type: 'string',
+      value: '<arn>',
+      description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).',
+      env: RuntimeVariable.kafkaAuthSecretArn,
+    },
+    'msk-cluster-arn': {
+      type: 'string',
+      value: '<arn>',
+      description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.',
+      env: RuntimeVariable.kafkaClusterArn,
+    },
     'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-*.', env: RuntimeVariable.kafkaTls },
   },
   examples: [
@@ -58,7 +87,9 @@ async function migrateOffsets(values: Values, _positionals: readonly string[], i
   const topics = targets.kind === 'per-topic' ? Object.keys(targets.groups) : targets.topic === undefined ? 'source' : [targets.topic];
   const state = await readMigrationState(connection, sourceGroup, targetGroupIds, topics);
   const plan = planMigration(sourceGroup, targets, state, values.force === true);
-  io.out(`source group ${sourceGroup} on ${connection.bootstrapServers.join(',')} (${describeBrokerAuth(connection.auth)}): ${state.source.members.length === 0 ? 'no active members' : `active members ${state.source.members.join(', ')}`}`);
+  io.out(
+    `source group ${sourceGroup} on ${connection.bootstrapServers.join(',')} (${describeBrokerAuth(connection.auth)}): ${state.source.members.length === 0 ? 'no active members' : `active members ${state.source.members.join(', ')}`}`,
+  );
   for (const line of describePlan(plan)) io.out(line);
   for (const note of plan.notes) io.err(`note: ${note}`);
   if (plan.refusals.length > 0) {
@@ -70,7 +101,8 @@ async function migrateOffsets(values: Values, _positionals: readonly string[], i
     return 0;
   }
   await applyMigration(connection, plan);
-  for (const copy of plan.copies) io.out(`copied ${String(copy.partitions.length)} partition offset(s) of ${copy.topic} into group ${copy.targetGroup}`);
+  for (const copy of plan.copies)
+    io.out(`copied ${String(copy.partitions.length)} partition offset(s) of ${copy.topic} into group ${copy.targetGroup}`);
   return 0;
 }
 
@@ -88,7 +120,8 @@ function targetGroupsOf(values: Values): TargetGroups {
   const given = [toGroup, groupFor, deploy].filter((v) => v !== undefined).length;
   if (given !== 1) throw new UsageError('give one of --to-group <group>, --group-for <topic>=<group> or --deploy <deployment config>');
   const topic = stringOf(values, 'topic');
-  if (topic !== undefined && toGroup === undefined) throw new UsageError('--topic goes with --to-group (--group-for and --deploy name their topics)');
+  if (topic !== undefined && toGroup === undefined)
+    throw new UsageError('--topic goes with --to-group (--group-for and --deploy name their topics)');
   if (toGroup !== undefined) return { kind: 'one', group: toGroup, ...(topic === undefined ? {} : { topic }) };
   if (deploy !== undefined) return { kind: 'per-topic', groups: deploymentGroups(deploy) };
   const groups: Record<string, string> = {};
@@ -104,14 +137,19 @@ function targetGroupsOf(values: Values): TargetGroups {
 
 async function kafkaConnectionOf(values: Values, io: Io): Promise<KafkaConnection> {
   if (values.local === true) {
-    if (parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' || KAFKA_FLAGS.some((flag) => flag !== 'kafka-auth' && values[flag] !== undefined)) {
+    if (
+      parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' ||
+      KAFKA_FLAGS.some((flag) => flag !== 'kafka-auth' && values[flag] !== undefined)
+    ) {
       io.err('note: --local uses the local plaintext Kafka; the other Kafka flags are ignored');
     }
     return { bootstrapServers: [endpoints.kafka], auth: { type: 'none' } };
   }
   const settings = kafkaSettingsFromFlags(values);
   if (settings.clusterArn === undefined && settings.bootstrapServers === undefined) {
-    throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS), --msk-cluster-arn (or KAFKA_CLUSTER_ARN) or --local is required');
+    throw new UsageError(
+      '--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS), --msk-cluster-arn (or KAFKA_CLUSTER_ARN) or --local is required',
+    );
   }
   return resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
 }

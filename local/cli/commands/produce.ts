@@ -9,11 +9,12 @@ import { integerOf, listOf, stringOf, type Command, type Io, type Values } from 
 export const produceCommand: Command = {
   name: 'produce',
   summary: 'Produce your own records from a JSON-lines file (--file), or demo order records for config/example.sink.yaml.',
-  usage: 'kafka-cql-sink produce [--file <file|->] [--count <n>] [--poison <n>] [--tombstones <n>] [--topic <name>] [--bootstrap-servers <list>]',
+  usage:
+    'kafka-cql-sink produce [--file <file|->] [--count <n>] [--poison <n>] [--tombstones <n>] [--topic <name>] [--bootstrap-servers <list>]',
   description: [
     '--file FILE (- for stdin): one JSON object a line, {"key", "value", "headers", "timestamp", "partition"}, all optional:',
     'a string key or value is sent as that text, any other JSON as its JSON text; a null or absent value is a tombstone;',
-    'headers map names to text; timestamp is epoch ms or an ISO-8601 instant; partition defaults to the key\'s hash.',
+    "headers map names to text; timestamp is epoch ms or an ISO-8601 instant; partition defaults to the key's hash.",
     'Every line is checked first: a bad line (named by its number, field and value) means nothing is produced.',
     '',
     'Without --file it produces demo orders: JSON orders keyed by order id, a few poison ones and a few tombstones.',
@@ -27,7 +28,14 @@ export const produceCommand: Command = {
     poison: { type: 'string', value: '<n>', description: 'Poison records among them (default about 1 in 50).' },
     tombstones: { type: 'string', value: '<n>', description: 'Tombstones among them (default about 1 in 50).' },
     topic: { type: 'string', short: 't', value: '<name>', description: 'Topic.', default: 'orders' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers.', env: RuntimeVariable.kafkaBootstrapServers, default: endpoints.kafka },
+    'bootstrap-servers': {
+      type: 'string',
+      short: 'b',
+      value: '<host:port,…>',
+      description: 'Kafka brokers.',
+      env: RuntimeVariable.kafkaBootstrapServers,
+      default: endpoints.kafka,
+    },
     seed: { type: 'string', value: '<n>', description: 'Seed of the generator (same seed, same records).' },
   },
   examples: [
@@ -56,7 +64,9 @@ async function produce(values: Values, _positionals: readonly string[], io: Io):
     ...(seed === undefined ? {} : { seed }),
   });
   const rate = summary.ms > 0 ? Math.round((summary.records.length * 1000) / summary.ms) : summary.records.length;
-  io.out(`produced ${String(summary.records.length)} records to ${topic} (${String(summary.orders)} orders, ${String(summary.poison)} poison, ${String(summary.tombstones)} tombstones) in ${String(summary.ms)} ms, ${String(rate)} rec/s`);
+  io.out(
+    `produced ${String(summary.records.length)} records to ${topic} (${String(summary.orders)} orders, ${String(summary.poison)} poison, ${String(summary.tombstones)} tombstones) in ${String(summary.ms)} ms, ${String(rate)} rec/s`,
+  );
   return 0;
 }
 

@@ -13,12 +13,21 @@ export const replayCommand: Command = {
     'dead-letter message (the SQS body) per line. Records that still fail are listed; exit 1 if any.',
   ].join('\n'),
   options: {
-    config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: RuntimeVariable.sinkConfigFile },
-    local: { type: 'boolean', description: 'Use the local services (AWS emulator; local credentials for a cassandra connection without any).' },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: '<file>',
+      description: 'Sink config (YAML or JSON).',
+      env: RuntimeVariable.sinkConfigFile,
+    },
+    local: {
+      type: 'boolean',
+      description: 'Use the local services (AWS emulator; local credentials for a cassandra connection without any).',
+    },
     'queue-url': { type: 'string', value: '<url>', description: 'Dead-letter queue to drain.' },
     file: { type: 'string', short: 'f', value: '<file>', description: 'JSON lines of dead-letter messages.' },
     'max-messages': { type: 'string', value: '<n>', description: 'Stop after this many queue messages.' },
-    json: { type: 'boolean', description: 'One JSON object at the end: every message\'s result, written and not written.' },
+    json: { type: 'boolean', description: "One JSON object at the end: every message's result, written and not written." },
   },
   examples: [
     'npm run cli -- replay --local --config config/example.sink.yaml --queue-url http://127.0.0.1:4566/000000000000/kafka-cql-sink-local-dlq',
@@ -50,12 +59,18 @@ async function replay(values: Values, _positionals: readonly string[], io: Io): 
     summary = await replayFile(target.env, file);
     print(summary.results);
   } else {
-    summary = await replayQueue(target.env, { queueUrl: queueUrl ?? '', ...(maxMessages === undefined ? {} : { maxMessages }), onBatch: print });
+    summary = await replayQueue(target.env, {
+      queueUrl: queueUrl ?? '',
+      ...(maxMessages === undefined ? {} : { maxMessages }),
+      onBatch: print,
+    });
   }
   if (json) {
     io.out(JSON.stringify({ written: summary.written, notWritten: summary.notWritten, results: summary.results }));
     return summary.notWritten > 0 ? 1 : 0;
   }
-  io.out(`replayed ${String(summary.results.length)} message${summary.results.length === 1 ? '' : 's'}: ${String(summary.written)} written, ${String(summary.notWritten)} not written${queueUrl === undefined ? '' : ' (kept in the queue)'}`);
+  io.out(
+    `replayed ${String(summary.results.length)} message${summary.results.length === 1 ? '' : 's'}: ${String(summary.written)} written, ${String(summary.notWritten)} not written${queueUrl === undefined ? '' : ' (kept in the queue)'}`,
+  );
   return summary.notWritten > 0 ? 1 : 0;
 }

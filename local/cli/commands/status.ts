@@ -14,7 +14,12 @@ export const statusCommand: Command = {
     'flight, and the latest CloudWatch ApproximateAgeOfOldestMessage. With --function the queues are not known.',
     AWS_NOTE,
   ].join('\n'),
-  options: { stack: stackOption, function: functionOption, json: { type: 'boolean', description: 'One JSON object instead of text.' }, local: localOption },
+  options: {
+    stack: stackOption,
+    function: functionOption,
+    json: { type: 'boolean', description: 'One JSON object instead of text.' },
+    local: localOption,
+  },
   examples: ['kafka-cql-sink status --stack orders-sink', 'AWS_REGION=eu-west-1 kafka-cql-sink status --stack orders-sink --json'],
   run: status,
 };

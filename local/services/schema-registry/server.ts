@@ -10,7 +10,9 @@ import { MockClient, RestError, type SchemaInfo, type SchemaMetadata } from '@co
  * docs/decisions/local-schema-registry.md.
  */
 
-const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8081' }, 'cache-dir': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8081' }, 'cache-dir': { type: 'string' } },
+});
 const registry = new MockClient();
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -33,24 +35,46 @@ async function readBody(request: IncomingMessage): Promise<SchemaInfo> {
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<SchemaInfo>;
   if (typeof parsed.schema !== 'string') throw new RestError('Empty schema', 422, 42201);
-  return { schema: parsed.schema, schemaType: parsed.schemaType ?? 'AVRO', ...(parsed.references === undefined ? {} : { references: parsed.references }) };
+  return {
+    schema: parsed.schema,
+    schemaType: parsed.schemaType ?? 'AVRO',
+    ...(parsed.references === undefined ? {} : { references: parsed.references }),
+  };
 }
 
 async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://registry');
-  const parts = url.pathname.split('/').filter((part) => part !== '').map(decodeURIComponent);
+  const parts = url.pathname
+    .split('/')
+    .filter((part) => part !== '')
+    .map(decodeURIComponent);
   const [first, second, third, fourth] = parts;
-  if (request.method === 'GET' && parts.length === 0) { send(response, 200, {}); return; }
-  if (request.method === 'GET' && first === 'subjects' && parts.length === 1) { send(response, 200, await registry.getAllSubjects()); return; }
+  if (request.method === 'GET' && parts.length === 0) {
+    send(response, 200, {});
+    return;
+  }
+  if (request.method === 'GET' && first === 'subjects' && parts.length === 1) {
+    send(response, 200, await registry.getAllSubjects());
+    return;
+  }
   if (request.method === 'GET' && first === 'schemas' && second === 'ids' && parts.length === 3) {
-    send(response, 200, schemaBody(await registry.getBySubjectAndId('', Number(third)))); return;
+    send(response, 200, schemaBody(await registry.getBySubjectAndId('', Number(third))));
+    return;
   }
   if (first === 'subjects' && second !== undefined && third === 'versions') {
-    if (request.method === 'POST' && parts.length === 3) { send(response, 200, { id: await registry.register(second, await readBody(request)) }); return; }
-    if (request.method === 'GET' && parts.length === 3) { send(response, 200, await registry.getAllVersions(second)); return; }
+    if (request.method === 'POST' && parts.length === 3) {
+      send(response, 200, { id: await registry.register(second, await readBody(request)) });
+      return;
+    }
+    if (request.method === 'GET' && parts.length === 3) {
+      send(response, 200, await registry.getAllVersions(second));
+      return;
+    }
     if (request.method === 'GET' && fourth !== undefined && parts.length === 4) {
-      const metadata = fourth === 'latest' ? await registry.getLatestSchemaMetadata(second) : await registry.getSchemaMetadata(second, Number(fourth));
-      send(response, 200, { subject: second, version: metadata.version, id: metadata.id, ...schemaBody(metadata) }); return;
+      const metadata =
+        fourth === 'latest' ? await registry.getLatestSchemaMetadata(second) : await registry.getSchemaMetadata(second, Number(fourth));
+      send(response, 200, { subject: second, version: metadata.version, id: metadata.id, ...schemaBody(metadata) });
+      return;
     }
   }
   send(response, 404, { error_code: 404, message: `HTTP 404 Not Found: ${request.method ?? ''} ${url.pathname}` });

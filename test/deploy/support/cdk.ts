@@ -18,7 +18,9 @@ export interface Target {
  * (no telemetry, no version check, no notices).
  */
 export function cdkEnvironment(target: Target): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')),
+  );
   return {
     ...inherited,
     AWS_ENDPOINT_URL: localstackEndpoint,
@@ -44,7 +46,10 @@ export async function cdk(args: readonly string[], target: Target, cwd: string, 
     });
     return `${stdout}${stderr}`;
   } catch (error) {
-    const output = error instanceof Error && 'stderr' in error ? `${String((error as { stdout?: unknown }).stdout)}${String((error as { stderr: unknown }).stderr)}` : String(error);
+    const output =
+      error instanceof Error && 'stderr' in error
+        ? `${String((error as { stdout?: unknown }).stdout)}${String((error as { stderr: unknown }).stderr)}`
+        : String(error);
     throw new Error(`cdk ${args.join(' ')} failed:\n${output.slice(-4000)}`, { cause: error });
   }
 }

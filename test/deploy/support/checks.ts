@@ -1,4 +1,9 @@
-import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type StackResourceSummary,
+} from '@aws-sdk/client-cloudformation';
 import { stackResources } from '../../../local/stack/locate.js';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';

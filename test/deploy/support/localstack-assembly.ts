@@ -54,7 +54,9 @@ export function writeLocalstackAssembly(source: string, target: string, options:
     if (file === undefined) throw new Error(`stack artifact without a templateFile in ${manifestFile}`);
     return file;
   };
-  const input = Object.fromEntries(stacks.map(([id, artifact]) => [id, readJson<CfnTemplate>(path.join(target, templateFileOf(artifact)))]));
+  const input = Object.fromEntries(
+    stacks.map(([id, artifact]) => [id, readJson<CfnTemplate>(path.join(target, templateFileOf(artifact)))]),
+  );
   const { templates, removals } = transformForLocalstack(input, options);
 
   const templateTexts = new Map<string, string>();
@@ -78,7 +80,8 @@ export function writeLocalstackAssembly(source: string, target: string, options:
         files[newHash] = asset;
         for (const [, stack] of stacks) {
           const url = stack.properties?.stackTemplateAssetObjectUrl;
-          if (stack.properties !== undefined && url?.includes(hash) === true) stack.properties.stackTemplateAssetObjectUrl = url.replace(hash, newHash);
+          if (stack.properties !== undefined && url?.includes(hash) === true)
+            stack.properties.stackTemplateAssetObjectUrl = url.replace(hash, newHash);
         }
       } else if (allTemplates.includes(hash)) {
         files[hash] = asset;
@@ -89,6 +92,10 @@ export function writeLocalstackAssembly(source: string, target: string, options:
   writeFileSync(manifestFile, JSON.stringify(manifest, undefined, 1));
   return {
     removals,
-    stacks: stacks.map(([id, artifact]) => ({ artifactId: id, stackName: artifact.properties?.stackName ?? id, template: templates[id] ?? {} })),
+    stacks: stacks.map(([id, artifact]) => ({
+      artifactId: id,
+      stackName: artifact.properties?.stackName ?? id,
+      template: templates[id] ?? {},
+    })),
   };
 }

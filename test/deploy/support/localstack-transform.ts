@@ -215,10 +215,13 @@ function pruneDashboardBody(body: unknown, gone: Gone): unknown {
   const widgets = (parsed.widgets as unknown[]).filter((widget) => !mentionsRemoved(widget));
   if (widgets.length === 0) return undefined;
   const rebuilt = JSON.stringify({ ...parsed, widgets });
-  const newParts = rebuilt.split(/(__kcs_cfn_token_\d+__)/).filter((part) => part !== '').map((part) => {
-    const match = /^__kcs_cfn_token_(\d+)__$/.exec(part);
-    return match === null ? part : tokens[Number(match[1])];
-  });
+  const newParts = rebuilt
+    .split(/(__kcs_cfn_token_\d+__)/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const match = /^__kcs_cfn_token_(\d+)__$/.exec(part);
+      return match === null ? part : tokens[Number(match[1])];
+    });
   return { 'Fn::Join': ['', newParts] };
 }
 
@@ -236,7 +239,8 @@ export function transformForLocalstack(input: Readonly<Record<string, CfnTemplat
   const supported = options.supportedTypes === undefined ? undefined : new Set(options.supportedTypes.map((type) => type.toLowerCase()));
   const removalReason = (type: string): string | undefined => {
     if (matchesType(type, removeTypes)) return `LocalStack cannot create ${type}`;
-    if (supported !== undefined && type.startsWith('AWS::') && !supported.has(type.toLowerCase())) return `LocalStack has no provider for ${type}`;
+    if (supported !== undefined && type.startsWith('AWS::') && !supported.has(type.toLowerCase()))
+      return `LocalStack has no provider for ${type}`;
     return undefined;
   };
   const templates = structuredClone(input) as Record<string, CfnTemplate>;
@@ -261,7 +265,7 @@ export function transformForLocalstack(input: Readonly<Record<string, CfnTemplat
     }
   }
 
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [name, template] of Object.entries(templates)) {
       const removed = gone(name);
@@ -314,12 +318,17 @@ export function transformForLocalstack(input: Readonly<Record<string, CfnTemplat
  * parameter nor a pseudo parameter: what a transform must never leave behind.
  */
 export function danglingReferences(template: CfnTemplate): string[] {
-  const known = new Set([...Object.keys(template.Resources ?? {}), ...Object.keys((template.Parameters as Record<string, unknown> | undefined) ?? {})]);
+  const known = new Set([
+    ...Object.keys(template.Resources ?? {}),
+    ...Object.keys((template.Parameters as Record<string, unknown> | undefined) ?? {}),
+  ]);
   const isKnown = (name: string): boolean => known.has(name) || name.startsWith('AWS::');
   const dangling: string[] = [];
   const visit = (value: unknown, where: string): void => {
     if (Array.isArray(value)) {
-      value.forEach((item) => { visit(item, where); });
+      value.forEach((item) => {
+        visit(item, where);
+      });
       return;
     }
     if (!isObject(value)) return;
@@ -336,7 +345,8 @@ export function danglingReferences(template: CfnTemplate): string[] {
         const { text, variables } = subParts(arg);
         const local = isObject(variables) ? new Set(Object.keys(variables)) : new Set<string>();
         if (typeof text === 'string') {
-          for (const target of subTargets(text)) if (!local.has(target) && !isKnown(target)) dangling.push(`${where}: Fn::Sub \${${target}}`);
+          for (const target of subTargets(text))
+            if (!local.has(target) && !isKnown(target)) dangling.push(`${where}: Fn::Sub \${${target}}`);
         }
       }
     }
@@ -353,12 +363,16 @@ export function danglingReferences(template: CfnTemplate): string[] {
 /** Imports (Fn::ImportValue of a literal name) that no template in the set exports. */
 export function danglingImports(templates: Readonly<Record<string, CfnTemplate>>): string[] {
   const exported = new Set(
-    Object.values(templates).flatMap((template) => Object.values(template.Outputs ?? {}).flatMap((output) => (typeof output.Export?.Name === 'string' ? [output.Export.Name] : []))),
+    Object.values(templates).flatMap((template) =>
+      Object.values(template.Outputs ?? {}).flatMap((output) => (typeof output.Export?.Name === 'string' ? [output.Export.Name] : [])),
+    ),
   );
   const missing: string[] = [];
   const visit = (value: unknown, where: string): void => {
     if (Array.isArray(value)) {
-      value.forEach((item) => { visit(item, where); });
+      value.forEach((item) => {
+        visit(item, where);
+      });
       return;
     }
     if (!isObject(value)) return;

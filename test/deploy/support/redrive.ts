@@ -40,15 +40,18 @@ export async function redrive(
       new SendMessageCommand({
         QueueUrl: source.url,
         MessageBody: message.body,
-        MessageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+        MessageAttributes: Object.fromEntries(
+          Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        ),
       }),
     );
-    if (sent.MD5OfMessageBody !== md5(message.body)) throw new Error(`the queue stored another body than sent (md5 ${String(sent.MD5OfMessageBody)})`);
+    if (sent.MD5OfMessageBody !== md5(message.body))
+      throw new Error(`the queue stored another body than sent (md5 ${String(sent.MD5OfMessageBody)})`);
   }
   const { TaskHandle } = await aws.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: source.arn, DestinationArn: destination.arn }));
   let status = 'RUNNING';
   let moved = 0;
-  for (const deadline = Date.now() + 60_000; status === 'RUNNING' && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; status === 'RUNNING' && Date.now() < deadline;) {
     await sleep(500);
     const { Results = [] } = await aws.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: source.arn, MaxResults: 10 }));
     const task = Results.find((result) => TaskHandle === undefined || result.TaskHandle === TaskHandle) ?? Results[0];
@@ -57,13 +60,24 @@ export async function redrive(
     moved = task?.ApproximateNumberOfMessagesMoved ?? moved;
   }
   const received: Message[] = [];
-  for (const deadline = Date.now() + 30_000; received.length < messages.length && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; received.length < messages.length && Date.now() < deadline;) {
     const { Messages = [] } = await aws.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: destination.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }),
+      new ReceiveMessageCommand({
+        QueueUrl: destination.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 300,
+      }),
     );
     received.push(...Messages);
   }
-  const { Attributes = {} } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: source.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: source.url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   const leftInSource = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
   return { status, moved, received, leftInSource };
 }

@@ -148,7 +148,12 @@ export class FaultFixture {
   readonly deadLetters: DeadLetterMessage[] = [];
   readonly sqs = new SQSClient(awsClientConfig);
   private readonly admin = new Admin({ clientId: 'fault-admin', bootstrapBrokers: [endpoints.kafka] });
-  private readonly producer = new Producer({ clientId: 'fault-producer', bootstrapBrokers: [endpoints.kafka], idempotent: true, retries: 20 });
+  private readonly producer = new Producer({
+    clientId: 'fault-producer',
+    bootstrapBrokers: [endpoints.kafka],
+    idempotent: true,
+    retries: 20,
+  });
   private readonly sinks: RunningSink[] = [];
   private queueUrlValue = '';
   private secretArn = '';
@@ -185,7 +190,9 @@ export class FaultFixture {
     await this.createQueue();
     const sm = new SecretsManagerClient(awsClientConfig);
     try {
-      const out = await sm.send(new CreateSecretCommand({ Name: uniqueName('fault-cassandra'), SecretString: JSON.stringify(localCassandraCredentials) }));
+      const out = await sm.send(
+        new CreateSecretCommand({ Name: uniqueName('fault-cassandra'), SecretString: JSON.stringify(localCassandraCredentials) }),
+      );
       this.secretArn = out.ARN ?? '';
     } finally {
       sm.destroy();
@@ -196,7 +203,8 @@ export class FaultFixture {
   async createQueue(): Promise<void> {
     const out = await this.sqs.send(new CreateQueueCommand({ QueueName: this.queueName, Attributes: { VisibilityTimeout: '300' } }));
     if (out.QueueUrl === undefined) throw new Error('CreateQueue returned no URL');
-    if (this.queueUrlValue !== '' && out.QueueUrl !== this.queueUrlValue) throw new Error(`queue URL changed: ${this.queueUrlValue} → ${out.QueueUrl}`);
+    if (this.queueUrlValue !== '' && out.QueueUrl !== this.queueUrlValue)
+      throw new Error(`queue URL changed: ${this.queueUrlValue} → ${out.QueueUrl}`);
     this.queueUrlValue = out.QueueUrl;
   }
 
@@ -205,7 +213,13 @@ export class FaultFixture {
       credentialsSecretArn: this.secretArn,
       ...(this.options.writer === undefined ? {} : { writer: this.options.writer }),
       ...(overrides.brake === undefined ? {} : { brake: overrides.brake }),
-      topics: { [this.topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [this.table]: { mapping: overrides.mapping ?? CONTENT_MAPPING } } } },
+      topics: {
+        [this.topic]: {
+          keyFormat: 'string',
+          valueFormat: 'json',
+          tables: { [this.table]: { mapping: overrides.mapping ?? CONTENT_MAPPING } },
+        },
+      },
     });
     return { SINK_CONFIG: JSON.stringify(config), DLQ_URL: this.queueUrlValue, AWS_REGION: endpoints.awsRegion };
   }
@@ -265,7 +279,10 @@ export class FaultFixture {
         for (const outcome of outcomes) {
           if (outcome.status === 'failed') {
             // Grouped by kind of failure: the record's location and numbers taken out.
-            const reason = `${outcome.error.name}: ${outcome.error.message.replace(/\S*@\d+\S*/g, '<record>').replace(/\d+/g, 'N').slice(0, 120)}`;
+            const reason = `${outcome.error.name}: ${outcome.error.message
+              .replace(/\S*@\d+\S*/g, '<record>')
+              .replace(/\d+/g, 'N')
+              .slice(0, 120)}`;
             tally.failureReasons.set(reason, (tally.failureReasons.get(reason) ?? 0) + 1);
             if (!tally.failureExamples.has(reason)) tally.failureExamples.set(reason, outcome.error.message.slice(0, 600));
           }
@@ -367,7 +384,9 @@ export class FaultFixture {
     const before = this.deadLetters.length;
     const deadline = Date.now() + (options.timeoutMs ?? 10_000);
     for (;;) {
-      const out = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: this.queueUrlValue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const out = await this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: this.queueUrlValue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       const got = out.Messages ?? [];
       for (const message of got) this.deadLetters.push(JSON.parse(message.Body ?? 'null') as DeadLetterMessage);
       if (got.length > 0) {
@@ -386,7 +405,12 @@ export class FaultFixture {
 
   /** Every record in the topic, read back from Kafka with a throwaway consumer. */
   async readTopic(timeoutMs = 30_000): Promise<KafkaTruth[]> {
-    const consumer = new Consumer({ groupId: uniqueName('fault-truth'), clientId: 'fault-truth', bootstrapBrokers: [endpoints.kafka], maxWaitTime: 200 });
+    const consumer = new Consumer({
+      groupId: uniqueName('fault-truth'),
+      clientId: 'fault-truth',
+      bootstrapBrokers: [endpoints.kafka],
+      maxWaitTime: 200,
+    });
     try {
       const ends = await consumer.listOffsets({ topics: [this.topic], timestamp: ListOffsetTimestamps.LATEST });
       const total = (ends.get(this.topic) ?? []).reduce((n, end) => n + end, 0n);
@@ -403,7 +427,8 @@ export class FaultFixture {
             value: message.value.toString('utf8'),
           });
           if (BigInt(out.length) >= total) break;
-          if (Date.now() > deadline) throw new Error(`read ${String(out.length)} of ${String(total)} records back from ${this.topic} in ${String(timeoutMs)} ms`);
+          if (Date.now() > deadline)
+            throw new Error(`read ${String(out.length)} of ${String(total)} records back from ${this.topic} in ${String(timeoutMs)} ms`);
         }
       } finally {
         await stream.close();
@@ -429,11 +454,15 @@ export class FaultFixture {
     const byId = new Map(this.produced.map((r) => [r.id, r]));
     const rows = await withCassandra(async (client) => {
       const out: Row[] = [];
-      const result = await client.execute(`SELECT id, seq, payload, WRITETIME(seq) AS wt_seq, WRITETIME(payload) AS wt_payload FROM ${this.table}`, [], {
-        prepare: true,
-        fetchSize: 5_000,
-        consistency: cassandra.types.consistencies.one,
-      });
+      const result = await client.execute(
+        `SELECT id, seq, payload, WRITETIME(seq) AS wt_seq, WRITETIME(payload) AS wt_payload FROM ${this.table}`,
+        [],
+        {
+          prepare: true,
+          fetchSize: 5_000,
+          consistency: cassandra.types.consistencies.one,
+        },
+      );
       for await (const row of result) {
         out.push({
           id: String(row.get('id')),
@@ -510,12 +539,16 @@ export function verifyEndState(
   for (const record of truth) {
     const spec = produced.get(record.key);
     if (spec === undefined) {
-      problems.push(`topic holds a record this run did not produce: key ${record.key} at ${String(record.partition)}/${String(record.offset)}`);
+      problems.push(
+        `topic holds a record this run did not produce: key ${record.key} at ${String(record.partition)}/${String(record.offset)}`,
+      );
       continue;
     }
-    if (seenIds.has(record.key)) problems.push(`the producer wrote ${record.key} twice (at ${String(record.partition)}/${String(record.offset)})`);
+    if (seenIds.has(record.key))
+      problems.push(`the producer wrote ${record.key} twice (at ${String(record.partition)}/${String(record.offset)})`);
     seenIds.add(record.key);
-    if (record.value !== spec.value || BigInt(spec.timestamp) !== record.timestamp) problems.push(`Kafka holds other content for ${record.key} than was produced`);
+    if (record.value !== spec.value || BigInt(spec.timestamp) !== record.timestamp)
+      problems.push(`Kafka holds other content for ${record.key} than was produced`);
     if (spec.kind === 'good') {
       const wt = String(BigInt(spec.timestamp) * 1000n);
       expectedLines.push(`${spec.id}|${String(spec.seq)}|${spec.payload}|${wt}|${wt}`);
@@ -530,8 +563,12 @@ export function verifyEndState(
   const actualSet = new Set(actualLines);
   const missing = expectedLines.filter((line) => !actualSet.has(line));
   const unexpected = actualLines.filter((line) => !expectedSet.has(line));
-  if (missing.length > 0) problems.push(`${String(missing.length)} rows missing or different in Cassandra, e.g. expected ${missing.slice(0, 3).join(' ; ')}`);
-  if (unexpected.length > 0) problems.push(`${String(unexpected.length)} rows in Cassandra that no good record explains, e.g. ${unexpected.slice(0, 3).join(' ; ')}`);
+  if (missing.length > 0)
+    problems.push(`${String(missing.length)} rows missing or different in Cassandra, e.g. expected ${missing.slice(0, 3).join(' ; ')}`);
+  if (unexpected.length > 0)
+    problems.push(
+      `${String(unexpected.length)} rows in Cassandra that no good record explains, e.g. ${unexpected.slice(0, 3).join(' ; ')}`,
+    );
 
   const letters = new Map<string, DeadLetterMessage>();
   let duplicates = 0;
@@ -557,7 +594,8 @@ export function verifyEndState(
     else letters.set(where, letter);
   }
   const notDeadLettered = [...poison.keys()].filter((where) => !letters.has(where));
-  if (notDeadLettered.length > 0) problems.push(`${String(notDeadLettered.length)} poison records not in the DLQ: ${notDeadLettered.slice(0, 10).join(', ')}`);
+  if (notDeadLettered.length > 0)
+    problems.push(`${String(notDeadLettered.length)} poison records not in the DLQ: ${notDeadLettered.slice(0, 10).join(', ')}`);
 
   return {
     records: truth.length,

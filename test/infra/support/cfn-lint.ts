@@ -14,7 +14,9 @@ export function ensureCfnLint(): string {
   if (existsSync(stamp)) return bin;
   mkdirSync(join(root, '.cache/cfn-lint'), { recursive: true });
   execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-  execFileSync(join(venv, 'bin/pip'), ['install', '--quiet', '--cache-dir', join(root, '.cache/pip'), `cfn-lint==${CFN_LINT_VERSION}`], { stdio: 'inherit' });
+  execFileSync(join(venv, 'bin/pip'), ['install', '--quiet', '--cache-dir', join(root, '.cache/pip'), `cfn-lint==${CFN_LINT_VERSION}`], {
+    stdio: 'inherit',
+  });
   execFileSync('touch', [stamp]);
   return bin;
 }

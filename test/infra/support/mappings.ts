@@ -18,7 +18,8 @@ export function kafkaMappings(template: Template): Record<string, MappingIdentit
   for (const [logicalId, { Properties: properties }] of Object.entries(mappings)) {
     const topics = properties.Topics as string[] | undefined;
     if (topics === undefined) continue; // the replay queue's SQS mapping
-    const config = (properties.AmazonManagedKafkaEventSourceConfig ?? properties.SelfManagedKafkaEventSourceConfig) as { ConsumerGroupId?: string } | undefined;
+    const config = (properties.AmazonManagedKafkaEventSourceConfig ?? properties.SelfManagedKafkaEventSourceConfig) as
+      { ConsumerGroupId?: string } | undefined;
     found[logicalId] = { topic: topics.join(','), consumerGroupId: config?.ConsumerGroupId ?? '(none)' };
   }
   return found;

@@ -10,7 +10,8 @@ export function resourceOf(template: Template, type: string, match = ''): CfnRes
   const all = Object.entries(template.findResources(type) as Record<string, CfnResource>);
   const found = all.filter(([, resource]) => JSON.stringify(resource.Properties).includes(match));
   const [first] = found;
-  if (first === undefined || found.length > 1) throw new Error(`expected one ${type} matching ${JSON.stringify(match)} (got ${found.length} of ${all.length})`);
+  if (first === undefined || found.length > 1)
+    throw new Error(`expected one ${type} matching ${JSON.stringify(match)} (got ${found.length} of ${all.length})`);
   return { id: first[0], ...first[1] };
 }
 

@@ -66,7 +66,10 @@ export function synth(deployment: Deployment, options: SynthOptions = {}): Synth
 interface ValidationReport {
   readonly pluginReports?: readonly {
     readonly pluginName?: string;
-    readonly violations?: readonly { readonly ruleName?: string; readonly violatingConstructs?: readonly { readonly constructPath?: string }[] }[];
+    readonly violations?: readonly {
+      readonly ruleName?: string;
+      readonly violatingConstructs?: readonly { readonly constructPath?: string }[];
+    }[];
   }[];
 }
 

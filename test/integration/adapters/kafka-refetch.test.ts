@@ -41,7 +41,11 @@ describe('refetchRecords against the local Kafka', () => {
     const batch = parseOnFailureMessage({
       requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 11 },
       version: '1.0',
-      KafkaBatchInfo: { batchSize: 17, bootstrapServers: endpoints.kafka, recordsInfo: { [`${topic}-1`]: { firstRecordOffset: '5', lastRecordOffset: '21' } } },
+      KafkaBatchInfo: {
+        batchSize: 17,
+        bootstrapServers: endpoints.kafka,
+        recordsInfo: { [`${topic}-1`]: { firstRecordOffset: '5', lastRecordOffset: '21' } },
+      },
     });
     expect(batch.ranges).toEqual([{ topic, partition: 1, firstOffset: '5', lastOffset: '21' }]);
 
@@ -77,7 +81,9 @@ describe('refetchRecords against the local Kafka', () => {
   });
 
   it('reads an empty partition as all missing', async () => {
-    const { records, missing } = await refetchRecords({ bootstrapServers, auth: { type: 'none' } }, [{ topic, partition: 0, firstOffset: '0', lastOffset: '0' }]);
+    const { records, missing } = await refetchRecords({ bootstrapServers, auth: { type: 'none' } }, [
+      { topic, partition: 0, firstOffset: '0', lastOffset: '0' },
+    ]);
     expect(records).toEqual([]);
     expect(missing).toHaveLength(1);
   });

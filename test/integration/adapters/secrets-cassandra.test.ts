@@ -33,7 +33,8 @@ afterAll(async () => {
   await closeCassandraClient();
   await admin.execute(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
   await admin.shutdown();
-  for (const arn of created) await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true })).catch(() => undefined);
+  for (const arn of created)
+    await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true })).catch(() => undefined);
   client.destroy();
 });
 
@@ -53,7 +54,9 @@ describe('SecretsManagerSource against the emulator', () => {
 
     const tokenArn = await createSecret('AstraCS:token-value\n');
     expect(await secrets.getToken(tokenArn)).toBe('AstraCS:token-value');
-    const bin = await client.send(new CreateSecretCommand({ Name: uniqueName('kcs-bin'), SecretBinary: Buffer.from([0x50, 0x4b, 0xff, 0x00]) }));
+    const bin = await client.send(
+      new CreateSecretCommand({ Name: uniqueName('kcs-bin'), SecretBinary: Buffer.from([0x50, 0x4b, 0xff, 0x00]) }),
+    );
     if (bin.ARN !== undefined) created.push(bin.ARN);
     expect(await secrets.getBytes(bin.ARN ?? '')).toEqual(Buffer.from([0x50, 0x4b, 0xff, 0x00]));
   });
@@ -72,14 +75,28 @@ describe('SecretsManagerSource against the emulator', () => {
 
 describe('Cassandra with credentials from Secrets Manager', () => {
   const connectionFor = (arn: string) =>
-    connectionSchema.parse({ profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: endpoints.cassandraLocalDataCenter, credentialsSecretArn: arn });
+    connectionSchema.parse({
+      profile: 'cassandra',
+      contactPoints: [endpoints.cassandra],
+      localDataCenter: endpoints.cassandraLocalDataCenter,
+      credentialsSecretArn: arn,
+    });
 
   it('connects with the secret, and the password appears in no log line', async () => {
     const arn = await createSecret(JSON.stringify({ username: role, password }));
     const secrets = new SecretsManagerSource({ client });
     const logger = createLogger({ ...observabilitySettings(), serviceName: 'kcs-test' });
-    const { result: session, error, lines } = await captureOutput(async () => {
-      const connected = await getCassandraClient(connectionFor(arn), { secrets, log: (message, fields) => { logger.info(message, fields ?? {}); } });
+    const {
+      result: session,
+      error,
+      lines,
+    } = await captureOutput(async () => {
+      const connected = await getCassandraClient(connectionFor(arn), {
+        secrets,
+        log: (message, fields) => {
+          logger.info(message, fields ?? {});
+        },
+      });
       const rs = await connected.execute('SELECT release_version FROM system.local');
       logger.info('queried', { rows: rs.rowLength });
       return connected;
@@ -119,7 +136,18 @@ describe('Cassandra with credentials from Secrets Manager', () => {
 
   it('an unreachable cluster is a TransientError', async () => {
     const arn = await createSecret(JSON.stringify(localCassandraCredentials));
-    const connection = connectionSchema.parse({ profile: 'cassandra', contactPoints: ['127.0.0.1:1'], localDataCenter: 'dc1', credentialsSecretArn: arn });
-    await expect(connectCassandra(connection, { secrets: new SecretsManagerSource({ client }) }, { clientOptions: { socketOptions: { connectTimeout: 1000 } } })).rejects.toThrow(TransientError);
+    const connection = connectionSchema.parse({
+      profile: 'cassandra',
+      contactPoints: ['127.0.0.1:1'],
+      localDataCenter: 'dc1',
+      credentialsSecretArn: arn,
+    });
+    await expect(
+      connectCassandra(
+        connection,
+        { secrets: new SecretsManagerSource({ client }) },
+        { clientOptions: { socketOptions: { connectTimeout: 1000 } } },
+      ),
+    ).rejects.toThrow(TransientError);
   });
 });

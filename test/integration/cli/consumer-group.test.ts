@@ -19,7 +19,13 @@ describe('the group check before a local run', () => {
     expect(await activeMembers(bootstrapBrokers, groupId)).toEqual([]);
 
     const consumer = new Consumer({ groupId, clientId: 'someone-else', bootstrapBrokers });
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: 'earliest',
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
     try {
       const members = await activeMembers(bootstrapBrokers, groupId);
       expect(members).toHaveLength(1);

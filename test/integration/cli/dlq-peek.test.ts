@@ -15,7 +15,10 @@ const record = (offset: string, key: Buffer | null, value: Buffer | null): Kafka
     timestamp: Date.parse('2026-11-30T10:00:00.123Z'),
     key,
     value,
-    headers: [{ name: 'source', value: Buffer.from('shop') }, { name: 'blob', value: Buffer.from([0xff, 0xfe, 0x00]) }],
+    headers: [
+      { name: 'source', value: Buffer.from('shop') },
+      { name: 'blob', value: Buffer.from([0xff, 0xfe, 0x00]) },
+    ],
   });
 
 const letter = (r: KafkaRecord, message: string): string =>
@@ -38,7 +41,10 @@ describe('dlq peek', () => {
   it('shows every dead letter decoded (JSON, text, binary, tombstone) and deletes none', async () => {
     ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('it-peek') })));
     const bodies = [
-      letter(record('41', Buffer.from('k-1'), Buffer.from('{"order_id":"x","amount":"abc"}')), 'column amount (decimal): "abc" is not a number'),
+      letter(
+        record('41', Buffer.from('k-1'), Buffer.from('{"order_id":"x","amount":"abc"}')),
+        'column amount (decimal): "abc" is not a number',
+      ),
       letter(record('42', Buffer.from('k-2'), Buffer.from('not json at all')), 'value is not JSON'),
       letter(record('43', null, null), 'tombstone without a key'),
       JSON.stringify({ something: 'else' }),
@@ -71,7 +77,9 @@ describe('dlq peek', () => {
     expect(shown).toMatch(/2 messages shown from .*; none deleted$/);
     expect(shown).toMatch(/orders\.v2-eu\/2\/4[123] at 2026-11-30T10:00:00\.123Z → shop\.orders_by_id|message .*: unreadable/);
 
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('4');
   });
 

@@ -42,10 +42,25 @@ describe('migrate-offsets on the local Kafka', () => {
   it('refuses while the source group has a member, then copies per topic; never overwrites commits without --force', async () => {
     // A member of the source group commits orders/0 at 4, orders/1 at 3 and payments/0 at 2, and stays.
     const consumer = new Consumer({ groupId: sourceGroup, clientId: 'connector-task-0', bootstrapBrokers });
-    const stream = await consumer.consume({ topics: [orders, payments], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const stream = await consumer.consume({
+      topics: [orders, payments],
+      mode: 'earliest',
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
     const ordersGroup = uniqueName('it-sink-orders');
     const paymentsGroup = uniqueName('it-sink-payments');
-    const args = ['migrate-offsets', '--local', '--from-group', sourceGroup, '--group-for', `${orders}=${ordersGroup}`, '--group-for', `${payments}=${paymentsGroup}`];
+    const args = [
+      'migrate-offsets',
+      '--local',
+      '--from-group',
+      sourceGroup,
+      '--group-for',
+      `${orders}=${ordersGroup}`,
+      '--group-for',
+      `${payments}=${paymentsGroup}`,
+    ];
     try {
       await consumer.commit({
         offsets: [
@@ -65,28 +80,44 @@ describe('migrate-offsets on the local Kafka', () => {
 
     const dry = captureIo();
     expect(await main([...args, '--dry-run'], dry)).toBe(0);
-    expect(dry.stdout).toEqual(expect.arrayContaining([
-      `${orders} → group ${ordersGroup}:`,
-      `  ${orders}/0: 4`,
-      `  ${orders}/1: 3`,
-      `  ${orders}/2: 0 (no commit in ${sourceGroup}: the earliest offset, where a Connect sink task starts)`,
-      `${payments} → group ${paymentsGroup}:`,
-      `  ${payments}/0: 2`,
-      'dry run: nothing changed',
-    ]));
+    expect(dry.stdout).toEqual(
+      expect.arrayContaining([
+        `${orders} → group ${ordersGroup}:`,
+        `  ${orders}/0: 4`,
+        `  ${orders}/1: 3`,
+        `  ${orders}/2: 0 (no commit in ${sourceGroup}: the earliest offset, where a Connect sink task starts)`,
+        `${payments} → group ${paymentsGroup}:`,
+        `  ${payments}/0: 2`,
+        'dry run: nothing changed',
+      ]),
+    );
     expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(new Map());
 
     const copy = captureIo();
     expect(await main(args, copy)).toBe(0);
     expect(copy.stdout).toContain(`copied 3 partition offset(s) of ${orders} into group ${ordersGroup}`);
-    expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(new Map([[0, 4n], [1, 3n], [2, 0n]]));
-    expect(await committedOffsets(bootstrapBrokers, paymentsGroup, payments)).toEqual(new Map([[0, 2n], [1, 0n], [2, 0n]]));
+    expect(await committedOffsets(bootstrapBrokers, ordersGroup, orders)).toEqual(
+      new Map([
+        [0, 4n],
+        [1, 3n],
+        [2, 0n],
+      ]),
+    );
+    expect(await committedOffsets(bootstrapBrokers, paymentsGroup, payments)).toEqual(
+      new Map([
+        [0, 2n],
+        [1, 0n],
+        [2, 0n],
+      ]),
+    );
     // The split is per topic: each sink group holds its own topic only.
     expect(await committedOffsets(bootstrapBrokers, ordersGroup, payments)).toEqual(new Map());
 
     const again = captureIo();
     expect(await main(args, again)).toBe(1);
-    expect(again.stderr.join('\n')).toContain(`refused: group ${ordersGroup} already has commits (${orders}/0: 4, ${orders}/1: 3, ${orders}/2: 0): it may be a group in use; --force overwrites them`);
+    expect(again.stderr.join('\n')).toContain(
+      `refused: group ${ordersGroup} already has commits (${orders}/0: 4, ${orders}/1: 3, ${orders}/2: 0): it may be a group in use; --force overwrites them`,
+    );
     expect(await main([...args, '--force'], captureIo())).toBe(0);
   });
 
@@ -96,8 +127,16 @@ describe('migrate-offsets on the local Kafka', () => {
     expect(io.stderr.join('\n')).toContain(`refused: group ${sourceGroup} has commits for 2 topics`);
     const picked = captureIo();
     const group = uniqueName('it-one');
-    expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--to-group', group, '--topic', payments], picked)).toBe(0);
-    expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(new Map([[0, 2n], [1, 0n], [2, 0n]]));
+    expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--to-group', group, '--topic', payments], picked)).toBe(
+      0,
+    );
+    expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(
+      new Map([
+        [0, 2n],
+        [1, 0n],
+        [2, 0n],
+      ]),
+    );
   });
 
   it('takes the groups from a deployment config and leaves the topics it does not consume', async () => {
@@ -113,15 +152,25 @@ describe('migrate-offsets on the local Kafka', () => {
         .replace('consumerGroupId: orders-sink', `consumerGroups: { ${orders}: ${group} }`),
     );
     const io = captureIo();
-    expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--deploy', deployFile], io), io.stderr.join('\n')).toBe(0);
+    expect(await main(['migrate-offsets', '--local', '--from-group', sourceGroup, '--deploy', deployFile], io), io.stderr.join('\n')).toBe(
+      0,
+    );
     expect(io.stderr).toContain(`note: topic ${payments}: committed in ${sourceGroup} but not consumed by the sink's groups, not copied`);
-    expect(await committedOffsets(bootstrapBrokers, group, orders)).toEqual(new Map([[0, 4n], [1, 3n], [2, 0n]]));
+    expect(await committedOffsets(bootstrapBrokers, group, orders)).toEqual(
+      new Map([
+        [0, 4n],
+        [1, 3n],
+        [2, 0n],
+      ]),
+    );
     expect(await committedOffsets(bootstrapBrokers, group, payments)).toEqual(new Map());
   });
 
   it('refuses a connector name whose group has no commits', async () => {
     const io = captureIo();
-    expect(await main(['migrate-offsets', '--local', '--connector-name', 'no-such-connector-x', '--to-group', uniqueName('it-none')], io)).toBe(1);
+    expect(
+      await main(['migrate-offsets', '--local', '--connector-name', 'no-such-connector-x', '--to-group', uniqueName('it-none')], io),
+    ).toBe(1);
     expect(io.stderr.join('\n')).toContain('refused: group connect-no-such-connector-x has no committed offsets: check the connector name');
   });
 });

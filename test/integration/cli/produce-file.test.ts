@@ -33,7 +33,13 @@ describe('produce --file', () => {
     expect(io.stdout.join('\n')).toContain(`produced 4 records to ${topic} (2 tombstones)`);
 
     const consumer = new Consumer({ groupId: uniqueName('it-group'), clientId: 'it-consumer', bootstrapBrokers });
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: 'earliest',
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
     const received: { key: string; value: Buffer | undefined; partition: number; timestamp: bigint; source: string | undefined }[] = [];
     for await (const message of stream) {
       const source = [...message.headers].find(([name]) => name.toString() === 'source')?.[1].toString();

@@ -21,7 +21,13 @@ const sinkFunctionName = `${name}-sink`;
 function template(withNewOutputs: boolean): string {
   const fn = (functionName: string) => ({
     Type: 'AWS::Lambda::Function',
-    Properties: { FunctionName: functionName, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => {};' } },
+    Properties: {
+      FunctionName: functionName,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+      Code: { ZipFile: 'exports.handler = async () => {};' },
+    },
   });
   const mapping = (functionRef: string, queue: string, batchSize: number) => ({
     Type: 'AWS::Lambda::EventSourceMapping',
@@ -30,7 +36,15 @@ function template(withNewOutputs: boolean): string {
   const suffix = withNewOutputs ? '' : '-old';
   return JSON.stringify({
     Resources: {
-      Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+        },
+      },
       Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${name}${suffix}-dlq` } },
       ReplayQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${name}${suffix}-replay` } },
       OrdersStandIn: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${name}${suffix}-orders` } },
@@ -64,8 +78,13 @@ describe('status, pause and resume on the AWS emulator', () => {
   const outputs: Record<string, string> = {};
 
   beforeAll(async () => {
-    for (const [stack, withNewOutputs] of [[stacks[0], true], [stacks[1], false]] as const) {
-      await cloudFormation.send(new CreateStackCommand({ StackName: stack, TemplateBody: template(withNewOutputs), Capabilities: ['CAPABILITY_IAM'] }));
+    for (const [stack, withNewOutputs] of [
+      [stacks[0], true],
+      [stacks[1], false],
+    ] as const) {
+      await cloudFormation.send(
+        new CreateStackCommand({ StackName: stack, TemplateBody: template(withNewOutputs), Capabilities: ['CAPABILITY_IAM'] }),
+      );
     }
     for (const stack of stacks) {
       let status = 'CREATE_IN_PROGRESS';
@@ -88,8 +107,27 @@ describe('status, pause and resume on the AWS emulator', () => {
     const dlqUrl = outputs.DeadLetterQueueUrl ?? '';
     for (const body of ['one', 'two', 'three']) await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: body }));
     const now = new Date();
-    await cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/Lambda', MetricData: [{ MetricName: 'OffsetLag', Dimensions: [{ Name: 'FunctionName', Value: sinkFunctionName }], Value: 1234, Timestamp: now }] }));
-    await cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: `${name}-dlq` }], Value: 95, Timestamp: now }] }));
+    await cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/Lambda',
+        MetricData: [
+          { MetricName: 'OffsetLag', Dimensions: [{ Name: 'FunctionName', Value: sinkFunctionName }], Value: 1234, Timestamp: now },
+        ],
+      }),
+    );
+    await cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/SQS',
+        MetricData: [
+          {
+            MetricName: 'ApproximateAgeOfOldestMessage',
+            Dimensions: [{ Name: 'QueueName', Value: `${name}-dlq` }],
+            Value: 95,
+            Timestamp: now,
+          },
+        ],
+      }),
+    );
 
     const status = await statusOf(['--stack', name]);
     expect(status.target).toBe(`stack ${name}`);
@@ -128,8 +166,10 @@ describe('status, pause and resume on the AWS emulator', () => {
   });
 
   it('pause disables every mapping of the sink and only those; resume enables them, by topic or all', async () => {
-    const sinkMappings = async () => (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: sinkFunctionName }))).EventSourceMappings ?? [];
-    const replayState = async () => (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${name}-replay` }))).EventSourceMappings?.map((m) => m.State);
+    const sinkMappings = async () =>
+      (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: sinkFunctionName }))).EventSourceMappings ?? [];
+    const replayState = async () =>
+      (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${name}-replay` }))).EventSourceMappings?.map((m) => m.State);
 
     const paused = captureIo();
     expect(await main(['pause', '--stack', name, '--local', '--timeout', '30'], paused), paused.stderr.join('\n')).toBe(0);
@@ -141,10 +181,20 @@ describe('status, pause and resume on the AWS emulator', () => {
 
     const orders = (await sinkMappings()).find((m) => m.EventSourceArn?.endsWith(`:${name}-orders`));
     const one = captureIo();
-    expect(await main(['resume', '--stack', name, '--local', '--topic', orders?.EventSourceArn ?? '?'], one), one.stderr.join('\n')).toBe(0);
+    expect(await main(['resume', '--stack', name, '--local', '--topic', orders?.EventSourceArn ?? '?'], one), one.stderr.join('\n')).toBe(
+      0,
+    );
     expect(one.stdout).toContain('all 1 Enabled');
-    const states = await Promise.all((await sinkMappings()).map(async (m) => [m.EventSourceArn?.split(':').at(-1), (await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State]));
-    expect(states.sort()).toEqual([[`${name}-orders`, 'Enabled'], [`${name}-payments`, 'Disabled']]);
+    const states = await Promise.all(
+      (await sinkMappings()).map(async (m) => [
+        m.EventSourceArn?.split(':').at(-1),
+        (await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State,
+      ]),
+    );
+    expect(states.sort()).toEqual([
+      [`${name}-orders`, 'Enabled'],
+      [`${name}-payments`, 'Disabled'],
+    ]);
 
     const rest = captureIo();
     expect(await main(['resume', '--function', sinkFunctionName, '--local'], rest), rest.stderr.join('\n')).toBe(0);

@@ -30,7 +30,16 @@ let everythingId = 0;
 let offset = 0;
 
 function record(topic: string, value: Buffer, key = `k${offset}`): KafkaRecord {
-  return { topic, partition: 0, offset: String(offset++), timestamp: 1_760_000_000_123, timestampType: 'CREATE_TIME', key: Buffer.from(key), value, headers: [] };
+  return {
+    topic,
+    partition: 0,
+    offset: String(offset++),
+    timestamp: 1_760_000_000_123,
+    timestampType: 'CREATE_TIME',
+    key: Buffer.from(key),
+    value,
+    headers: [],
+  };
 }
 
 async function engineFor(topics: SinkConfigInput['topics']): Promise<SinkEngine> {
@@ -85,14 +94,48 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
       c_udt_list list<frozen<address>>, c_optional text, c_date date, c_time time, c_uuid uuid, c_timeuuid timeuuid, c_inet inet,
       c_decimal decimal, c_smallint smallint, c_tinyint tinyint, c_fixed varint, c_tuple tuple<text, text>, c_vector vector<float, 3>)`);
     const mapping = [
-      'id=value.id', 'c_ascii=value.id', 'c_int=value.small', 'c_bigint=value.big', 'c_varint=value.unsigned_big', 'c_signed=value.signed_big',
-      'c_float=value.ratio', 'c_double=value.precise', 'c_boolean=value.active', 'c_blob=value.payload', 'c_status=value.status',
-      'c_timestamp=value.created_at', 'c_duration=value.took', 'c_wrapped=value.maybe_count', 'c_unset=value.maybe_note', 'c_list=value.tags',
-      'c_set=value.tags', 'c_map=value.counters', 'c_long_keys=value.names_by_id', 'c_udt=value.address', 'c_udt_list=value.history',
-      'c_optional=value.nickname', 'c_date=value.day', 'c_time=value.clock', 'c_uuid=value.uid', 'c_timeuuid=value.tid', 'c_inet=value.ip',
-      'c_decimal=value.amount', 'c_smallint=value.delta', 'c_tinyint=value.delta', 'c_fixed=value.fixed', 'c_tuple=value.tags', 'c_vector=value.vec',
+      'id=value.id',
+      'c_ascii=value.id',
+      'c_int=value.small',
+      'c_bigint=value.big',
+      'c_varint=value.unsigned_big',
+      'c_signed=value.signed_big',
+      'c_float=value.ratio',
+      'c_double=value.precise',
+      'c_boolean=value.active',
+      'c_blob=value.payload',
+      'c_status=value.status',
+      'c_timestamp=value.created_at',
+      'c_duration=value.took',
+      'c_wrapped=value.maybe_count',
+      'c_unset=value.maybe_note',
+      'c_list=value.tags',
+      'c_set=value.tags',
+      'c_map=value.counters',
+      'c_long_keys=value.names_by_id',
+      'c_udt=value.address',
+      'c_udt_list=value.history',
+      'c_optional=value.nickname',
+      'c_date=value.day',
+      'c_time=value.clock',
+      'c_uuid=value.uid',
+      'c_timeuuid=value.tid',
+      'c_inet=value.ip',
+      'c_decimal=value.amount',
+      'c_smallint=value.delta',
+      'c_tinyint=value.delta',
+      'c_fixed=value.fixed',
+      'c_tuple=value.tags',
+      'c_vector=value.vec',
     ].join(', ');
-    const engine = await engineFor({ [`${run}-everything`]: { keyFormat: 'string', valueFormat: 'protobuf', schemaRegistry: registry(), tables: { 'ks.everything': { mapping } } } });
+    const engine = await engineFor({
+      [`${run}-everything`]: {
+        keyFormat: 'string',
+        valueFormat: 'protobuf',
+        schemaRegistry: registry(),
+        tables: { 'ks.everything': { mapping } },
+      },
+    });
     const payload = encodeMessage(root, 'shop.v1.Everything', {
       id: 'e-1',
       small: -7,
@@ -111,7 +154,10 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
       counters: { x: '9007199254740993' },
       names_by_id: { '-9007199254740993': 'far' },
       address: { street: 'Main', zip: 1234 },
-      history: [{ street: 'Old', zip: 1 }, { street: 'Older', zip: 2 }],
+      history: [
+        { street: 'Old', zip: 1 },
+        { street: 'Older', zip: 2 },
+      ],
       day: '2026-03-01',
       clock: '10:15:30.123456789',
       uid: '5b6f0c7e-3a52-4c1e-9a7e-0c5f1d2e3a4b',
@@ -144,11 +190,15 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
     expect(row.get('c_list')).toEqual(['b', 'a']);
     expect(row.get('c_set')).toEqual(['a', 'b']);
     // The sink's driver encoding reads maps back as Maps.
-    const entries = (name: string): string[][] => [...(row.get(name) as Map<unknown, unknown>).entries()].map(([k, v]) => [String(k), String(v)]);
+    const entries = (name: string): string[][] =>
+      [...(row.get(name) as Map<unknown, unknown>).entries()].map(([k, v]) => [String(k), String(v)]);
     expect(entries('c_map')).toEqual([['x', '9007199254740993']]);
     expect(entries('c_long_keys')).toEqual([['-9007199254740993', 'far']]);
     expect({ ...(row.get('c_udt') as object) }).toEqual({ street: 'Main', zip: 1234 });
-    expect((row.get('c_udt_list') as object[]).map((udt) => ({ ...udt }))).toEqual([{ street: 'Old', zip: 1 }, { street: 'Older', zip: 2 }]);
+    expect((row.get('c_udt_list') as object[]).map((udt) => ({ ...udt }))).toEqual([
+      { street: 'Old', zip: 1 },
+      { street: 'Older', zip: 2 },
+    ]);
     expect(row.get('c_optional')).toBeNull();
     expect(String(row.get('c_date'))).toBe('2026-03-01');
     expect(String(row.get('c_time'))).toBe('10:15:30.123456789');
@@ -172,8 +222,16 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
     const v2Id = await registerSchema(`${run}-items-value`, { schema: v2, schemaType: 'PROTOBUF' });
     expect(v2Id).not.toBe(v1Id);
     const engine = await engineFor({
-      [`${run}-deep`]: { valueFormat: 'protobuf', schemaRegistry: registry(), tables: { 'ks.deep': { mapping: 'id=value.label, at=value.at' } } },
-      [`${run}-items`]: { valueFormat: 'protobuf', schemaRegistry: registry(), tables: { 'ks.items': { mapping: 'id=value.id, qty=value.qty, color=value.color' } } },
+      [`${run}-deep`]: {
+        valueFormat: 'protobuf',
+        schemaRegistry: registry(),
+        tables: { 'ks.deep': { mapping: 'id=value.label, at=value.at' } },
+      },
+      [`${run}-items`]: {
+        valueFormat: 'protobuf',
+        schemaRegistry: registry(),
+        tables: { 'ks.items': { mapping: 'id=value.id, qty=value.qty, color=value.color' } },
+      },
     });
     const deep = encodeMessage(root, 'shop.v1.Other.Deep', { label: 'nested', at: '-9007199254740993' });
     const itemV1 = encodeMessage(producerItem(v1), 'evo.Item', { id: 'old', qty: 1 });
@@ -186,7 +244,11 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['written', 'written', 'written']);
     const deepRow = (await client.execute(`SELECT at FROM ${keyspace}.deep WHERE id = 'nested'`)).first();
     expect(String(deepRow.get('at'))).toBe('-9007199254740993');
-    const items = (await client.execute(`SELECT id, qty, color FROM ${keyspace}.items`)).rows.map((row) => [row.get('id') as string, row.get('qty') as number, row.get('color') as string | null]);
+    const items = (await client.execute(`SELECT id, qty, color FROM ${keyspace}.items`)).rows.map((row) => [
+      row.get('id') as string,
+      row.get('qty') as number,
+      row.get('color') as string | null,
+    ]);
     expect(items.sort()).toEqual([
       ['new', 2, 'red'],
       ['old', 1, null],
@@ -195,10 +257,28 @@ describe('Protobuf through a Confluent-protocol registry into Cassandra', () => 
 
   it('writes JSON Schema records, long numbers exact', async () => {
     await client.execute(`CREATE TABLE ${keyspace}.orders (id bigint PRIMARY KEY, customer text, placed timestamp, lines list<int>)`);
-    const schema = JSON.stringify({ title: 'Order', type: 'object', properties: { id: { type: 'integer' }, customer: { type: 'string' }, placed: { type: 'string', format: 'date-time' }, lines: { type: 'array', items: { type: 'integer' } } } });
+    const schema = JSON.stringify({
+      title: 'Order',
+      type: 'object',
+      properties: {
+        id: { type: 'integer' },
+        customer: { type: 'string' },
+        placed: { type: 'string', format: 'date-time' },
+        lines: { type: 'array', items: { type: 'integer' } },
+      },
+    });
     const id = await registerSchema(`${run}-orders-value`, { schema, schemaType: 'JSON' });
-    const engine = await engineFor({ [`${run}-orders`]: { valueFormat: 'json-schema', schemaRegistry: registry(), tables: { 'ks.orders': { mapping: 'id=value.id, customer=value.customer, placed=value.placed, lines=value.lines' } } } });
-    const payload = Buffer.concat([jsonWire(id, {}).subarray(0, 5), Buffer.from('{"id": 9223372036854775806, "customer": "ada", "placed": "2026-03-01T10:15:30.123Z", "lines": [3, 1]}')]);
+    const engine = await engineFor({
+      [`${run}-orders`]: {
+        valueFormat: 'json-schema',
+        schemaRegistry: registry(),
+        tables: { 'ks.orders': { mapping: 'id=value.id, customer=value.customer, placed=value.placed, lines=value.lines' } },
+      },
+    });
+    const payload = Buffer.concat([
+      jsonWire(id, {}).subarray(0, 5),
+      Buffer.from('{"id": 9223372036854775806, "customer": "ada", "placed": "2026-03-01T10:15:30.123Z", "lines": [3, 1]}'),
+    ]);
     const outcomes = await engine.process([record(`${run}-orders`, payload)]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['written']);
     const row = (await client.execute(`SELECT * FROM ${keyspace}.orders WHERE id = 9223372036854775806`)).first();

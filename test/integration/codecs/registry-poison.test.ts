@@ -11,7 +11,15 @@ import type { MskEvent } from '../../../local/poller/types.js';
 import { encodeMessage, producerRoot, protobufWire, protoFixture } from '../../support/confluent-wire.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  receiveAll,
+  uniqueTopic,
+  useEmulatorEnvironment,
+} from '../handlers/support.js';
 import { registerSchema, useSchemaRegistry } from './registry.js';
 
 /*
@@ -34,7 +42,16 @@ let dlqUrl = '';
 let schemaId = 0;
 
 function polled(offset: number, value: Buffer): PolledRecord {
-  return { topic, partition: 0, offset: BigInt(offset), timestamp: 1_760_000_000_000n + BigInt(offset), timestampType: 'CREATE_TIME', key: Buffer.from(`k${offset}`), value, headers: [] };
+  return {
+    topic,
+    partition: 0,
+    offset: BigInt(offset),
+    timestamp: 1_760_000_000_000n + BigInt(offset),
+    timestampType: 'CREATE_TIME',
+    key: Buffer.from(`k${offset}`),
+    value,
+    headers: [],
+  };
 }
 
 function eventOf(records: readonly PolledRecord[]): MskEvent {
@@ -58,7 +75,11 @@ beforeAll(async () => {
   const secretArn = await createSecret(sm, localCassandraCredentials, secrets);
   runtime = await createSinkRuntime({
     SINK_CONFIG: localSinkConfigText(secretArn, {
-      [topic]: { valueFormat: 'protobuf', schemaRegistry: { url: endpoints.schemaRegistry }, tables: { [`${keyspace}.orders`]: { mapping: 'id=value.id, big=value.big, tags=value.tags' } } },
+      [topic]: {
+        valueFormat: 'protobuf',
+        schemaRegistry: { url: endpoints.schemaRegistry },
+        tables: { [`${keyspace}.orders`]: { mapping: 'id=value.id, big=value.big, tags=value.tags' } },
+      },
     }),
     DLQ_URL: dlqUrl,
     AWS_LAMBDA_FUNCTION_NAME: 'kcs-codec-sink',
@@ -81,8 +102,16 @@ afterAll(async () => {
 describe('Protobuf poison goes to the dead-letter queue', () => {
   it('dead-letters an unknown schema id, a wrong magic byte and a truncated payload, and writes the good record', async () => {
     if (runtime === undefined) throw new Error('no runtime');
-    const good = protobufWire(schemaId, [0], encodeMessage(root, 'shop.v1.Everything', { id: 'good', big: '9223372036854775807', tags: ['x'] }));
-    const truncatedSource = protobufWire(schemaId, [0], encodeMessage(root, 'shop.v1.Everything', { id: 'cut', tags: ['a-long-enough-tag'] }));
+    const good = protobufWire(
+      schemaId,
+      [0],
+      encodeMessage(root, 'shop.v1.Everything', { id: 'good', big: '9223372036854775807', tags: ['x'] }),
+    );
+    const truncatedSource = protobufWire(
+      schemaId,
+      [0],
+      encodeMessage(root, 'shop.v1.Everything', { id: 'cut', tags: ['a-long-enough-tag'] }),
+    );
     const records = [
       polled(0, good),
       polled(1, protobufWire(987_654, [0], Buffer.from([0x0a, 0x01, 0x41]))), // unknown schema id
@@ -93,7 +122,9 @@ describe('Protobuf poison goes to the dead-letter queue', () => {
     expect(response).toEqual({ batchItemFailures: [] });
 
     const rows = await admin.execute(`SELECT id, big, tags FROM ${keyspace}.orders`);
-    expect(rows.rows.map((row) => [row.get('id') as string, String(row.get('big')), row.get('tags') as string[]])).toEqual([['good', '9223372036854775807', ['x']]]);
+    expect(rows.rows.map((row) => [row.get('id') as string, String(row.get('big')), row.get('tags') as string[]])).toEqual([
+      ['good', '9223372036854775807', ['x']],
+    ]);
 
     const messages = await receiveAll(sqs, dlqUrl, 3);
     expect(messages).toHaveLength(3);
@@ -109,7 +140,13 @@ describe('Protobuf poison goes to the dead-letter queue', () => {
       expect(Buffer.from(letter?.record.value ?? '', 'base64')).toEqual(records[Number(offset)]?.value);
     }
     expect(letters.get('1')?.error.message).toMatch(/no schema with id 987654/);
-    expect(letters.get('2')?.error.message).toMatch(/value does not start with the Confluent wire-format magic byte 0 \(found 1\): <\d+ bytes 0x01/);
-    expect(letters.get('3')?.error.message).toMatch(new RegExp(`value does not decode with Protobuf schema id ${schemaId} \\(.+\\) as Protobuf message shop\\.v1\\.Everything: <\\d+ bytes 0x00`));
+    expect(letters.get('2')?.error.message).toMatch(
+      /value does not start with the Confluent wire-format magic byte 0 \(found 1\): <\d+ bytes 0x01/,
+    );
+    expect(letters.get('3')?.error.message).toMatch(
+      new RegExp(
+        `value does not decode with Protobuf schema id ${schemaId} \\(.+\\) as Protobuf message shop\\.v1\\.Everything: <\\d+ bytes 0x00`,
+      ),
+    );
   });
 });

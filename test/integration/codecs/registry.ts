@@ -23,6 +23,7 @@ export async function registerSchema(subject: string, schema: SchemaToRegister):
     body: JSON.stringify(schema),
   });
   const body = (await response.json()) as { id?: number };
-  if (!response.ok || typeof body.id !== 'number') throw new Error(`registering ${subject} failed: ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || typeof body.id !== 'number')
+    throw new Error(`registering ${subject} failed: ${response.status} ${JSON.stringify(body)}`);
   return body.id;
 }

@@ -51,7 +51,12 @@ export async function openHarness(): Promise<CqlHarness> {
 let offset = 0;
 
 /** A Kafka record with a JSON value (null for a tombstone) and a string key. */
-export function record(topic: string, key: string | null, value: unknown, options: { timestamp?: number; headers?: Record<string, string> } = {}): KafkaRecord {
+export function record(
+  topic: string,
+  key: string | null,
+  value: unknown,
+  options: { timestamp?: number; headers?: Record<string, string> } = {},
+): KafkaRecord {
   return kafkaRecord({
     topic,
     offset: String(offset++),

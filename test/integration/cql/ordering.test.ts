@@ -91,7 +91,8 @@ function effects(step: Step, index: number): { marker: Cell; a?: Cell; b?: Cell 
 
 /** Every row state the guarantee allows for each key, as text. */
 function allowedStates(steps: readonly Step[], ms: readonly number[], ranges: readonly [number, number][]): Map<number, Set<string>> {
-  const carriedWith = (i: number, j: number): boolean => ranges.every(([start, end]) => !(start <= i && i < end) || (start <= j && j < end));
+  const carriedWith = (i: number, j: number): boolean =>
+    ranges.every(([start, end]) => !(start <= i && i < end) || (start <= j && j < end));
   const beats = (j: number, i: number): boolean => (ms[j] as number) > (ms[i] as number) || (ms[j] === ms[i] && j > i && carriedWith(i, j));
   const result = new Map<number, Set<string>>();
   for (let key = 0; key < KEYS; key++) {
@@ -150,7 +151,14 @@ describe('last writer wins in Kafka order, within a millisecond too (property, r
         // A fresh record object per delivery, as each event source invocation decodes its own.
         const recordAt = (index: number): KafkaRecord => {
           const step = scenario.steps[index] as Step;
-          const value = step.kind === 'delete' ? null : { ...(step.kind === 'partial-b' ? {} : { a: `a${index}` }), ...(step.kind === 'partial-a' ? {} : { b: index }), ...(step.ttl ? { ttl: TTL_SECONDS } : {}) };
+          const value =
+            step.kind === 'delete'
+              ? null
+              : {
+                  ...(step.kind === 'partial-b' ? {} : { a: `a${index}` }),
+                  ...(step.kind === 'partial-a' ? {} : { b: index }),
+                  ...(step.ttl ? { ttl: TTL_SECONDS } : {}),
+                };
           return {
             topic: 'prop',
             partition: 0,
@@ -168,7 +176,9 @@ describe('last writer wins in Kafka order, within a millisecond too (property, r
           expect(outcomes.map((o) => o.status)).toEqual(Array(end - start).fill('written'));
         }
         const allowed = allowedStates(scenario.steps, ms, ranges);
-        const rows = await h.cql(`SELECT k, a, b, TTL(a) AS ta, TTL(b) AS tb FROM ks.prop WHERE k IN (${Array.from({ length: KEYS }, (_, key) => `'${keyText(key)}'`).join(', ')})`);
+        const rows = await h.cql(
+          `SELECT k, a, b, TTL(a) AS ta, TTL(b) AS tb FROM ks.prop WHERE k IN (${Array.from({ length: KEYS }, (_, key) => `'${keyText(key)}'`).join(', ')})`,
+        );
         for (let key = 0; key < KEYS; key++) {
           const row = rows.rows.find((r) => r.get('k') === keyText(key));
           const cell = (value: unknown, ttl: unknown): Cell | undefined =>
@@ -178,7 +188,9 @@ describe('last writer wins in Kafka order, within a millisecond too (property, r
           checked++;
           if (states.size === 1) exact++;
           if (!states.has(actual)) {
-            throw new Error(`key ${key}: table has ${actual}, the guarantee allows ${[...states].join(' | ')}; records ${JSON.stringify(scenario.steps.map((s, i) => ({ ...s, ms: (ms[i] as number) - base, offset: offsets[i] })))}, batches ${JSON.stringify(ranges)}`);
+            throw new Error(
+              `key ${key}: table has ${actual}, the guarantee allows ${[...states].join(' | ')}; records ${JSON.stringify(scenario.steps.map((s, i) => ({ ...s, ms: (ms[i] as number) - base, offset: offsets[i] })))}, batches ${JSON.stringify(ranges)}`,
+            );
           }
         }
       }),

@@ -25,9 +25,37 @@ describe('every CQL type round-trips through the sink', () => {
   it('writes every type', async () => {
     const mapping = [
       'id=key',
-      ...['ascii', 'text', 'varchar', 'int', 'bigint', 'smallint', 'tinyint', 'varint', 'decimal', 'float', 'double', 'boolean', 'timestamp', 'date', 'time', 'duration', 'uuid', 'timeuuid', 'inet', 'blob', 'list', 'set', 'map', 'frozen_list', 'tuple', 'udt', 'frozen_udt', 'udt_list', 'vector'].map(
-        (name) => `c_${name}=value.${name}`,
-      ),
+      ...[
+        'ascii',
+        'text',
+        'varchar',
+        'int',
+        'bigint',
+        'smallint',
+        'tinyint',
+        'varint',
+        'decimal',
+        'float',
+        'double',
+        'boolean',
+        'timestamp',
+        'date',
+        'time',
+        'duration',
+        'uuid',
+        'timeuuid',
+        'inet',
+        'blob',
+        'list',
+        'set',
+        'map',
+        'frozen_list',
+        'tuple',
+        'udt',
+        'frozen_udt',
+        'udt_list',
+        'vector',
+      ].map((name) => `c_${name}=value.${name}`),
     ].join(', ');
     const engine = await h.engine({ all: { tables: { 'ks.everything': { mapping } } } });
     const value = {
@@ -86,7 +114,12 @@ describe('every CQL type round-trips through the sink', () => {
     expect(row.get('c_blob')).toEqual(Buffer.from('cafe', 'hex'));
     expect(row.get('c_list')).toEqual([3, 1, 2]);
     expect(row.get('c_set')).toEqual(['a', 'b']);
-    expect(row.get('c_map')).toEqual(new Map([['x', 1.5], ['y', -2]]));
+    expect(row.get('c_map')).toEqual(
+      new Map([
+        ['x', 1.5],
+        ['y', -2],
+      ]),
+    );
     expect(row.get('c_frozen_list')).toEqual([new Map([[1, 'one']]), new Map([[2, 'two']])]);
     expect(row.get('c_tuple')).toEqual(new types.Tuple(7, 'seven', true));
     expect(row.get('c_udt')).toEqual({ street: 'Main', zip: 12345, tags: ['home'] });
@@ -97,7 +130,10 @@ describe('every CQL type round-trips through the sink', () => {
 
   it('dead-letters a value that does not fit its type, naming the column, the type and the value', async () => {
     const engine = await h.engine({ all: { tables: { 'ks.everything': { mapping: 'id=key, c_vector=value.v, c_tinyint=value.t' } } } });
-    const [short, big] = await engine.process([record('all', 'bad1', { v: [1, 2], t: 1 }), record('all', 'bad2', { v: [1, 2, 3], t: 300 })]);
+    const [short, big] = await engine.process([
+      record('all', 'bad1', { v: [1, 2], t: 1 }),
+      record('all', 'bad2', { v: [1, 2, 3], t: 300 }),
+    ]);
     expect(short?.status === 'dead-lettered' && short.error.message).toMatch(/c_vector.*vector<float, 3>/);
     expect(big?.status === 'dead-lettered' && big.error.message).toMatch(/c_tinyint.*tinyint.*300/);
   });

@@ -12,7 +12,9 @@ describe('writes against Cassandra', () => {
     h = await openHarness();
     await Promise.all([
       h.cql('CREATE TABLE ks.users (id text PRIMARY KEY, name text, age int, city text)'),
-      h.cql('CREATE TABLE ks.events (user_id text, at timestamp, seq int, kind text, origin text, trace timeuuid, PRIMARY KEY ((user_id), at, seq))'),
+      h.cql(
+        'CREATE TABLE ks.events (user_id text, at timestamp, seq int, kind text, origin text, trace timeuuid, PRIMARY KEY ((user_id), at, seq))',
+      ),
       h.cql('CREATE TABLE ks.hits (page text PRIMARY KEY, views counter, clicks counter)'),
       h.cql('CREATE TABLE ks.names (name text PRIMARY KEY, id text)'),
       h.cql('CREATE TABLE ks.audit (id text PRIMARY KEY, note text, at bigint)'),
@@ -44,13 +46,24 @@ describe('writes against Cassandra', () => {
     expect(statuses(await engine.process([record('users', 'u2', { name: 'old' }, { timestamp: 1_000 })]))).toEqual(['written']);
     expect((await one("SELECT name FROM ks.users WHERE id = 'u2'"))?.get('name')).toBe('new');
     // In one call, the same key twice: the later Kafka record wins whatever the execution order.
-    await engine.process([record('users', 'u3', { name: 'first' }, { timestamp: 5_000 }), record('users', 'u3', { name: 'second' }, { timestamp: 6_000 })]);
+    await engine.process([
+      record('users', 'u3', { name: 'first' }, { timestamp: 5_000 }),
+      record('users', 'u3', { name: 'second' }, { timestamp: 6_000 }),
+    ]);
     expect((await one("SELECT name FROM ks.users WHERE id = 'u3'"))?.get('name')).toBe('second');
   });
 
   it('takes __ttl and __timestamp from the record, in their units', async () => {
     const engine = await h.engine({
-      users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, __ttl=value.ttl_min, __timestamp=value.ts', ttlTimeUnit: 'MINUTES', timestampTimeUnit: 'MILLISECONDS' } } },
+      users: {
+        tables: {
+          'ks.users': {
+            mapping: 'id=key, name=value.name, __ttl=value.ttl_min, __timestamp=value.ts',
+            ttlTimeUnit: 'MINUTES',
+            timestampTimeUnit: 'MILLISECONDS',
+          },
+        },
+      },
     });
     await engine.process([record('users', 'u4', { name: 'T', ttl_min: 10, ts: 1_700_000_000_000 })]);
     const row = await one("SELECT TTL(name) AS ttl, WRITETIME(name) AS wt FROM ks.users WHERE id = 'u4'");
@@ -64,15 +77,25 @@ describe('writes against Cassandra', () => {
     const unset = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, city=value.city' } } } });
     await unset.process([record('users', 'u5', { name: 'changed', city: null })]);
     expect((await one("SELECT name, city FROM ks.users WHERE id = 'u5'"))?.get('city')).toBe('Paris');
-    const nulls = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, city=value.city', nullToUnset: false } } } });
+    const nulls = await h.engine({
+      users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, city=value.city', nullToUnset: false } } },
+    });
     await nulls.process([record('users', 'u5', { name: 'changed', city: null })]);
     expect((await one("SELECT city FROM ks.users WHERE id = 'u5'"))?.get('city')).toBeNull();
   });
 
   it('deletes on a tombstone and on a record with only key fields', async () => {
-    const engine = await h.engine({ users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, age=value.age, city=value.city' } } } });
-    await engine.process([record('users', 'd1', { name: 'x', age: 1, city: 'c' }, { timestamp: 1_000 }), record('users', 'd2', { name: 'y', age: 2, city: 'c' }, { timestamp: 1_000 })]);
-    const outcomes = await engine.process([record('users', 'd1', null, { timestamp: 2_000 }), record('users', 'd2', { name: null }, { timestamp: 2_000 })]);
+    const engine = await h.engine({
+      users: { tables: { 'ks.users': { mapping: 'id=key, name=value.name, age=value.age, city=value.city' } } },
+    });
+    await engine.process([
+      record('users', 'd1', { name: 'x', age: 1, city: 'c' }, { timestamp: 1_000 }),
+      record('users', 'd2', { name: 'y', age: 2, city: 'c' }, { timestamp: 1_000 }),
+    ]);
+    const outcomes = await engine.process([
+      record('users', 'd1', null, { timestamp: 2_000 }),
+      record('users', 'd2', { name: null }, { timestamp: 2_000 }),
+    ]);
     expect(statuses(outcomes)).toEqual(['written', 'written']);
     expect((await h.cql("SELECT * FROM ks.users WHERE id IN ('d1', 'd2')")).rowLength).toBe(0);
     // A replayed older insert does not resurrect the row: the delete carries the record's write time.
@@ -138,12 +161,18 @@ describe('writes against Cassandra', () => {
   it('dead-letters a tombstone for a key-only table whose key comes from the value, naming why', async () => {
     const engine = await h.engine({ members: { tables: { 'ks.members': { mapping: 'id=value.id' } } } });
     const [outcome] = await engine.process([record('members', 'x', null)]);
-    expect(outcome?.status === 'dead-lettered' && outcome.error.message).toMatch(/the table has only primary-key columns, so a record inserts its row/);
+    expect(outcome?.status === 'dead-lettered' && outcome.error.message).toMatch(
+      /the table has only primary-key columns, so a record inserts its row/,
+    );
   });
 
   it('increments counters', async () => {
     const engine = await h.engine({ hits: { tables: { 'ks.hits': { mapping: 'page=key, views=value.v, clicks=value.c' } } } });
-    const outcomes = await engine.process([record('hits', 'home', { v: 2, c: 1 }), record('hits', 'home', { v: 3, c: null }), record('hits', 'about', { v: 1, c: 0 })]);
+    const outcomes = await engine.process([
+      record('hits', 'home', { v: 2, c: 1 }),
+      record('hits', 'home', { v: 3, c: null }),
+      record('hits', 'about', { v: 1, c: 0 }),
+    ]);
     expect(statuses(outcomes)).toEqual(['written', 'written', 'written']);
     const home = await one("SELECT views, clicks FROM ks.hits WHERE page = 'home'");
     expect([home?.get('views'), home?.get('clicks')]).toEqual([5n, 1n]);
@@ -159,7 +188,14 @@ describe('writes against Cassandra', () => {
         },
       },
     });
-    const outcomes = await engine.process([record('users', 'm1', { profile: { name: 'Grace' }, at: '2026-01-02T03:04:05Z', seq: 1, kind: 'signup' }, { headers: { origin: 'web' } })]);
+    const outcomes = await engine.process([
+      record(
+        'users',
+        'm1',
+        { profile: { name: 'Grace' }, at: '2026-01-02T03:04:05Z', seq: 1, kind: 'signup' },
+        { headers: { origin: 'web' } },
+      ),
+    ]);
     expect(statuses(outcomes)).toEqual(['written']);
     expect((await one("SELECT name, city FROM ks.users WHERE id = 'm1'"))?.get('city')).toBe('web');
     expect((await one("SELECT id FROM ks.names WHERE name = 'Grace'"))?.get('id')).toBe('m1');
@@ -177,27 +213,44 @@ describe('writes against Cassandra', () => {
         },
       },
     });
-    const records = [0, 1, 2, 3].map((seq) => record('events', 'b1', { at: 1_000 + seq, seq: seq === 2 ? 'not a number' : seq, kind: `k${seq}`, id: `a${seq}` }));
+    const records = [0, 1, 2, 3].map((seq) =>
+      record('events', 'b1', { at: 1_000 + seq, seq: seq === 2 ? 'not a number' : seq, kind: `k${seq}`, id: `a${seq}` }),
+    );
     const outcomes = await engine.process(records);
     expect(statuses(outcomes)).toEqual(['written', 'written', 'dead-lettered', 'written']);
     const poison = outcomes[2];
     expect(poison?.status === 'dead-lettered' && poison.tables).toEqual(['ks.events'.replace('ks.', `${h.keyspace}.`)]);
-    expect(poison?.status === 'dead-lettered' && poison.error.message).toMatch(/events\/0@\d+ → .*events: column "seq" \(int\): cannot convert "not a number"/);
+    expect(poison?.status === 'dead-lettered' && poison.error.message).toMatch(
+      /events\/0@\d+ → .*events: column "seq" \(int\): cannot convert "not a number"/,
+    );
     expect((await h.cql("SELECT seq FROM ks.events WHERE user_id = 'b1'")).rowLength).toBe(3);
     expect((await h.cql("SELECT id FROM ks.audit WHERE id = 'a2'")).rowLength).toBe(1);
   });
 
   it('retries a batch the server rejects row by row, so only the bad row is poison', async () => {
     const engine = await h.engine({ notes: { tables: { 'ks.notes': { mapping: 'k=key, c=value.c, v=value.v' } } } });
-    const outcomes = await engine.process([record('notes', 'n', { c: 'a', v: '1' }), record('notes', 'n', { c: 'x'.repeat(70_000), v: '2' }), record('notes', 'n', { c: 'b', v: '3' })]);
+    const outcomes = await engine.process([
+      record('notes', 'n', { c: 'a', v: '1' }),
+      record('notes', 'n', { c: 'x'.repeat(70_000), v: '2' }),
+      record('notes', 'n', { c: 'b', v: '3' }),
+    ]);
     expect(statuses(outcomes)).toEqual(['written', 'dead-lettered', 'written']);
-    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(/notes\/0@\d+ → .*notes: Cassandra invalid: .*65535/);
+    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(
+      /notes\/0@\d+ → .*notes: Cassandra invalid: .*65535/,
+    );
     expect((await h.cql("SELECT c FROM ks.notes WHERE k = 'n'")).rowLength).toBe(2);
   });
 
   it('runs a custom query with named binds', async () => {
     const engine = await h.engine({
-      audit: { tables: { 'ks.audit': { mapping: 'id=key, note=value.note, at=value.at', query: 'UPDATE ks.audit USING TIMESTAMP :at SET note = :note WHERE id = :id' } } },
+      audit: {
+        tables: {
+          'ks.audit': {
+            mapping: 'id=key, note=value.note, at=value.at',
+            query: 'UPDATE ks.audit USING TIMESTAMP :at SET note = :note WHERE id = :id',
+          },
+        },
+      },
     });
     await engine.process([record('audit', 'q1', { note: 'hello', at: 42 })]);
     const row = await one("SELECT note, WRITETIME(note) AS wt FROM ks.audit WHERE id = 'q1'");

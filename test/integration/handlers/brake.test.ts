@@ -11,8 +11,24 @@ import { createReplayFor } from '../../../lambdas/composition/replay.js';
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
-import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName, until } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, sqsEventOf, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import {
+  endpoints,
+  localAwsClientConfig,
+  localCassandraClient,
+  localCassandraCredentials,
+  uniqueName,
+  until,
+} from '../../support/services.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  receiveAll,
+  sqsEventOf,
+  uniqueTopic,
+  useEmulatorEnvironment,
+} from './support.js';
 import { lambdaContext, localSinkConfig } from '../../kit/index.js';
 
 /**
@@ -61,22 +77,45 @@ async function produce(topic: string, count: number, partitions: number): Promis
   }));
   for (let start = 0; start < sent.length; start += 200) {
     await producer.send({
-      messages: sent.slice(start, start + 200).map((r) => ({ topic, partition: r.partition, key: Buffer.from(`o-${r.i}`), value: Buffer.from(r.value), timestamp: BigInt(r.timestamp) })),
+      messages: sent.slice(start, start + 200).map((r) => ({
+        topic,
+        partition: r.partition,
+        key: Buffer.from(`o-${r.i}`),
+        value: Buffer.from(r.value),
+        timestamp: BigInt(r.timestamp),
+      })),
     });
   }
   return sent;
 }
 
-function environment(topic: string, mapping: string, dlqUrl: string, brake: SinkConfigInput['brake'] = { holdSeconds: 0 }): SinkEnvironment {
+function environment(
+  topic: string,
+  mapping: string,
+  dlqUrl: string,
+  brake: SinkConfigInput['brake'] = { holdSeconds: 0 },
+): SinkEnvironment {
   const config = localSinkConfig({
     credentialsSecretArn: secretArn,
     brake,
     topics: { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } },
   });
-  return { SINK_CONFIG: JSON.stringify(config), DLQ_URL: dlqUrl, AWS_REGION: process.env.AWS_REGION, AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-brake' };
+  return {
+    SINK_CONFIG: JSON.stringify(config),
+    DLQ_URL: dlqUrl,
+    AWS_REGION: process.env.AWS_REGION,
+    AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-brake',
+  };
 }
 
-async function sink(topic: string, groupId: string, mapping: string, dlqUrl: string, onFailureQueueUrl: string, maximumRetryAttempts = 10_000): Promise<RunningSink> {
+async function sink(
+  topic: string,
+  groupId: string,
+  mapping: string,
+  dlqUrl: string,
+  onFailureQueueUrl: string,
+  maximumRetryAttempts = 10_000,
+): Promise<RunningSink> {
   const running = await startSink({
     env: environment(topic, mapping, dlqUrl),
     bootstrapServers: bootstrapBrokers,
@@ -110,7 +149,11 @@ async function readRows(sent: readonly Sent[]): Promise<{ missing: number; wrong
   const wrong: string[] = [];
   let missing = 0;
   for (const r of sent.filter((s) => !isPoison(s.i))) {
-    const rs = await cql.execute(`SELECT qty, label, WRITETIME(qty) AS wq, WRITETIME(label) AS wl FROM ${table} WHERE id = ?`, [`o-${r.i}`], { prepare: true });
+    const rs = await cql.execute(
+      `SELECT qty, label, WRITETIME(qty) AS wq, WRITETIME(label) AS wl FROM ${table} WHERE id = ?`,
+      [`o-${r.i}`],
+      { prepare: true },
+    );
     const row = rs.first() as cassandra.types.Row | null;
     if (row === null) {
       missing++;
@@ -176,10 +219,14 @@ describe('the brake on a systemic failure', () => {
     expect(await receiveAll(sqs, onFailureUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
 
     // One line per halted batch says why, with the table, the column and an example record; the metric is emitted.
-    const haltLines = halted.lines.filter((line) => line.includes('sink halted')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const haltLines = halted.lines
+      .filter((line) => line.includes('sink halted'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(haltLines.length).toBeGreaterThanOrEqual(8);
     expect(haltLines[0]).toMatchObject({ level: 'ERROR', table, column: 'qty', reason: 'cannot convert to int', example: { topic } });
-    expect((haltLines[0]?.error as { message: string }).message).toMatch(/halted, nothing dead-lettered: .*column "qty": cannot convert to int/);
+    expect((haltLines[0]?.error as { message: string }).message).toMatch(
+      /halted, nothing dead-lettered: .*column "qty": cannot convert to int/,
+    );
     const metrics = halted.lines.filter((line) => line.includes('"SinkHalted"')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(metrics.some((m) => m.topic === topic && m.table === table && Number(m.SinkHalted) > 0)).toBe(true);
     expect(metrics.some((m) => m.topic === undefined && Number(m.SinkHalted) > 0)).toBe(true);
@@ -216,7 +263,10 @@ describe('the brake on a systemic failure', () => {
     const onFailure = await receiveAll(sqs, onFailureUrl, 1);
     const covered = new Set<number>();
     for (const message of onFailure) {
-      const body = JSON.parse(message.Body ?? '{}') as { requestContext: { condition: string }; KafkaBatchInfo: { recordsInfo: Record<string, { firstRecordOffset: string; lastRecordOffset: string }> } };
+      const body = JSON.parse(message.Body ?? '{}') as {
+        requestContext: { condition: string };
+        KafkaBatchInfo: { recordsInfo: Record<string, { firstRecordOffset: string; lastRecordOffset: string }> };
+      };
       expect(body.requestContext.condition).toBe('RetryAttemptsExhausted');
       const range = body.KafkaBatchInfo.recordsInfo[`${topic}-0`];
       for (let offset = Number(range?.firstRecordOffset); offset <= Number(range?.lastRecordOffset); offset++) covered.add(offset);
@@ -225,11 +275,14 @@ describe('the brake on a systemic failure', () => {
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
 
     // Redriven before the fix: held again, the messages fail (they stay in the replay queue), no dead letter.
-    const kafka = (runtime: SinkRuntime) => kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, runtime.secrets);
+    const kafka = (runtime: SinkRuntime) =>
+      kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, runtime.secrets);
     const stillWrong = await createSinkRuntime(environment(topic, WRONG, dlqUrl));
     runtimes.push(stillWrong);
     const event = await sqsEventOf(sqs, onFailureUrl, onFailure);
-    const early = await captureOutput(() => createReplayHandler(createReplayFor(stillWrong, { kafka: kafka(stillWrong) }))(event, lambdaContext(30_000)));
+    const early = await captureOutput(() =>
+      createReplayHandler(createReplayFor(stillWrong, { kafka: kafka(stillWrong) }))(event, lambdaContext(30_000)),
+    );
     expect(early.result?.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(onFailure.map((m) => m.MessageId).sort());
     expect(early.lines.some((line) => line.includes('replay halted') && line.includes('"column":"qty"'))).toBe(true);
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
@@ -237,7 +290,9 @@ describe('the brake on a systemic failure', () => {
     // After the fix: the offsets are re-read from Kafka and written with their Kafka write times; the poison goes to the DLQ.
     const fixed = await createSinkRuntime(environment(topic, RIGHT, dlqUrl));
     runtimes.push(fixed);
-    expect(await createReplayHandler(createReplayFor(fixed, { kafka: kafka(fixed) }))(event, lambdaContext(30_000))).toEqual({ batchItemFailures: [] });
+    expect(await createReplayHandler(createReplayFor(fixed, { kafka: kafka(fixed) }))(event, lambdaContext(30_000))).toEqual({
+      batchItemFailures: [],
+    });
     expect(await readRows(sent)).toEqual({ missing: 0, wrong: [] });
     const letters = await receiveAll(sqs, dlqUrl, 1, { remove: true });
     expect(letters.map((m) => parseDeadLetterEnvelope(m.Body ?? '')).map((l) => ('record' in l ? l.record.offset : '?'))).toEqual(['25']);

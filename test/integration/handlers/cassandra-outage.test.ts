@@ -8,7 +8,17 @@ import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { cassandraService } from '../../../local/services/cassandra.js';
 import { serviceState, startService, stopService } from '../../../local/services/process.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  mskEventOf,
+  receiveAll,
+  uniqueTopic,
+  useEmulatorEnvironment,
+  type SentRecord,
+} from './support.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
@@ -39,7 +49,14 @@ const PER_PARTITION = 300;
 const batch: SentRecord[] = Array.from({ length: PARTITIONS * PER_PARTITION }, (_, i) => {
   const partition = i % PARTITIONS;
   const offset = 1_000 + Math.floor(i / PARTITIONS);
-  return { topic, partition, offset, timestamp: T0 + offset, key: `${String(partition)}-${String(offset)}`, value: JSON.stringify({ p: partition, seq: offset, payload: `payload of ${String(partition)}@${String(offset)}` }) };
+  return {
+    topic,
+    partition,
+    offset,
+    timestamp: T0 + offset,
+    key: `${String(partition)}-${String(offset)}`,
+    value: JSON.stringify({ p: partition, seq: offset, payload: `payload of ${String(partition)}@${String(offset)}` }),
+  };
 });
 
 /** What the event source does with a partial batch response: the records at or after each reported offset come again. */
@@ -72,7 +89,13 @@ beforeAll(async () => {
     {
       SINK_CONFIG: localSinkConfigText(
         secretArn,
-        { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'p=value.p, seq=value.seq, payload=value.payload' } } } },
+        {
+          [topic]: {
+            keyFormat: 'string',
+            valueFormat: 'json',
+            tables: { [table]: { mapping: 'p=value.p, seq=value.seq, payload=value.payload' } },
+          },
+        },
         // One statement per write and few in flight, so the batch is still being written when Cassandra goes away.
         { maxConcurrentRequests: 2, maxNumberOfRecordsInBatch: 1 },
       ),
@@ -135,7 +158,9 @@ describe('Cassandra stopped mid-batch', () => {
     // What the response lets the event source commit was really written and survived the restart:
     // every record below a partition's reported offset (all of a partition not reported).
     const reported = new Map(first.batchItemFailures.map((f) => [f.itemIdentifier.partition, f.itemIdentifier.offset]));
-    const committed = batch.filter((record) => record.offset < (reported.get(`${topic}-${String(record.partition)}`) ?? Number.POSITIVE_INFINITY));
+    const committed = batch.filter(
+      (record) => record.offset < (reported.get(`${topic}-${String(record.partition)}`) ?? Number.POSITIVE_INFINITY),
+    );
     await withCassandra(async (client) => {
       const rows = await client.execute(`SELECT p, seq FROM ${table}`, [], { fetchSize: 5_000 });
       const present = new Set(rows.rows.map((row) => `${String(row.get('p'))}-${String(row.get('seq'))}`));
@@ -155,7 +180,9 @@ describe('Cassandra stopped mid-batch', () => {
       pending = redelivery(pending, response);
     }
     const redeliverMs = Date.now() - redeliverStarted;
-    console.log(`[outage] Cassandra restarted in ${String(restartMs)} ms; ${String(redeliveries)} redelivery invocation(s) took ${String(redeliverMs)} ms`);
+    console.log(
+      `[outage] Cassandra restarted in ${String(restartMs)} ms; ${String(redeliveries)} redelivery invocation(s) took ${String(redeliverMs)} ms`,
+    );
 
     await withCassandra(async (client) => {
       const rows = await client.execute(`SELECT p, seq, payload, WRITETIME(payload) AS wt FROM ${table}`, [], { fetchSize: 5_000 });

@@ -9,7 +9,16 @@ import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment } from './support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  mskEventOf,
+  receiveAll,
+  uniqueTopic,
+  useEmulatorEnvironment,
+} from './support.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
@@ -39,7 +48,9 @@ const runtimes: SinkRuntime[] = [];
 
 function environment(secretArn: string): SinkEnvironment {
   return {
-    SINK_CONFIG: localSinkConfigText(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'id=key, qty=value.qty' } } } }),
+    SINK_CONFIG: localSinkConfigText(secretArn, {
+      [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping: 'id=key, qty=value.qty' } } },
+    }),
     DLQ_URL: dlqUrl,
     AWS_REGION: process.env.AWS_REGION,
   };
@@ -94,7 +105,11 @@ describe('Cassandra credentials from Secrets Manager', () => {
 
   it('runtime creation and a batch with a poison record log nothing that contains the password', async () => {
     const arn = await createSecret(sm, { username: role, password }, secrets);
-    const { result: response, error, lines } = await captureOutput(async () => {
+    const {
+      result: response,
+      error,
+      lines,
+    } = await captureOutput(async () => {
       const runtime = await createSinkRuntime(environment(arn), { log: runtimeLog });
       runtimes.push(runtime);
       const records = [

@@ -1,4 +1,10 @@
-import { CreateRegistryCommand, CreateSchemaCommand, DeleteRegistryCommand, GlueClient, RegisterSchemaVersionCommand } from '@aws-sdk/client-glue';
+import {
+  CreateRegistryCommand,
+  CreateSchemaCommand,
+  DeleteRegistryCommand,
+  GlueClient,
+  RegisterSchemaVersionCommand,
+} from '@aws-sdk/client-glue';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import avsc from 'avsc';
@@ -42,9 +48,18 @@ let everythingV1 = '';
 let everythingV2 = '';
 let jsonV1 = '';
 let protoV1 = '';
-const protoText = 'syntax = "proto3";\npackage shop;\nmessage Audit { string who = 1; }\nmessage Order { int64 id = 1; string amount = 2; }\n';
+const protoText =
+  'syntax = "proto3";\npackage shop;\nmessage Audit { string who = 1; }\nmessage Order { int64 id = 1; string amount = 2; }\n';
 
-const address = { type: 'record', name: 'Address', fields: [{ name: 'street', type: 'string' }, { name: 'zip', type: ['null', 'int'], default: null }, { name: 'tags', type: { type: 'array', items: 'string' } }] };
+const address = {
+  type: 'record',
+  name: 'Address',
+  fields: [
+    { name: 'street', type: 'string' },
+    { name: 'zip', type: ['null', 'int'], default: null },
+    { name: 'tags', type: { type: 'array', items: 'string' } },
+  ],
+};
 const everythingV1Schema = {
   type: 'record',
   name: 'Everything',
@@ -82,7 +97,10 @@ const everythingV1Schema = {
   ],
 };
 // Version 2 adds a field with a default (a BACKWARD-compatible change).
-const everythingV2Schema = { ...everythingV1Schema, fields: [...everythingV1Schema.fields, { name: 'note', type: 'string', default: 'none' }] };
+const everythingV2Schema = {
+  ...everythingV1Schema,
+  fields: [...everythingV1Schema.fields, { name: 'note', type: 'string', default: 'none' }],
+};
 const typeV1 = avsc.Type.forSchema(everythingV1Schema as avsc.Schema, { logicalTypes: avroLogicalTypes });
 const typeV2 = avsc.Type.forSchema(everythingV2Schema as avsc.Schema, { logicalTypes: avroLogicalTypes });
 
@@ -133,14 +151,31 @@ function eventOf(records: readonly Sent[]): MskEvent {
   const byTopic = new Map<string, PolledRecord[]>();
   for (const r of records) {
     const list = byTopic.get(r.topic) ?? [];
-    list.push({ topic: r.topic, partition: 0, offset: BigInt(r.offset), timestamp: BigInt(T0 + r.offset), timestampType: 'CREATE_TIME', key: Buffer.from(r.key), value: r.value, headers: [] });
+    list.push({
+      topic: r.topic,
+      partition: 0,
+      offset: BigInt(r.offset),
+      timestamp: BigInt(T0 + r.offset),
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from(r.key),
+      value: r.value,
+      headers: [],
+    });
     byTopic.set(r.topic, list);
   }
   return JSON.parse(JSON.stringify(buildMskEvent([...byTopic.values()], { kind: 'msk', bootstrapServers: [endpoints.kafka] }))) as MskEvent;
 }
 
 async function createSchema(name: string, dataFormat: 'AVRO' | 'JSON' | 'PROTOBUF', definition: string): Promise<string> {
-  const out = await glue.send(new CreateSchemaCommand({ RegistryId: { RegistryName: registryName }, SchemaName: name, DataFormat: dataFormat, Compatibility: 'BACKWARD', SchemaDefinition: definition }));
+  const out = await glue.send(
+    new CreateSchemaCommand({
+      RegistryId: { RegistryName: registryName },
+      SchemaName: name,
+      DataFormat: dataFormat,
+      Compatibility: 'BACKWARD',
+      SchemaDefinition: definition,
+    }),
+  );
   if (out.SchemaVersionId === undefined) throw new Error('CreateSchema returned no version id');
   return out.SchemaVersionId;
 }
@@ -148,10 +183,19 @@ async function createSchema(name: string, dataFormat: 'AVRO' | 'JSON' | 'PROTOBU
 beforeAll(async () => {
   await glue.send(new CreateRegistryCommand({ RegistryName: registryName }));
   everythingV1 = await createSchema('everything', 'AVRO', JSON.stringify(everythingV1Schema));
-  const v2 = await glue.send(new RegisterSchemaVersionCommand({ SchemaId: { RegistryName: registryName, SchemaName: 'everything' }, SchemaDefinition: JSON.stringify(everythingV2Schema) }));
+  const v2 = await glue.send(
+    new RegisterSchemaVersionCommand({
+      SchemaId: { RegistryName: registryName, SchemaName: 'everything' },
+      SchemaDefinition: JSON.stringify(everythingV2Schema),
+    }),
+  );
   everythingV2 = v2.SchemaVersionId ?? '';
   protoV1 = await createSchema('orders-proto', 'PROTOBUF', protoText);
-  jsonV1 = await createSchema('orders', 'JSON', JSON.stringify({ type: 'object', properties: { id: { type: 'integer' }, amount: { type: 'string' } } }));
+  jsonV1 = await createSchema(
+    'orders',
+    'JSON',
+    JSON.stringify({ type: 'object', properties: { id: { type: 'integer' }, amount: { type: 'string' } } }),
+  );
 
   // The sink's driver encoding: maps as Map, bigint as bigint, as the types test reads them.
   admin = localCassandraClient({ encoding: CQL_DRIVER_ENCODING });
@@ -171,8 +215,17 @@ beforeAll(async () => {
   const everythingMapping = ['id=key', ...columns.map((name) => `c_${name}=value.${name}`), 'c_note=value.note'].join(', ');
   runtime = await createSinkRuntime({
     SINK_CONFIG: localSinkConfigText(secretArn, {
-      [avroTopic]: { keyFormat: 'string', valueFormat: 'glue', glueSchemaRegistry: { registryName }, tables: { [`${keyspace}.everything`]: { mapping: everythingMapping } } },
-      [jsonTopic]: { keyFormat: 'string', valueFormat: 'glue', tables: { [`${keyspace}.orders`]: { mapping: 'id=value.id, amount=value.amount' } } },
+      [avroTopic]: {
+        keyFormat: 'string',
+        valueFormat: 'glue',
+        glueSchemaRegistry: { registryName },
+        tables: { [`${keyspace}.everything`]: { mapping: everythingMapping } },
+      },
+      [jsonTopic]: {
+        keyFormat: 'string',
+        valueFormat: 'glue',
+        tables: { [`${keyspace}.orders`]: { mapping: 'id=value.id, amount=value.amount' } },
+      },
     }),
     DLQ_URL: dlqUrl,
     AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-glue',
@@ -199,11 +252,15 @@ async function handle(records: readonly Sent[], edit: (event: MskEvent) => void 
   return createSinkHandler(runtime)(event, lambdaContext(60_000));
 }
 
-describe('glue format against the emulator\'s Glue Schema Registry and Cassandra', () => {
+describe("glue format against the emulator's Glue Schema Registry and Cassandra", () => {
   it('writes every CQL type from Glue Avro, compressed and not, across two schema versions', async () => {
     const plain = sent(avroTopic, 'plain', writeGlueEnvelope(everythingV1, typeV1.toBuffer(everything)));
     const zipped = sent(avroTopic, 'zipped', writeGlueEnvelope(everythingV1, typeV1.toBuffer(everything), { compress: true }));
-    const evolved = sent(avroTopic, 'evolved', writeGlueEnvelope(everythingV2, typeV2.toBuffer({ ...everything, note: 'v2' }), { compress: true }));
+    const evolved = sent(
+      avroTopic,
+      'evolved',
+      writeGlueEnvelope(everythingV2, typeV2.toBuffer({ ...everything, note: 'v2' }), { compress: true }),
+    );
     expect(await handle([plain, zipped, evolved])).toEqual({ batchItemFailures: [] });
 
     const rows = await admin.execute(`SELECT * FROM ${keyspace}.everything`);
@@ -233,7 +290,12 @@ describe('glue format against the emulator\'s Glue Schema Registry and Cassandra
       expect(row.get('c_blob')).toEqual(Buffer.from('cafe', 'hex'));
       expect(row.get('c_list')).toEqual([3, 1, 2]);
       expect(row.get('c_set')).toEqual(['a', 'b']);
-      expect(row.get('c_map')).toEqual(new Map([['x', 1.5], ['y', -2]]));
+      expect(row.get('c_map')).toEqual(
+        new Map([
+          ['x', 1.5],
+          ['y', -2],
+        ]),
+      );
       expect(row.get('c_frozen_list')).toEqual([new Map([[1, 'one']]), new Map([[2, 'two']])]);
       expect(row.get('c_tuple')).toEqual(new cassandra.types.Tuple(7, 'seven', true));
       expect(row.get('c_udt')).toEqual({ street: 'Main', zip: 12345, tags: ['home'] });
@@ -263,7 +325,8 @@ describe('glue format against the emulator\'s Glue Schema Registry and Cassandra
   it('reads what an event source mapping with the Glue registry delivers as SOURCE: the bytes without the prefix, the version in valueSchemaMetadata', async () => {
     const source = sent(jsonTopic, 'source', Buffer.from('{"id": 77, "amount": "7.70"}'));
     const response = await handle([source], (event) => {
-      for (const list of Object.values(event.records)) for (const record of list) Object.assign(record, { valueSchemaMetadata: { dataFormat: 'JSON', schemaId: jsonV1 } });
+      for (const list of Object.values(event.records))
+        for (const record of list) Object.assign(record, { valueSchemaMetadata: { dataFormat: 'JSON', schemaId: jsonV1 } });
     });
     expect(response).toEqual({ batchItemFailures: [] });
     const row = await admin.execute(`SELECT amount FROM ${keyspace}.orders WHERE id = 77`);
@@ -273,7 +336,9 @@ describe('glue format against the emulator\'s Glue Schema Registry and Cassandra
   it('writes Glue Protobuf records: the message index varint selects the message (shop.Audit = 0, shop.Order = 1)', async () => {
     const orderType = protobuf.parse(protoText, { keepCase: true }).root.lookupType('shop.Order');
     const payload = Buffer.concat([Buffer.from([1]), orderType.encode(orderType.fromObject({ id: 41, amount: '4.10' })).finish()]);
-    expect(await handle([sent(jsonTopic, 'p1', writeGlueEnvelope(protoV1, payload, { compress: true }))])).toEqual({ batchItemFailures: [] });
+    expect(await handle([sent(jsonTopic, 'p1', writeGlueEnvelope(protoV1, payload, { compress: true }))])).toEqual({
+      batchItemFailures: [],
+    });
     const row = await admin.execute(`SELECT amount FROM ${keyspace}.orders WHERE id = 41`);
     expect(String(row.first().get('amount'))).toBe('4.10');
   });

@@ -12,7 +12,19 @@ import { readRuntimeEnvironment, writeRuntimeEnvironment } from '../../../lambda
 import { createReplayHandler } from '../../../lambdas/replay/create-handler.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, moveMessages, mskEventOf, receiveAll, sqsEventOf, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  moveMessages,
+  mskEventOf,
+  receiveAll,
+  sqsEventOf,
+  uniqueTopic,
+  useEmulatorEnvironment,
+  type SentRecord,
+} from './support.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /**
@@ -49,13 +61,22 @@ const sent: SentRecord[] = [
   { key: 'k2', value: JSON.stringify({ balance: '20.00', code: 'B-99' }) }, // newer than the dead-lettered k2
   { key: 'k6', value: JSON.stringify({ balance: '6.00', code: 'F-6' }) }, // the ESM gave up on 5..6: an on-failure message
   { key: 'k7', value: JSON.stringify({ balance: '7.00', code: 'G-7' }) },
-].map((r, offset) => ({ topic, partition: 0, offset, timestamp: T0 + offset * 1_000, headers: [['trace', Buffer.from([0x80, offset])]], ...r }));
+].map((r, offset) => ({
+  topic,
+  partition: 0,
+  offset,
+  timestamp: T0 + offset * 1_000,
+  headers: [['trace', Buffer.from([0x80, offset])]],
+  ...r,
+}));
 const at = (offset: number): SentRecord => sent[offset] as SentRecord;
 
 function environment(mapping: string, extra: SinkEnvironment = {}): SinkEnvironment {
   return {
     ...extra,
-    SINK_CONFIG: localSinkConfigText(secretArn, { [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } } }),
+    SINK_CONFIG: localSinkConfigText(secretArn, {
+      [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [table]: { mapping } } },
+    }),
     DLQ_URL: dlqUrl,
     AWS_REGION: process.env.AWS_REGION,
     AWS_LAMBDA_FUNCTION_NAME: 'kcs-it-sink',
@@ -70,10 +91,19 @@ async function runtimeFor(mapping: string, extra: SinkEnvironment = {}): Promise
 
 let hasCodeText = false;
 async function row(id: string): Promise<{ balance: string; code: number | null; codeText: string | null; writetime: string } | undefined> {
-  const rs = await cql.execute(`SELECT balance, code, ${hasCodeText ? 'code_text' : '(text)null AS code_text'}, WRITETIME(balance) AS wt FROM ${table} WHERE id = ?`, [id], { prepare: true });
+  const rs = await cql.execute(
+    `SELECT balance, code, ${hasCodeText ? 'code_text' : '(text)null AS code_text'}, WRITETIME(balance) AS wt FROM ${table} WHERE id = ?`,
+    [id],
+    { prepare: true },
+  );
   const found = rs.first() as cassandra.types.Row | null;
   if (found === null) return undefined;
-  return { balance: String(found.get('balance')), code: found.get('code') as number | null, codeText: found.get('code_text') as string | null, writetime: String(found.get('wt')) };
+  return {
+    balance: String(found.get('balance')),
+    code: found.get('code') as number | null,
+    codeText: found.get('code_text') as string | null,
+    writetime: String(found.get('wt')),
+  };
 }
 const micros = (record: SentRecord): string => String(BigInt(record.timestamp) * 1000n);
 
@@ -146,7 +176,11 @@ describe('replay of dead letters and on-failure batches', () => {
     );
     expect([...messageIdOf.keys()].sort()).toEqual(['1', '2', '3']);
 
-    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) }));
+    const replay = createReplayHandler(
+      createReplayFor(fixed, {
+        kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets),
+      }),
+    );
     const started = Date.now();
     const response = await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000));
     console.log(`[replay] 3 dead letters replayed in ${String(Date.now() - started)} ms`);
@@ -167,8 +201,19 @@ describe('replay of dead letters and on-failure batches', () => {
     if (fixed === undefined) throw new Error('the first test did not build the runtime');
     await s3.send(new CreateBucketCommand({ Bucket: overflowBucket }));
     // The old mapping again (code into the int column), with a small queue limit and an overflow bucket.
-    const old = await runtimeFor('id=key, balance=value.balance, code=value.code', { DLQ_OVERFLOW_BUCKET: overflowBucket, DLQ_MAX_MESSAGE_BYTES: '4096' });
-    const big: SentRecord = { topic, partition: 0, offset: 7, timestamp: T0 + 7_000, key: 'k8', value: JSON.stringify({ balance: '8.00', code: 'H-8', notes: 'x'.repeat(10_000) }), headers: [] };
+    const old = await runtimeFor('id=key, balance=value.balance, code=value.code', {
+      DLQ_OVERFLOW_BUCKET: overflowBucket,
+      DLQ_MAX_MESSAGE_BYTES: '4096',
+    });
+    const big: SentRecord = {
+      topic,
+      partition: 0,
+      offset: 7,
+      timestamp: T0 + 7_000,
+      key: 'k8',
+      value: JSON.stringify({ balance: '8.00', code: 'H-8', notes: 'x'.repeat(10_000) }),
+      headers: [],
+    };
     expect(await createSinkHandler(old)(mskEventOf([big]), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
 
     expect(await moveMessages(sqs, dlqUrl, replayQueueUrl, 1)).toBe(1);
@@ -190,7 +235,9 @@ describe('replay of dead letters and on-failure batches', () => {
     const [message] = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
     if (message === undefined) throw new Error('no message');
     const replay = createReplayHandler(createReplayFor(fixed, { kafka: () => Promise.reject(new Error('not needed')) }));
-    expect(await replay(await sqsEventOf(sqs, replayQueueUrl, [message]), lambdaContext(30_000))).toEqual({ batchItemFailures: [{ itemIdentifier: message.MessageId }] });
+    expect(await replay(await sqsEventOf(sqs, replayQueueUrl, [message]), lambdaContext(30_000))).toEqual({
+      batchItemFailures: [{ itemIdentifier: message.MessageId }],
+    });
   });
 
   it('re-reads the offsets of an ESM on-failure message from Kafka and writes them with their Kafka write time', async () => {
@@ -198,7 +245,12 @@ describe('replay of dead letters and on-failure batches', () => {
     if (fixed === undefined) throw new Error('the first test did not build the runtime');
     // What an SQS on-failure destination receives when the ESM gives up on offsets 5..6: metadata only.
     const onFailure = {
-      requestContext: { requestId: uniqueName('req'), functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-it-sink', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        requestId: uniqueName('req'),
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-it-sink',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -206,14 +258,25 @@ describe('replay of dead letters and on-failure batches', () => {
         batchSize: 2,
         bootstrapServers: endpoints.kafka,
         payloadSize: 600,
-        recordsInfo: { [`${topic}-0`]: { firstRecordOffset: '5', lastRecordOffset: '6', firstRecordTimestamp: new Date(at(5).timestamp).toISOString(), lastRecordTimestamp: new Date(at(6).timestamp).toISOString() } },
+        recordsInfo: {
+          [`${topic}-0`]: {
+            firstRecordOffset: '5',
+            lastRecordOffset: '6',
+            firstRecordTimestamp: new Date(at(5).timestamp).toISOString(),
+            lastRecordTimestamp: new Date(at(6).timestamp).toISOString(),
+          },
+        },
       },
     };
     await sqs.send(new SendMessageCommand({ QueueUrl: replayQueueUrl, MessageBody: JSON.stringify(onFailure) }));
     const messages = await receiveAll(sqs, replayQueueUrl, 1, { remove: true });
     expect(messages).toHaveLength(1);
 
-    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets) }));
+    const replay = createReplayHandler(
+      createReplayFor(fixed, {
+        kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets),
+      }),
+    );
     const started = Date.now();
     const response = await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000));
     console.log(`[replay] on-failure batch re-read from Kafka and written in ${String(Date.now() - started)} ms`);
@@ -236,11 +299,24 @@ describe('replay of dead letters and on-failure batches', () => {
       { key: 'f5', value: JSON.stringify({ balance: '5.50', code: 'P-5', status: 'PAID' }) },
     ];
     const timestamp = T0 + 60_000;
-    const produced = await producer.send({ messages: mixed.map((r) => ({ topic, partition: 0, key: Buffer.from(r.key), value: Buffer.from(r.value), timestamp: BigInt(timestamp) })) });
+    const produced = await producer.send({
+      messages: mixed.map((r) => ({
+        topic,
+        partition: 0,
+        key: Buffer.from(r.key),
+        value: Buffer.from(r.value),
+        timestamp: BigInt(timestamp),
+      })),
+    });
     const first = produced.offsets?.find((o) => o.topic === topic && o.partition === 0)?.offset;
     if (first === undefined) throw new Error('the producer reported no offset');
     const onFailure = {
-      requestContext: { requestId: uniqueName('req'), functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-it-sink', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        requestId: uniqueName('req'),
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:kcs-it-sink',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -249,7 +325,12 @@ describe('replay of dead letters and on-failure batches', () => {
         bootstrapServers: endpoints.kafka,
         payloadSize: 400,
         recordsInfo: {
-          [`${topic}-0`]: { firstRecordOffset: String(first), lastRecordOffset: String(first + 4n), firstRecordTimestamp: new Date(timestamp).toISOString(), lastRecordTimestamp: new Date(timestamp).toISOString() },
+          [`${topic}-0`]: {
+            firstRecordOffset: String(first),
+            lastRecordOffset: String(first + 4n),
+            firstRecordTimestamp: new Date(timestamp).toISOString(),
+            lastRecordTimestamp: new Date(timestamp).toISOString(),
+          },
         },
       },
     };
@@ -259,7 +340,12 @@ describe('replay of dead letters and on-failure batches', () => {
 
     // As the stack hands them over (KAFKA_FILTERS) and handler.ts reads them.
     const filter = readRuntimeEnvironment(writeRuntimeEnvironment({ kafkaFilters: [{ value: { status: ['PAID'] } }] })).kafkaFilters;
-    const replay = createReplayHandler(createReplayFor(fixed, { kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets), filter }));
+    const replay = createReplayHandler(
+      createReplayFor(fixed, {
+        kafka: kafkaConnectionFromEnvironment({ KAFKA_BOOTSTRAP_SERVERS: endpoints.kafka, KAFKA_AUTH: 'none' }, fixed.secrets),
+        filter,
+      }),
+    );
     expect(await replay(await sqsEventOf(sqs, replayQueueUrl, messages), lambdaContext(60_000))).toEqual({ batchItemFailures: [] });
     expect(await row('f1')).toEqual({ balance: '1.50', code: null, codeText: 'P-1', writetime: String(BigInt(timestamp) * 1000n) });
     expect(await row('f5')).toEqual({ balance: '5.50', code: null, codeText: 'P-5', writetime: String(BigInt(timestamp) * 1000n) });

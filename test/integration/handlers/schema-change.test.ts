@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitServers } from '../../../lambdas/adapters/kafka/index.js';
 import { startSink, type RunningSink } from '../../../local/runner/run.js';
 import { captureOutput } from '../../support/capture-output.js';
-import { endpoints, localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName, until } from '../../support/services.js';
+import {
+  endpoints,
+  localAwsClientConfig,
+  localCassandraClient,
+  localCassandraCredentials,
+  uniqueName,
+  until,
+} from '../../support/services.js';
 import { localSinkConfig } from '../../kit/index.js';
 import { createQueue, createSecret, deleteQueue, deleteSecrets, receiveAll, uniqueTopic, useEmulatorEnvironment } from './support.js';
 
@@ -37,7 +44,13 @@ async function produce(topic: string, from: number, count: number, timestamp: (i
   await producer.send({
     messages: Array.from({ length: count }, (_, k) => {
       const i = from + k;
-      return { topic, partition: 0, key: Buffer.from(`o-${i}`), value: Buffer.from(JSON.stringify({ id: `o-${i}`, qty: i, label: `L-${i}` })), timestamp: BigInt(timestamp(i)) };
+      return {
+        topic,
+        partition: 0,
+        key: Buffer.from(`o-${i}`),
+        value: Buffer.from(JSON.stringify({ id: `o-${i}`, qty: i, label: `L-${i}` })),
+        timestamp: BigInt(timestamp(i)),
+      };
     }),
   });
 }
@@ -48,7 +61,11 @@ async function committed(groupId: string, topic: string): Promise<bigint> {
 }
 
 async function start(table: string, topic: string, groupId: string, dlqUrl: string): Promise<RunningSink> {
-  const config = localSinkConfig({ credentialsSecretArn: secretArn, brake: { holdSeconds: 0 }, topics: { [topic]: { tables: { [table]: { mapping: MAPPING } } } } });
+  const config = localSinkConfig({
+    credentialsSecretArn: secretArn,
+    brake: { holdSeconds: 0 },
+    topics: { [topic]: { tables: { [table]: { mapping: MAPPING } } } },
+  });
   const running = await startSink({
     env: { SINK_CONFIG: JSON.stringify(config), DLQ_URL: dlqUrl, AWS_REGION: process.env.AWS_REGION },
     bootstrapServers: bootstrapBrokers,
@@ -139,9 +156,11 @@ describe('schema changes while the sink runs', () => {
     expect(sink.counts.deadLettered).toBe(0);
     expect(await receiveAll(sqs, dlqUrl, 0, { timeoutMs: 1_000 })).toHaveLength(0);
     // Newer than the drop: every value back, with the record's write time.
-    for (const i of [250, 275, 299]) expect(await row(table, i)).toEqual({ qty: i, label: `L-${i}`, wq: String(BigInt(droppedAt + 1_000 + i) * 1000n) });
+    for (const i of [250, 275, 299])
+      expect(await row(table, i)).toEqual({ qty: i, label: `L-${i}`, wq: String(BigInt(droppedAt + 1_000 + i) * 1000n) });
     // Older than the drop: written (qty), but Cassandra hides cells of a re-added column older than its drop (see README).
-    for (const i of [200, 249]) expect(await row(table, i)).toEqual({ qty: i, label: null, wq: String(BigInt(droppedAt - 60_000 + i) * 1000n) });
+    for (const i of [200, 249])
+      expect(await row(table, i)).toEqual({ qty: i, label: null, wq: String(BigInt(droppedAt - 60_000 + i) * 1000n) });
   }, 240_000);
 
   it('a table dropped and re-created with the same schema is written again, nothing dead-lettered', async () => {

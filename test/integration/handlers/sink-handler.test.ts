@@ -7,7 +7,17 @@ import { readDeadLetterBody } from '../../../lambdas/adapters/sqs-dead-letter.js
 import type { DeadLetterMessage } from '../../../lambdas/core/dead-letter.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { localAwsClientConfig, localCassandraClient, localCassandraCredentials, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment, type SentRecord } from './support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  mskEventOf,
+  receiveAll,
+  uniqueTopic,
+  useEmulatorEnvironment,
+  type SentRecord,
+} from './support.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 useEmulatorEnvironment();
@@ -125,7 +135,13 @@ describe('sink handler against Cassandra and the emulator', () => {
       const letter = letters.get(`${String(sent.partition)}@${String(sent.offset)}`);
       expect(letter, `dead letter for ${String(sent.partition)}@${String(sent.offset)}`).toBeDefined();
       if (letter === undefined) continue;
-      expect(letter.record).toMatchObject({ topic, partition: sent.partition, offset: String(sent.offset), timestamp: sent.timestamp, timestampType: 'CREATE_TIME' });
+      expect(letter.record).toMatchObject({
+        topic,
+        partition: sent.partition,
+        offset: String(sent.offset),
+        timestamp: sent.timestamp,
+        timestampType: 'CREATE_TIME',
+      });
       expect(Buffer.from(letter.record.key ?? '', 'base64').toString('utf8')).toBe(sent.key);
       expect(Buffer.from(letter.record.value ?? '', 'base64').toString('utf8')).toBe(sent.value);
       expect(letter.record.headers.map((h) => [h.name, Buffer.from(h.value, 'base64')])).toEqual(sent.headers);

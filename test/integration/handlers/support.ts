@@ -76,11 +76,18 @@ export async function deleteQueue(sqs: SQSClient, queueUrl: string): Promise<voi
  * queue's visibility timeout (300 s), so none is counted twice; `remove`
  * deletes them.
  */
-export async function receiveAll(sqs: SQSClient, queueUrl: string, expected: number, options: { timeoutMs?: number; remove?: boolean } = {}): Promise<Message[]> {
+export async function receiveAll(
+  sqs: SQSClient,
+  queueUrl: string,
+  expected: number,
+  options: { timeoutMs?: number; remove?: boolean } = {},
+): Promise<Message[]> {
   const messages: Message[] = [];
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+    );
     const got = out.Messages ?? [];
     messages.push(...got);
     if (got.length === 0 && (messages.length >= expected || Date.now() > deadline)) break;
@@ -106,7 +113,8 @@ export async function createSecret(sm: SecretsManagerClient, value: unknown, cre
 }
 
 export async function deleteSecrets(sm: SecretsManagerClient, arns: readonly string[]): Promise<void> {
-  for (const arn of arns) await sm.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true })).catch(() => undefined);
+  for (const arn of arns)
+    await sm.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true })).catch(() => undefined);
 }
 
 /** A topic name with dashes (the event keys partitions "<topic>-<p>", split on the last dash). */
@@ -133,23 +141,21 @@ export async function sqsEventOf(sqs: SQSClient, queueUrl: string, messages: rea
   const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
   const queueArn = attributes.Attributes?.QueueArn ?? '';
   return {
-    Records: messages.map(
-      (message): SQSRecord => ({
-        messageId: message.MessageId ?? '',
-        receiptHandle: message.ReceiptHandle ?? '',
-        body: message.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-          SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-          SenderId: message.Attributes?.SenderId ?? 'AIDAEXAMPLE',
-          ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: message.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: endpoints.awsRegion,
-      }),
-    ),
+    Records: messages.map((message): SQSRecord => ({
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: message.Attributes?.SenderId ?? 'AIDAEXAMPLE',
+        ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: endpoints.awsRegion,
+    })),
   };
 }

@@ -26,7 +26,15 @@ function recorder(decide: (event: MskEvent, calls: number) => unknown = () => un
     return Promise.resolve(decide(event, events.length));
   };
   const seen = (): Seen[] =>
-    events.flatMap((e) => Object.entries(e.records).flatMap(([key, records]) => records.map((r) => ({ key, offset: r.offset, value: r.value === undefined || r.value === null ? undefined : Buffer.from(r.value, 'base64').toString() }))));
+    events.flatMap((e) =>
+      Object.entries(e.records).flatMap(([key, records]) =>
+        records.map((r) => ({
+          key,
+          offset: r.offset,
+          value: r.value === undefined || r.value === null ? undefined : Buffer.from(r.value, 'base64').toString(),
+        })),
+      ),
+    );
   return { events, handler, seen };
 }
 
@@ -47,7 +55,13 @@ async function produce(topic: string, partitions: number, perPartition: number, 
   const messages = [];
   for (let p = 0; p < partitions; p++) {
     for (let i = from; i < from + perPartition; i++) {
-      messages.push({ topic, partition: p, key: Buffer.from(`k${String(i)}`), value: Buffer.from(`${String(p)}:${String(i)}`), headers: new Map([[Buffer.from('seq'), Buffer.from([i % 256, 0xff])]]) });
+      messages.push({
+        topic,
+        partition: p,
+        key: Buffer.from(`k${String(i)}`),
+        value: Buffer.from(`${String(p)}:${String(i)}`),
+        headers: new Map([[Buffer.from('seq'), Buffer.from([i % 256, 0xff])]]),
+      });
     }
   }
   await producer.send({ messages });
@@ -68,9 +82,15 @@ function start(options: Partial<PollerOptions> & Pick<PollerOptions, 'topics' | 
   });
   pollers.push(poller);
   if (process.env.POLLER_DEBUG === '1') {
-    poller.events.on('invocation', (r) => { console.log('invocation', JSON.stringify(r)); });
-    poller.events.on('commit', (c) => { console.log('commit', c.topic, c.partition, c.offset); });
-    poller.events.on('warning', (e) => { console.log('warning', e.message); });
+    poller.events.on('invocation', (r) => {
+      console.log('invocation', JSON.stringify(r));
+    });
+    poller.events.on('commit', (c) => {
+      console.log('commit', c.topic, c.partition, c.offset);
+    });
+    poller.events.on('warning', (e) => {
+      console.log('warning', e.message);
+    });
   }
   return poller;
 }
@@ -109,7 +129,11 @@ describe('local event-source poller against the real Kafka', () => {
     const poller = start({ topics: [topic], groupId, handler: r.handler });
     await poller.start();
     await until(() => r.seen().length >= 75);
-    await until(async () => Object.values(await committedOffsets(groupId, topic)).every((o) => o === 25n) && Object.keys(await committedOffsets(groupId, topic)).length === 3);
+    await until(
+      async () =>
+        Object.values(await committedOffsets(groupId, topic)).every((o) => o === 25n) &&
+        Object.keys(await committedOffsets(groupId, topic)).length === 3,
+    );
     await poller.stop();
 
     const seen = r.seen();
@@ -126,7 +150,14 @@ describe('local event-source poller against the real Kafka', () => {
     }
     const sample = r.events[0]?.records[`${topic}-0`]?.[1];
     if (sample !== undefined) {
-      expect(sample).toMatchObject({ topic, partition: 0, offset: 1, timestampType: 'CREATE_TIME', key: Buffer.from('k1').toString('base64'), headers: [{ seq: [1, -1] }] });
+      expect(sample).toMatchObject({
+        topic,
+        partition: 0,
+        offset: 1,
+        timestampType: 'CREATE_TIME',
+        key: Buffer.from('k1').toString('base64'),
+        headers: [{ seq: [1, -1] }],
+      });
       expect(typeof sample.timestamp).toBe('number');
     }
     const stats = poller.stats();
@@ -147,7 +178,9 @@ describe('local event-source poller against the real Kafka', () => {
       if (!failed && target !== undefined) {
         failed = true;
         // Report 4 and 3: the lowest (3) wins.
-        return { batchItemFailures: [{ itemIdentifier: { partition: failKey, offset: 4 } }, { itemIdentifier: { partition: failKey, offset: 3 } }] };
+        return {
+          batchItemFailures: [{ itemIdentifier: { partition: failKey, offset: 4 } }, { itemIdentifier: { partition: failKey, offset: 3 } }],
+        };
       }
       return { batchItemFailures: [] };
     });
@@ -181,7 +214,11 @@ describe('local event-source poller against the real Kafka', () => {
     });
     const destination: OnFailureInvocationRecord[] = [];
     const poller = start({
-      topics: [topic], groupId, handler: r.handler, maximumRetryAttempts: 2, retryBackoff: { initialMs: 200, maxMs: 1000, multiplier: 2 },
+      topics: [topic],
+      groupId,
+      handler: r.handler,
+      maximumRetryAttempts: 2,
+      retryBackoff: { initialMs: 200, maxMs: 1000, multiplier: 2 },
       onFailure: (record) => {
         destination.push(record);
         return Promise.resolve();
@@ -205,11 +242,18 @@ describe('local event-source poller against the real Kafka', () => {
     expect(record?.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 });
     expect(record?.responseContext).toMatchObject({ statusCode: 200, functionError: 'Unhandled' });
     expect(record?.KafkaBatchInfo).toMatchObject({
-      batchSize: 3, bootstrapServers: endpoints.kafka, consumerGroupId: groupId,
+      batchSize: 3,
+      bootstrapServers: endpoints.kafka,
+      consumerGroupId: groupId,
       recordsInfo: { [`${topic}-0`]: { firstRecordOffset: '0', lastRecordOffset: '2' } },
     });
     // The poller moved on: 3 and 4 were delivered after the discard.
-    expect(r.seen().filter((s) => s.offset >= 3).map((s) => s.offset)).toEqual([3, 4]);
+    expect(
+      r
+        .seen()
+        .filter((s) => s.offset >= 3)
+        .map((s) => s.offset),
+    ).toEqual([3, 4]);
     expect(poller.stats().recordsDiscarded).toBe(3);
   });
 
@@ -245,7 +289,10 @@ describe('local event-source poller against the real Kafka', () => {
       const again = second.seen().filter((s) => s.key === key && s.offset < committed);
       expect(again).toEqual([]);
       // The second poller starts exactly at the committed offset, in order.
-      const secondOffsets = second.seen().filter((s) => s.key === key).map((s) => s.offset);
+      const secondOffsets = second
+        .seen()
+        .filter((s) => s.key === key)
+        .map((s) => s.offset);
       expect(secondOffsets).toEqual(Array.from({ length: 40 - Math.max(0, committed) }, (_, i) => i + Math.max(0, committed)));
     }
   });
@@ -258,7 +305,13 @@ describe('local event-source poller against the real Kafka', () => {
     for (let chunk = 0; chunk < 6; chunk++) {
       const messages = [];
       for (let p = 0; p < 3; p++) {
-        for (let i = chunk * 200; i < (chunk + 1) * 200; i++) messages.push({ topic, partition: p, key: Buffer.from(`k${String(i)}`), value: Buffer.from(`${String(p)}:${String(i)}:${padding}`) });
+        for (let i = chunk * 200; i < (chunk + 1) * 200; i++)
+          messages.push({
+            topic,
+            partition: p,
+            key: Buffer.from(`k${String(i)}`),
+            value: Buffer.from(`${String(p)}:${String(i)}:${padding}`),
+          });
       }
       await producer.send({ messages });
     }
@@ -288,8 +341,18 @@ describe('local event-source poller against the real Kafka', () => {
     const status = (i: number): string => (i % 2 === 0 ? 'PAID' : 'NEW');
     await producer.send({
       messages: [
-        ...Array.from({ length: 10 }, (_, i) => ({ topic, partition: 0, key: Buffer.from(`k${String(i)}`), value: Buffer.from(JSON.stringify({ i, status: status(i) })) })),
-        ...Array.from({ length: 4 }, (_, i) => ({ topic, partition: 1, key: Buffer.from(`k${String(i)}`), value: Buffer.from(i === 3 ? 'PAID' : JSON.stringify({ i, status: 'NEW' })) })),
+        ...Array.from({ length: 10 }, (_, i) => ({
+          topic,
+          partition: 0,
+          key: Buffer.from(`k${String(i)}`),
+          value: Buffer.from(JSON.stringify({ i, status: status(i) })),
+        })),
+        ...Array.from({ length: 4 }, (_, i) => ({
+          topic,
+          partition: 1,
+          key: Buffer.from(`k${String(i)}`),
+          value: Buffer.from(i === 3 ? 'PAID' : JSON.stringify({ i, status: 'NEW' })),
+        })),
       ],
     });
     const r = recorder();

@@ -8,7 +8,16 @@ import { ConfigError } from '../../../lambdas/core/errors.js';
 import { createSinkHandler } from '../../../lambdas/sink/create-handler.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { localAwsClientConfig, localCassandraClient, uniqueName } from '../../support/services.js';
-import { createQueue, createSecret, deleteQueue, deleteSecrets, mskEventOf, receiveAll, uniqueTopic, useEmulatorEnvironment } from '../handlers/support.js';
+import {
+  createQueue,
+  createSecret,
+  deleteQueue,
+  deleteSecrets,
+  mskEventOf,
+  receiveAll,
+  uniqueTopic,
+  useEmulatorEnvironment,
+} from '../handlers/support.js';
 import { lambdaContext, localSinkConfigText } from '../../kit/index.js';
 
 /*
@@ -63,7 +72,11 @@ function expectNoSecret(text: string): void {
 function environment(secretArn: string): Record<string, string> {
   return {
     SINK_CONFIG: localSinkConfigText(secretArn, {
-      [topic]: { keyFormat: 'string', valueFormat: 'json', tables: { [`${keyspace}.notes`]: { mapping: 'id=key, body=value.body, n=value.n' } } },
+      [topic]: {
+        keyFormat: 'string',
+        valueFormat: 'json',
+        tables: { [`${keyspace}.notes`]: { mapping: 'id=key, body=value.body, n=value.n' } },
+      },
     }),
     DLQ_URL: dlqUrl,
     AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '',
@@ -94,14 +107,32 @@ afterAll(async () => {
 describe('no connection secret in logs, errors or dead letters', () => {
   it('runtime from Secrets Manager, a batch with poison records: the password appears nowhere; an injection-looking value is data', async () => {
     const secretArn = await createSecret(sm, { username: role, password }, secretArns);
-    const { result: runtime, error, text } = await captureOutput(async () => {
+    const {
+      result: runtime,
+      error,
+      text,
+    } = await captureOutput(async () => {
       const created = await createSinkRuntime(environment(secretArn));
       runtimes.push(created);
       const handler = createSinkHandler(created);
       const event = mskEventOf([
         { topic, partition: 0, offset: 1, timestamp: 1_760_000_000_000, key: 'inject', value: JSON.stringify({ body: INJECTION, n: 1 }) },
-        { topic, partition: 0, offset: 2, timestamp: 1_760_000_000_001, key: 'quote"; DROP TABLE x; --', value: JSON.stringify({ body: "a'b\"c;--", n: 2 }) },
-        { topic, partition: 0, offset: 3, timestamp: 1_760_000_000_002, key: 'poison-n', value: JSON.stringify({ body: 'x', n: '1; DROP TABLE notes' }) },
+        {
+          topic,
+          partition: 0,
+          offset: 2,
+          timestamp: 1_760_000_000_001,
+          key: 'quote"; DROP TABLE x; --',
+          value: JSON.stringify({ body: 'a\'b"c;--', n: 2 }),
+        },
+        {
+          topic,
+          partition: 0,
+          offset: 3,
+          timestamp: 1_760_000_000_002,
+          key: 'poison-n',
+          value: JSON.stringify({ body: 'x', n: '1; DROP TABLE notes' }),
+        },
         { topic, partition: 0, offset: 4, timestamp: 1_760_000_000_003, key: 'poison-json', value: `{"body": "${password.slice(0, 3)}` },
       ]);
       return handler(event, lambdaContext(60_000));
@@ -119,7 +150,7 @@ describe('no connection secret in logs, errors or dead letters', () => {
     const rows = await admin.execute(`SELECT id, body, n FROM ${keyspace}.notes`);
     const byId = new Map(rows.rows.map((row) => [String(row.id), { body: row.body as unknown, n: row.n as unknown }]));
     expect(byId.get('inject')).toEqual({ body: INJECTION, n: 1 });
-    expect(byId.get('quote"; DROP TABLE x; --')).toEqual({ body: "a'b\"c;--", n: 2 });
+    expect(byId.get('quote"; DROP TABLE x; --')).toEqual({ body: 'a\'b"c;--', n: 2 });
     expect(byId.has('poison-n')).toBe(false);
     const auth = await admin.execute("SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = 'system_auth'");
     expect(auth.rowLength).toBe(1);
@@ -130,7 +161,11 @@ describe('no connection secret in logs, errors or dead letters', () => {
     // The connection log goes through the Powertools logger, as in the Lambda (vitest intercepts console.*).
     const logger = createLogger({ ...observabilitySettings(), serviceName: 'kcs-security-it' });
     const { error, text } = await captureOutput(() =>
-      createSinkRuntime(environment(secretArn), { log: (message, fields) => { logger.info(message, fields ?? {}); } }).then((created) => {
+      createSinkRuntime(environment(secretArn), {
+        log: (message, fields) => {
+          logger.info(message, fields ?? {});
+        },
+      }).then((created) => {
         runtimes.push(created);
         return created;
       }),

@@ -21,7 +21,13 @@ describe('local AWS emulator', () => {
     const created = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('it-queue') }));
     queueUrl = created.QueueUrl;
     expect(queueUrl).toBeDefined();
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"hello":"sqs"}', MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison' } } }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: '{"hello":"sqs"}',
+        MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison' } },
+      }),
+    );
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 2, MessageAttributeNames: ['All'] }));
     expect(received.Messages?.map((m) => m.Body)).toEqual(['{"hello":"sqs"}']);
     expect(received.Messages?.[0]?.MessageAttributes?.kind?.StringValue).toBe('poison');
@@ -29,7 +35,9 @@ describe('local AWS emulator', () => {
 
   it('stores and reads a Secrets Manager secret', async () => {
     const name = uniqueName('it/secret');
-    const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ username: 'sink', password: 's3cr3t' }) }));
+    const created = await secrets.send(
+      new CreateSecretCommand({ Name: name, SecretString: JSON.stringify({ username: 'sink', password: 's3cr3t' }) }),
+    );
     const read = await secrets.send(new GetSecretValueCommand({ SecretId: created.ARN }));
     expect(JSON.parse(read.SecretString ?? '{}')).toEqual({ username: 'sink', password: 's3cr3t' });
   });

@@ -18,15 +18,38 @@ describe('local Kafka', () => {
     expect(metadata.topics.get(topic)?.partitionsCount).toBe(2);
 
     const producer = new Producer({ clientId: 'it-producer', bootstrapBrokers, serializers: stringSerializers });
-    const sent = Array.from({ length: 5 }, (_, i) => ({ topic, partition: 1, key: `k${i}`, value: `v${i}`, headers: new Map([['seq', String(i)]]) }));
+    const sent = Array.from({ length: 5 }, (_, i) => ({
+      topic,
+      partition: 1,
+      key: `k${i}`,
+      value: `v${i}`,
+      headers: new Map([['seq', String(i)]]),
+    }));
     await producer.send({ messages: sent });
     await producer.close();
 
-    const consumer = new Consumer({ groupId: uniqueName('it-group'), clientId: 'it-consumer', bootstrapBrokers, deserializers: stringDeserializers });
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const consumer = new Consumer({
+      groupId: uniqueName('it-group'),
+      clientId: 'it-consumer',
+      bootstrapBrokers,
+      deserializers: stringDeserializers,
+    });
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: 'earliest',
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
     const received: { key: string; value: string; partition: number; offset: bigint; seq: string | undefined }[] = [];
     for await (const message of stream) {
-      received.push({ key: message.key, value: message.value, partition: message.partition, offset: message.offset, seq: message.headers.get('seq') });
+      received.push({
+        key: message.key,
+        value: message.value,
+        partition: message.partition,
+        offset: message.offset,
+        seq: message.headers.get('seq'),
+      });
       if (received.length === sent.length) break;
     }
     await stream.close();

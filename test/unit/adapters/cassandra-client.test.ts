@@ -49,7 +49,10 @@ describe('buildClientOptions', () => {
       credentialsSecretArn: arn('creds'),
       tls: { caSecretArn: arn('ca') },
     });
-    const secrets = new FakeSecrets({ [arn('creds')]: '{"username":"app","password":"s3cret"}', [arn('ca')]: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n' });
+    const secrets = new FakeSecrets({
+      [arn('creds')]: '{"username":"app","password":"s3cret"}',
+      [arn('ca')]: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
+    });
     const { options, secretIds } = await buildClientOptions(connection, { secrets });
     expect(options.contactPoints).toEqual(['10.0.0.1', '10.0.0.2:9043']);
     expect(options.localDataCenter).toBe('dc1');
@@ -73,7 +76,11 @@ describe('buildClientOptions', () => {
   it('astra: bundle written to the temp dir once, token as the password of user "token", LOCAL_QUORUM', async () => {
     const tmpDir = mkdtempSync(path.join(tmpdir(), 'kcs-astra-'));
     const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
-    const connection = connectionSchema.parse({ profile: 'astra', secureConnectBundle: { secretArn: arn('bundle') }, tokenSecretArn: arn('token') });
+    const connection = connectionSchema.parse({
+      profile: 'astra',
+      secureConnectBundle: { secretArn: arn('bundle') },
+      tokenSecretArn: arn('token'),
+    });
     const secrets = new FakeSecrets({ [arn('bundle')]: zip, [arn('token')]: 'AstraCS:abc' });
     const first = await buildClientOptions(connection, { secrets, tmpDir });
     const second = await buildClientOptions(connection, { secrets, tmpDir });
@@ -106,8 +113,14 @@ describe('buildClientOptions', () => {
   });
 
   it('keyspaces: service-specific credentials from a secret', async () => {
-    const connection = connectionSchema.parse({ profile: 'keyspaces', region: 'us-east-1', auth: { type: 'service-specific', secretArn: arn('ks') } });
-    const { options, secretIds } = await buildClientOptions(connection, { secrets: new FakeSecrets({ [arn('ks')]: '{"username":"u-at-1","password":"p"}' }) });
+    const connection = connectionSchema.parse({
+      profile: 'keyspaces',
+      region: 'us-east-1',
+      auth: { type: 'service-specific', secretArn: arn('ks') },
+    });
+    const { options, secretIds } = await buildClientOptions(connection, {
+      secrets: new FakeSecrets({ [arn('ks')]: '{"username":"u-at-1","password":"p"}' }),
+    });
     expect(options.authProvider).toBeInstanceOf(cassandra.auth.PlainTextAuthProvider);
     expect(secretIds).toEqual([arn('ks')]);
   });
@@ -118,7 +131,9 @@ describe('isAuthenticationFailure', () => {
     const auth = new cassandra.errors.AuthenticationError('Provided username and/or password are incorrect');
     expect(isAuthenticationFailure(auth)).toBe(true);
     expect(isAuthenticationFailure(new cassandra.errors.NoHostAvailableError({ 'h1:9042': auth, 'h2:9042': auth }))).toBe(true);
-    expect(isAuthenticationFailure(new cassandra.errors.NoHostAvailableError({ 'h1:9042': auth, 'h2:9042': new Error('ECONNREFUSED') }))).toBe(false);
+    expect(
+      isAuthenticationFailure(new cassandra.errors.NoHostAvailableError({ 'h1:9042': auth, 'h2:9042': new Error('ECONNREFUSED') })),
+    ).toBe(false);
     expect(isAuthenticationFailure(new cassandra.errors.NoHostAvailableError({}))).toBe(false);
     expect(isAuthenticationFailure(new Error('x'))).toBe(false);
   });

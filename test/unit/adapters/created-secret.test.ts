@@ -18,7 +18,8 @@ function secretsHolding(values: Record<string, string>): SecretsManagerSource {
   const client = {
     send: (command: { input: { SecretId: string } }) => {
       const value = values[command.input.SecretId];
-      if (value === undefined) return Promise.reject(Object.assign(new Error(`no secret ${command.input.SecretId}`), { name: 'ResourceNotFoundException' }));
+      if (value === undefined)
+        return Promise.reject(Object.assign(new Error(`no secret ${command.input.SecretId}`), { name: 'ResourceNotFoundException' }));
       return Promise.resolve({ SecretString: value });
     },
   } as unknown as SecretsManagerClient;
@@ -26,7 +27,11 @@ function secretsHolding(values: Record<string, string>): SecretsManagerSource {
 }
 
 const astra: SinkConfig['connection'] = { profile: 'astra', secureConnectBundle: { secretArn: bundle }, tokenSecretArn: created };
-const keyspaces: SinkConfig['connection'] = { profile: 'keyspaces', region: 'eu-west-1', auth: { type: 'service-specific', secretArn: created } };
+const keyspaces: SinkConfig['connection'] = {
+  profile: 'keyspaces',
+  region: 'eu-west-1',
+  auth: { type: 'service-specific', secretArn: created },
+};
 
 describe('checkCreatedSecret', () => {
   it('rejects the Astra placeholder with an error naming the secret, never its value', async () => {
@@ -38,14 +43,16 @@ describe('checkCreatedSecret', () => {
   });
 
   it('accepts an Astra token put in place of the placeholder, as JSON or as text', async () => {
-    await expect(checkCreatedSecret(astra, created, secretsHolding({ [created]: JSON.stringify({ username: 'token', password: 'AstraCS:abc:123' }) }))).resolves.toBeUndefined();
+    await expect(
+      checkCreatedSecret(astra, created, secretsHolding({ [created]: JSON.stringify({ username: 'token', password: 'AstraCS:abc:123' }) })),
+    ).resolves.toBeUndefined();
     await expect(checkCreatedSecret(astra, created, secretsHolding({ [created]: 'AstraCS:abc:123' }))).resolves.toBeUndefined();
   });
 
   it('rejects the Keyspaces placeholder user and accepts service-specific credentials', async () => {
-    await expect(checkCreatedSecret(keyspaces, created, secretsHolding({ [created]: JSON.stringify({ username: 'sink', password: generated }) }))).rejects.toThrow(
-      'still holds the placeholder the stack generated (username "sink")',
-    );
+    await expect(
+      checkCreatedSecret(keyspaces, created, secretsHolding({ [created]: JSON.stringify({ username: 'sink', password: generated }) })),
+    ).rejects.toThrow('still holds the placeholder the stack generated (username "sink")');
     const real = JSON.stringify({ username: 'alice-at-123456789012', password: 'x'.repeat(44) });
     await expect(checkCreatedSecret(keyspaces, created, secretsHolding({ [created]: real }))).resolves.toBeUndefined();
   });
@@ -60,7 +67,9 @@ describe('checkCreatedSecret', () => {
 
 describe('withCreatedSecretHint', () => {
   it('adds what to do to a failed login with the created secret, and leaves other errors alone', () => {
-    const login = new ConfigError(`authentication to db (cassandra) failed twice, the second time with freshly read credentials from secret ${created}: bad credentials`);
+    const login = new ConfigError(
+      `authentication to db (cassandra) failed twice, the second time with freshly read credentials from secret ${created}: bad credentials`,
+    );
     const hinted = withCreatedSecretHint(login, created);
     expect(hinted).toBeInstanceOf(ConfigError);
     expect((hinted as Error).message).toContain('the stack created this secret with a generated placeholder');

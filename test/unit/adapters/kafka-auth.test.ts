@@ -31,10 +31,15 @@ function fakeSecrets(reads: string[] = []): SecretSource {
   };
 }
 
-const credentials = (): Promise<{ accessKeyId: string; secretAccessKey: string }> => Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
+const credentials = (): Promise<{ accessKeyId: string; secretAccessKey: string }> =>
+  Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
 
 /** A KafkaClient whose GetBootstrapBrokers answers `brokers` (or fails with `error`). */
-function fakeKafka(brokers: Record<string, string>, calls: { region: string; arn: string | undefined }[] = [], error?: Error): KafkaConnectionDeps['kafkaClient'] {
+function fakeKafka(
+  brokers: Record<string, string>,
+  calls: { region: string; arn: string | undefined }[] = [],
+  error?: Error,
+): KafkaConnectionDeps['kafkaClient'] {
   return (region) =>
     ({
       send: (command: unknown) => {
@@ -61,8 +66,13 @@ describe('kafkaClientOptions', () => {
 
   it('gives SASL PLAIN/SCRAM the username and password, with TLS only when asked', () => {
     for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const) {
-      expect(kafkaClientOptions({ type: 'sasl', mechanism, username: 'sink', password: PASSWORD })).toEqual({ sasl: { mechanism, username: 'sink', password: PASSWORD } });
-      expect(kafkaClientOptions({ type: 'sasl', mechanism, username: 'sink', password: PASSWORD, tls: true })).toEqual({ tls: {}, sasl: { mechanism, username: 'sink', password: PASSWORD } });
+      expect(kafkaClientOptions({ type: 'sasl', mechanism, username: 'sink', password: PASSWORD })).toEqual({
+        sasl: { mechanism, username: 'sink', password: PASSWORD },
+      });
+      expect(kafkaClientOptions({ type: 'sasl', mechanism, username: 'sink', password: PASSWORD, tls: true })).toEqual({
+        tls: {},
+        sasl: { mechanism, username: 'sink', password: PASSWORD },
+      });
     }
   });
 
@@ -87,7 +97,12 @@ describe('kafkaClientOptions', () => {
       { type: 'msk-iam', region: 'eu-west-1', credentials },
     ];
     const texts = auths.map(describeBrokerAuth);
-    expect(texts).toEqual(['plaintext, no authentication', 'TLS, no authentication', 'SASL/SCRAM-SHA-512 as sink over TLS', 'MSK IAM (SASL/OAUTHBEARER over TLS, eu-west-1)']);
+    expect(texts).toEqual([
+      'plaintext, no authentication',
+      'TLS, no authentication',
+      'SASL/SCRAM-SHA-512 as sink over TLS',
+      'MSK IAM (SASL/OAUTHBEARER over TLS, eu-west-1)',
+    ]);
     for (const text of texts) expect(text).not.toContain(PASSWORD);
   });
 });
@@ -111,14 +126,28 @@ describe('resolveBrokerAuth', () => {
   it('reads the SASL secret; TLS only with a cluster ARN or tls', async () => {
     const reads: string[] = [];
     const deps = { secrets: fakeSecrets(reads) };
-    expect(await resolveBrokerAuth({ auth: 'plain', authSecretArn: SECRET_ARN }, deps)).toEqual({ type: 'sasl', mechanism: 'PLAIN', username: 'sink', password: PASSWORD, tls: false });
-    expect(await resolveBrokerAuth({ auth: 'scram-256', authSecretArn: SECRET_ARN, tls: true }, deps)).toMatchObject({ mechanism: 'SCRAM-SHA-256', tls: true });
-    expect(await resolveBrokerAuth({ auth: 'sasl-scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, deps)).toMatchObject({ mechanism: 'SCRAM-SHA-512', tls: true });
+    expect(await resolveBrokerAuth({ auth: 'plain', authSecretArn: SECRET_ARN }, deps)).toEqual({
+      type: 'sasl',
+      mechanism: 'PLAIN',
+      username: 'sink',
+      password: PASSWORD,
+      tls: false,
+    });
+    expect(await resolveBrokerAuth({ auth: 'scram-256', authSecretArn: SECRET_ARN, tls: true }, deps)).toMatchObject({
+      mechanism: 'SCRAM-SHA-256',
+      tls: true,
+    });
+    expect(await resolveBrokerAuth({ auth: 'sasl-scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, deps)).toMatchObject({
+      mechanism: 'SCRAM-SHA-512',
+      tls: true,
+    });
     expect(reads).toEqual([SECRET_ARN, SECRET_ARN, SECRET_ARN]);
   });
 
   it('needs the secret ARN for SASL', async () => {
-    await expect(resolveBrokerAuth({ auth: 'scram-512' }, { secrets: fakeSecrets() })).rejects.toThrow(/needs the SASL secret's ARN \(KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn\)/);
+    await expect(resolveBrokerAuth({ auth: 'scram-512' }, { secrets: fakeSecrets() })).rejects.toThrow(
+      /needs the SASL secret's ARN \(KAFKA_AUTH_SECRET_ARN, or --kafka-auth-secret-arn\)/,
+    );
   });
 
   it('tls, and none with TLS to MSK', async () => {
@@ -130,9 +159,19 @@ describe('resolveBrokerAuth', () => {
 
   it('IAM takes the region from the cluster ARN, else an MSK broker name, else AWS_REGION', async () => {
     const deps = { secrets: fakeSecrets(), credentials: () => credentials };
-    expect(await resolveBrokerAuth({ auth: 'iam', clusterArn: CLUSTER_ARN, region: 'us-west-2' }, deps)).toMatchObject({ type: 'msk-iam', region: 'eu-west-1' });
-    expect(await resolveBrokerAuth({ auth: 'iam', bootstrapServers: ['b-1.prod.abc.c2.kafka.ap-southeast-2.amazonaws.com:9098'], region: 'us-west-2' }, deps)).toMatchObject({ region: 'ap-southeast-2' });
-    expect(await resolveBrokerAuth({ auth: 'iam', bootstrapServers: ['10.0.0.1:9098'], region: 'us-west-2' }, deps)).toMatchObject({ region: 'us-west-2' });
+    expect(await resolveBrokerAuth({ auth: 'iam', clusterArn: CLUSTER_ARN, region: 'us-west-2' }, deps)).toMatchObject({
+      type: 'msk-iam',
+      region: 'eu-west-1',
+    });
+    expect(
+      await resolveBrokerAuth(
+        { auth: 'iam', bootstrapServers: ['b-1.prod.abc.c2.kafka.ap-southeast-2.amazonaws.com:9098'], region: 'us-west-2' },
+        deps,
+      ),
+    ).toMatchObject({ region: 'ap-southeast-2' });
+    expect(await resolveBrokerAuth({ auth: 'iam', bootstrapServers: ['10.0.0.1:9098'], region: 'us-west-2' }, deps)).toMatchObject({
+      region: 'us-west-2',
+    });
     await expect(resolveBrokerAuth({ auth: 'iam', bootstrapServers: ['10.0.0.1:9098'] }, deps)).rejects.toThrow(/needs a region/);
   });
 });
@@ -142,9 +181,14 @@ describe('resolveKafkaConnection', () => {
     const calls: { region: string; arn: string | undefined }[] = [];
     const deps = { secrets: fakeSecrets(), credentials: () => credentials, kafkaClient: fakeKafka(MSK_BROKERS, calls) };
     const iam = await resolveKafkaConnection({ auth: 'iam', clusterArn: CLUSTER_ARN, bootstrapServers: ['ignored:9092'] }, deps);
-    expect(iam.bootstrapServers).toEqual(['b-1.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9098', 'b-2.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9098']);
+    expect(iam.bootstrapServers).toEqual([
+      'b-1.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9098',
+      'b-2.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9098',
+    ]);
     expect(iam.auth.type).toBe('msk-iam');
-    expect((await resolveKafkaConnection({ auth: 'scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, deps)).bootstrapServers).toEqual(['b-1.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9096']);
+    expect(
+      (await resolveKafkaConnection({ auth: 'scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, deps)).bootstrapServers,
+    ).toEqual(['b-1.prod.abc.c2.kafka.eu-west-1.amazonaws.com:9096']);
     expect((await resolveKafkaConnection({ auth: 'tls', clusterArn: CLUSTER_ARN }, deps)).bootstrapServers).toHaveLength(2);
     expect(calls.map((c) => c.region)).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
     expect(calls.every((c) => c.arn === CLUSTER_ARN)).toBe(true);
@@ -152,7 +196,10 @@ describe('resolveKafkaConnection', () => {
 
   it('uses the bootstrap servers without a cluster ARN, and needs one or the other', async () => {
     const deps = { secrets: fakeSecrets() };
-    expect(await resolveKafkaConnection({ bootstrapServers: ['k1:9093'], auth: 'tls' }, deps)).toEqual({ bootstrapServers: ['k1:9093'], auth: { type: 'tls' } });
+    expect(await resolveKafkaConnection({ bootstrapServers: ['k1:9093'], auth: 'tls' }, deps)).toEqual({
+      bootstrapServers: ['k1:9093'],
+      auth: { type: 'tls' },
+    });
     await expect(resolveKafkaConnection({ auth: 'none' }, deps)).rejects.toThrow(/no Kafka brokers/);
   });
 
@@ -160,12 +207,24 @@ describe('resolveKafkaConnection', () => {
     const failing = fakeKafka({}, [], Object.assign(new Error('User is not authorized'), { name: 'ForbiddenException' }));
     const errors: unknown[] = [];
     for (const attempt of [
-      () => resolveKafkaConnection({ auth: 'scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, { secrets: fakeSecrets(), kafkaClient: failing }),
-      () => resolveKafkaConnection({ auth: 'plain', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN }, { secrets: fakeSecrets(), kafkaClient: fakeKafka({}) }),
+      () =>
+        resolveKafkaConnection(
+          { auth: 'scram-512', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN },
+          { secrets: fakeSecrets(), kafkaClient: failing },
+        ),
+      () =>
+        resolveKafkaConnection(
+          { auth: 'plain', authSecretArn: SECRET_ARN, clusterArn: CLUSTER_ARN },
+          { secrets: fakeSecrets(), kafkaClient: fakeKafka({}) },
+        ),
     ]) {
       await attempt().then(
-        () => { errors.push(undefined); },
-        (error: unknown) => { errors.push(error); },
+        () => {
+          errors.push(undefined);
+        },
+        (error: unknown) => {
+          errors.push(error);
+        },
       );
     }
     expect(errors).toHaveLength(2);
@@ -188,7 +247,13 @@ describe('kafkaSettingsFromEnvironment', () => {
         AWS_REGION: 'eu-west-1',
         KAFKA_CLUSTER_ARN: '',
       }),
-    ).toEqual({ auth: 'sasl-scram-512', authSecretArn: SECRET_ARN, bootstrapServers: ['a:9096', 'b:9096'], tls: true, region: 'eu-west-1' });
+    ).toEqual({
+      auth: 'sasl-scram-512',
+      authSecretArn: SECRET_ARN,
+      bootstrapServers: ['a:9096', 'b:9096'],
+      tls: true,
+      region: 'eu-west-1',
+    });
     expect(kafkaSettingsFromEnvironment({})).toEqual({});
   });
 });
@@ -199,8 +264,19 @@ describe('a private root CA (KAFKA_ROOT_CA_SECRET_ARN)', () => {
 
   it('is read from its secret and trusted by every TLS connection, which it turns on', async () => {
     const texts: string[] = [];
-    const secrets: SecretSource = { ...fakeSecrets(), getText: (id) => { texts.push(id); return Promise.resolve(PEM); } };
-    const settings = kafkaSettingsFromEnvironment({ KAFKA_AUTH: 'sasl-scram-512', KAFKA_AUTH_SECRET_ARN: SECRET_ARN, KAFKA_BOOTSTRAP_SERVERS: 'k1:9096', KAFKA_ROOT_CA_SECRET_ARN: CA_ARN });
+    const secrets: SecretSource = {
+      ...fakeSecrets(),
+      getText: (id) => {
+        texts.push(id);
+        return Promise.resolve(PEM);
+      },
+    };
+    const settings = kafkaSettingsFromEnvironment({
+      KAFKA_AUTH: 'sasl-scram-512',
+      KAFKA_AUTH_SECRET_ARN: SECRET_ARN,
+      KAFKA_BOOTSTRAP_SERVERS: 'k1:9096',
+      KAFKA_ROOT_CA_SECRET_ARN: CA_ARN,
+    });
     const connection = await resolveKafkaConnection(settings, { secrets });
     expect(texts).toEqual([CA_ARN]);
     expect(connection.ca).toBe(PEM);

@@ -9,7 +9,8 @@ const vector = {
   date: new Date(1591742511000),
   credentials: { accessKeyId: 'UserID-1', secretAccessKey: 'UserSecretKey-1' },
 };
-const expected = 'signature=7f3691c18a81b8ce7457699effbfae5b09b4e0714ab38c1292dbdf082c9ddd87,access_key=UserID-1,amzdate=2020-06-09T22:41:51.000Z';
+const expected =
+  'signature=7f3691c18a81b8ce7457699effbfae5b09b4e0714ab38c1292dbdf082c9ddd87,access_key=UserID-1,amzdate=2020-06-09T22:41:51.000Z';
 
 describe('Keyspaces SigV4', () => {
   it('matches the known-answer signature', async () => {

@@ -7,10 +7,21 @@ import { mskIamToken } from '../../../lambdas/adapters/kafka/msk-iam.js';
 const decode = (token: string): URL => new URL(Buffer.from(token, 'base64url').toString('utf8'));
 
 /** The signature an independent SigV4 presigner gives the same request at the same time. */
-async function expectedSignature(region: string, at: Date, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Promise<string | undefined> {
+async function expectedSignature(
+  region: string,
+  at: Date,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<string | undefined> {
   const signer = new SignatureV4({ credentials, region, service: 'kafka-cluster', sha256: Hash.bind(null, 'sha256') });
   const hostname = `kafka.${region}.amazonaws.com`;
-  const request = new HttpRequest({ method: 'GET', protocol: 'https:', hostname, path: '/', headers: { host: hostname }, query: { Action: 'kafka-cluster:Connect' } });
+  const request = new HttpRequest({
+    method: 'GET',
+    protocol: 'https:',
+    hostname,
+    path: '/',
+    headers: { host: hostname },
+    query: { Action: 'kafka-cluster:Connect' },
+  });
   const signed = await signer.presign(request, { expiresIn: 900, signingDate: at });
   const signature = signed.query?.['X-Amz-Signature'];
   return typeof signature === 'string' ? signature : undefined;
@@ -57,11 +68,14 @@ describe('mskIamToken (aws-msk-iam-sasl-signer-js)', () => {
   });
 
   it('keeps X-Amz-Expires a whole number of seconds when the credentials expire within 15 minutes', async () => {
-    const provider = () => Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', expiration: new Date(Date.now() + 600_500) });
+    const provider = () =>
+      Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', expiration: new Date(Date.now() + 600_500) });
     expect(decode(await mskIamToken('eu-west-1', provider)).searchParams.get('X-Amz-Expires')).toBe('900');
   });
 
   it('fails when the provider does', async () => {
-    await expect(mskIamToken('eu-west-1', () => Promise.reject(new Error('no credentials in the chain')))).rejects.toThrow('no credentials in the chain');
+    await expect(mskIamToken('eu-west-1', () => Promise.reject(new Error('no credentials in the chain')))).rejects.toThrow(
+      'no credentials in the chain',
+    );
   });
 });

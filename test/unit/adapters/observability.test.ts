@@ -1,6 +1,13 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, observabilitySettings, publishBatchMetrics, publishHaltMetrics, type ObservabilitySettings } from '../../../lambdas/adapters/observability.js';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  observabilitySettings,
+  publishBatchMetrics,
+  publishHaltMetrics,
+  type ObservabilitySettings,
+} from '../../../lambdas/adapters/observability.js';
 
 interface Emf {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
@@ -25,7 +32,10 @@ class CapturingMetrics extends Metrics {
 describe('observability', () => {
   it('takes names from the environment, with defaults', () => {
     expect(observabilitySettings({})).toEqual({ serviceName: DEFAULT_SERVICE_NAME, namespace: DEFAULT_METRICS_NAMESPACE });
-    expect(observabilitySettings({ POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns' })).toEqual({ serviceName: 'svc', namespace: 'Ns' });
+    expect(observabilitySettings({ POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns' })).toEqual({
+      serviceName: 'svc',
+      namespace: 'Ns',
+    });
   });
 
   it('publishes per-topic counts and latency, and per-table writes', () => {
@@ -46,7 +56,16 @@ describe('observability', () => {
     );
     expect(emitted).toHaveLength(3);
     const [topic, ...tables] = emitted;
-    expect(topic).toMatchObject({ topic: 'orders', service: 'svc', RecordsReceived: 4, RecordsWritten: 2, RecordsDeadLettered: 1, RecordsFailed: 1, RecordsCoalesced: 1, BatchLatency: 42 });
+    expect(topic).toMatchObject({
+      topic: 'orders',
+      service: 'svc',
+      RecordsReceived: 4,
+      RecordsWritten: 2,
+      RecordsDeadLettered: 1,
+      RecordsFailed: 1,
+      RecordsCoalesced: 1,
+      BatchLatency: 42,
+    });
     expect(topic?._aws.CloudWatchMetrics[0]?.Namespace).toBe('Ns');
     expect(topic?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'topic']));
     expect(topic?._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: 'BatchLatency', Unit: 'Milliseconds' });
@@ -63,7 +82,14 @@ describe('observability', () => {
     const capture = (s: ObservabilitySettings): Metrics => new CapturingMetrics(s, emitted);
     publishHaltMetrics(settings, [], capture);
     expect(emitted).toHaveLength(0);
-    publishHaltMetrics(settings, [{ topic: 'orders', table: 'shop.orders', heldRecords: 7 }, { topic: 'refunds', table: 'shop.orders', heldRecords: 3 }], capture);
+    publishHaltMetrics(
+      settings,
+      [
+        { topic: 'orders', table: 'shop.orders', heldRecords: 7 },
+        { topic: 'refunds', table: 'shop.orders', heldRecords: 3 },
+      ],
+      capture,
+    );
     expect(emitted).toHaveLength(3);
     const [total, ...each] = emitted;
     expect(total).toMatchObject({ service: 'svc', SinkHalted: 10 });

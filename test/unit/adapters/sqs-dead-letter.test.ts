@@ -8,8 +8,15 @@ import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 import { kafkaRecord } from '../../kit/index.js';
 
 const record = (offset: number, valueBytes = 10): KafkaRecord =>
-  kafkaRecord({ partition: 1, offset: String(offset), timestamp: 1_700_000_000_000, key: Buffer.from(`k${offset}`), value: Buffer.alloc(valueBytes, 0x61) });
-const letter = (offset: number, valueBytes?: number): DeadLetter => deadLetterFor(record(offset, valueBytes), ['ks.t'], new PoisonRecordError('bad'));
+  kafkaRecord({
+    partition: 1,
+    offset: String(offset),
+    timestamp: 1_700_000_000_000,
+    key: Buffer.from(`k${offset}`),
+    value: Buffer.alloc(valueBytes, 0x61),
+  });
+const letter = (offset: number, valueBytes?: number): DeadLetter =>
+  deadLetterFor(record(offset, valueBytes), ['ks.t'], new PoisonRecordError('bad'));
 
 type Reply = (entries: { Id?: string; MessageBody?: string }[]) => Partial<SendMessageBatchCommandOutput> | Error;
 
@@ -67,7 +74,10 @@ describe('SqsDeadLetterSink', () => {
 
   it('retries only the entries that failed', async () => {
     const sqs = new FakeSqs([
-      (e) => ({ Successful: e.slice(1).map((x) => ({ Id: x.Id, MessageId: 'm', MD5OfMessageBody: '' })), Failed: [{ Id: e[0]?.Id, Code: 'InternalError', SenderFault: false }] }),
+      (e) => ({
+        Successful: e.slice(1).map((x) => ({ Id: x.Id, MessageId: 'm', MD5OfMessageBody: '' })),
+        Failed: [{ Id: e[0]?.Id, Code: 'InternalError', SenderFault: false }],
+      }),
       okAll,
     ]);
     await sink(sqs).send([letter(1), letter(2), letter(3)]);
@@ -75,7 +85,10 @@ describe('SqsDeadLetterSink', () => {
   });
 
   it('throws a TransientError naming the records that never got through', async () => {
-    const failFirst: Reply = (e) => ({ Successful: e.slice(1).map((x) => ({ Id: x.Id, MessageId: 'm', MD5OfMessageBody: '' })), Failed: [{ Id: e[0]?.Id, Code: 'Throttled', SenderFault: false }] });
+    const failFirst: Reply = (e) => ({
+      Successful: e.slice(1).map((x) => ({ Id: x.Id, MessageId: 'm', MD5OfMessageBody: '' })),
+      Failed: [{ Id: e[0]?.Id, Code: 'Throttled', SenderFault: false }],
+    });
     const sqs = new FakeSqs([failFirst, failFirst, failFirst]);
     const promise = sink(sqs).send([letter(1), letter(2)]);
     await expect(promise).rejects.toThrow(TransientError);
@@ -92,7 +105,10 @@ describe('SqsDeadLetterSink', () => {
   it('stores a message too large for the queue in S3 and sends a pointer', async () => {
     const sqs = new FakeSqs();
     const s3 = new FakeS3();
-    await sink(sqs, { maxMessageBytes: 2000, overflow: { s3: s3 as unknown as S3Client, bucket: 'dlq-bucket' } }).send([letter(1, 5000), letter(2, 10)]);
+    await sink(sqs, { maxMessageBytes: 2000, overflow: { s3: s3 as unknown as S3Client, bucket: 'dlq-bucket' } }).send([
+      letter(1, 5000),
+      letter(2, 10),
+    ]);
     expect(s3.puts).toHaveLength(1);
     const [pointer, small] = sqs.calls.flat().map((e) => parseDeadLetterEnvelope(e.MessageBody));
     expect(pointer).toMatchObject({ type: 'kafka-cql-sink.dead-letter-pointer', record: { offset: '1' }, s3: { bucket: 'dlq-bucket' } });
@@ -104,7 +120,10 @@ describe('SqsDeadLetterSink', () => {
   it('never drops an oversized message: no bucket or a failed upload is a TransientError', async () => {
     await expect(sink(new FakeSqs(), { maxMessageBytes: 2000 }).send([letter(1, 5000)])).rejects.toThrow(/no overflow bucket/);
     const sqs = new FakeSqs();
-    const promise = sink(sqs, { maxMessageBytes: 2000, overflow: { s3: new FakeS3(true) as unknown as S3Client, bucket: 'b' } }).send([letter(1, 5000), letter(2)]);
+    const promise = sink(sqs, { maxMessageBytes: 2000, overflow: { s3: new FakeS3(true) as unknown as S3Client, bucket: 'b' } }).send([
+      letter(1, 5000),
+      letter(2),
+    ]);
     await expect(promise).rejects.toThrow(/1 of 2 records: orders\/1@1: TransientError: storing/);
     // The record that fit was still sent.
     expect(sqs.calls.flat()).toHaveLength(1);

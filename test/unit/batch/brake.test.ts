@@ -11,16 +11,28 @@ import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { kafkaRecord } from '../../kit/index.js';
 
 const record = (partition: number, offset: number, topic = 'orders'): KafkaRecord =>
-  kafkaRecord({ topic, partition, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: Buffer.from(`k${offset}`), value: Buffer.from('{}') });
-const records = (count: number, partition = 0, from = 0): KafkaRecord[] => Array.from({ length: count }, (_, i) => record(partition, from + i));
+  kafkaRecord({
+    topic,
+    partition,
+    offset: String(offset),
+    timestamp: 1_700_000_000_000 + offset,
+    key: Buffer.from(`k${offset}`),
+    value: Buffer.from('{}'),
+  });
+const records = (count: number, partition = 0, from = 0): KafkaRecord[] =>
+  Array.from({ length: count }, (_, i) => record(partition, from + i));
 
 /** The error the converter throws for a wrong-type value, wrapped as the mapper and the writer wrap it. */
 const wrongType = (r: KafkaRecord, value = `v${r.offset}`): PoisonRecordError =>
   new PoisonRecordError(`orders/${r.partition}@${r.offset} → shop.orders: column "qty" (int): cannot convert "${value}" — not an integer`, {
-    cause: new PoisonRecordError(`column "qty" (int): cannot convert "${value}" — not an integer`, { details: { column: 'qty', reason: 'cannot convert to int' } }),
+    cause: new PoisonRecordError(`column "qty" (int): cannot convert "${value}" — not an integer`, {
+      details: { column: 'qty', reason: 'cannot convert to int' },
+    }),
   });
 const badJson = (r: KafkaRecord): PoisonRecordError =>
-  new PoisonRecordError(`orders/${r.partition}@${r.offset} → shop.orders: value is not valid JSON (Unexpected token 'x', "x${r.offset}" is not valid JSON): "x${r.offset}"`);
+  new PoisonRecordError(
+    `orders/${r.partition}@${r.offset} → shop.orders: value is not valid JSON (Unexpected token 'x', "x${r.offset}" is not valid JSON): "x${r.offset}"`,
+  );
 
 const settings: BrakeSettings = { enabled: true, minRecords: 10, minShare: 0.5, rememberSeconds: 900 };
 const tablesOf = (topic: string): string[] => (topic === 'orders' ? ['shop.orders'] : ['shop.other']);
@@ -39,7 +51,9 @@ describe('failure signature', () => {
     expect(one).toEqual(failureDetails(badJson(b as KafkaRecord)));
     expect(one.reason).not.toContain('100');
     expect(one.reason).toContain('is not valid JSON');
-    const missing = failureDetails(new PoisonRecordError('orders/0@7 → shop.orders: column "id" (primary key) from value.id is missing from the record'));
+    const missing = failureDetails(
+      new PoisonRecordError('orders/0@7 → shop.orders: column "id" (primary key) from value.id is missing from the record'),
+    );
     expect(missing).toEqual({ column: 'id', reason: 'column "id" (primary key) from value.id is missing from the record' });
   });
 });
@@ -48,12 +62,22 @@ describe('brake', () => {
   it('holds a failure shared by at least minRecords records and minShare of the table', () => {
     const brake = createBrake({ settings, tablesOf });
     const batch = records(20);
-    const { held } = brake.review(batch, batch.slice(0, 12).map((r) => candidate(r, wrongType(r))));
+    const { held } = brake.review(
+      batch,
+      batch.slice(0, 12).map((r) => candidate(r, wrongType(r))),
+    );
     expect(held.size).toBe(12);
     const error = held.get(batch[0] as KafkaRecord) as SystemicFailureError;
     expect(error).toBeInstanceOf(SystemicFailureError);
     expect(error.kind).toBe('transient');
-    expect(error.halt).toMatchObject({ table: 'shop.orders', column: 'qty', reason: 'cannot convert to int', records: 12, ofRecords: 20, example: { topic: 'orders', partition: 0, offset: '0' } });
+    expect(error.halt).toMatchObject({
+      table: 'shop.orders',
+      column: 'qty',
+      reason: 'cannot convert to int',
+      records: 12,
+      ofRecords: 20,
+      example: { topic: 'orders', partition: 0, offset: '0' },
+    });
     expect(error.message).toContain('halted');
     expect(error.message).toContain('column "qty"');
     expect(error.message).toContain('orders/0@0');
@@ -65,13 +89,23 @@ describe('brake', () => {
     const poison = batch.filter((_, i) => i % 50 === 7).map((r) => candidate(r, wrongType(r)));
     expect(brake.review(batch, poison).held.size).toBe(0);
     const small = records(30);
-    expect(brake.review(small, small.slice(0, 14).map((r) => candidate(r, wrongType(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        small,
+        small.slice(0, 14).map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(0);
   });
 
   it('needs minRecords: a batch of 9 all failing alike is isolated for a fresh brake', () => {
     const brake = createBrake({ settings, tablesOf });
     const batch = records(9);
-    expect(brake.review(batch, batch.map((r) => candidate(r, wrongType(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        batch,
+        batch.map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(0);
   });
 
   it('holds every record of a table failing, whatever their signatures', () => {
@@ -84,43 +118,84 @@ describe('brake', () => {
   it('counts per table: a table fed by another topic does not dilute the share', () => {
     const brake = createBrake({ settings, tablesOf });
     const batch = [...records(10), ...Array.from({ length: 90 }, (_, i) => record(0, i, 'other'))];
-    expect(brake.review(batch, batch.slice(0, 10).map((r) => candidate(r, wrongType(r)))).held.size).toBe(10);
+    expect(
+      brake.review(
+        batch,
+        batch.slice(0, 10).map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(10);
   });
 
   it('remembers a systemic signature, so bisected halves and single records with it are held', () => {
     let now = 0;
     const brake = createBrake({ settings, tablesOf, now: () => now });
     const batch = records(100);
-    expect(brake.review(batch, batch.map((r) => candidate(r, wrongType(r)))).held.size).toBe(100);
+    expect(
+      brake.review(
+        batch,
+        batch.map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(100);
     for (const size of [50, 25, 12, 6, 3, 1]) {
       const half = batch.slice(0, size);
       now += 1_000;
-      expect(brake.review(half, half.map((r) => candidate(r, wrongType(r)))).held.size).toBe(size);
+      expect(
+        brake.review(
+          half,
+          half.map((r) => candidate(r, wrongType(r))),
+        ).held.size,
+      ).toBe(size);
     }
     // Another signature in a small batch is still isolated.
     const other = records(1, 0, 200);
-    expect(brake.review(other, other.map((r) => candidate(r, badJson(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        other,
+        other.map((r) => candidate(r, badJson(r))),
+      ).held.size,
+    ).toBe(0);
   });
 
   it('forgets after rememberSeconds, and when a batch big enough to judge writes the table without the failure', () => {
     let now = 0;
     const brake = createBrake({ settings, tablesOf, now: () => now });
     const batch = records(20);
-    brake.review(batch, batch.map((r) => candidate(r, wrongType(r))));
+    brake.review(
+      batch,
+      batch.map((r) => candidate(r, wrongType(r))),
+    );
     now += 901_000;
     const one = records(1);
-    expect(brake.review(one, one.map((r) => candidate(r, wrongType(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        one,
+        one.map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(0);
 
-    brake.review(batch, batch.map((r) => candidate(r, wrongType(r))));
+    brake.review(
+      batch,
+      batch.map((r) => candidate(r, wrongType(r))),
+    );
     const fixed = records(10, 0, 100);
     expect(brake.review(fixed, []).held.size).toBe(0);
-    expect(brake.review(one, one.map((r) => candidate(r, wrongType(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        one,
+        one.map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(0);
   });
 
   it('does nothing when disabled', () => {
     const brake = createBrake({ settings: { ...settings, enabled: false }, tablesOf });
     const batch = records(100);
-    expect(brake.review(batch, batch.map((r) => candidate(r, wrongType(r)))).held.size).toBe(0);
+    expect(
+      brake.review(
+        batch,
+        batch.map((r) => candidate(r, wrongType(r))),
+      ).held.size,
+    ).toBe(0);
   });
 });
 
@@ -131,14 +206,19 @@ function poisonEngine(isPoison: (record: KafkaRecord) => PoisonRecordError | und
       Promise.resolve(
         batch.map((r): RecordOutcome => {
           const error = isPoison(r);
-          return error === undefined ? { record: r, status: 'written' } : { record: r, status: 'dead-lettered', error, tables: ['shop.orders'] };
+          return error === undefined
+            ? { record: r, status: 'written' }
+            : { record: r, status: 'dead-lettered', error, tables: ['shop.orders'] };
         }),
       ),
   };
 }
 
 function recordingSink(): DeadLetterSink & { letters: DeadLetter[] } {
-  const sink = { letters: [] as DeadLetter[], send: (letters: readonly DeadLetter[]) => (sink.letters.push(...letters), Promise.resolve()) };
+  const sink = {
+    letters: [] as DeadLetter[],
+    send: (letters: readonly DeadLetter[]) => (sink.letters.push(...letters), Promise.resolve()),
+  };
   return sink;
 }
 

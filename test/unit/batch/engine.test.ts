@@ -10,14 +10,24 @@ import { FakeSession, kafkaRecord, unitConnection } from '../../kit/index.js';
 
 const { unset } = cassandra.types;
 
-const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({ name, type, kind, position });
+const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({
+  name,
+  type,
+  kind,
+  position,
+});
 const users: TableSchema = {
   keyspace: 'ks',
   table: 'users',
   columns: [col('id', 'text', 'partition_key', 0), col('Name', 'text'), col('age', 'int'), col('city', 'text')],
   udts: [],
 };
-const hits: TableSchema = { keyspace: 'ks', table: 'hits', columns: [col('page', 'text', 'partition_key', 0), col('views', 'counter')], udts: [] };
+const hits: TableSchema = {
+  keyspace: 'ks',
+  table: 'hits',
+  columns: [col('page', 'text', 'partition_key', 0), col('views', 'counter')],
+  udts: [],
+};
 
 async function engineWith(tables: Record<string, unknown>, extra: Partial<SinkConfigInput> = {}) {
   const session = new FakeSession([users, hits]);
@@ -30,12 +40,21 @@ async function engineWith(tables: Record<string, unknown>, extra: Partial<SinkCo
 }
 
 function rec(value: unknown, timestamp = 1_000): KafkaRecord {
-  return kafkaRecord({ topic: 't', partition: 3, offset: '7', timestamp, key: Buffer.from('k1'), value: value === null ? null : Buffer.from(JSON.stringify(value)) });
+  return kafkaRecord({
+    topic: 't',
+    partition: 3,
+    offset: '7',
+    timestamp,
+    key: Buffer.from('k1'),
+    value: value === null ? null : Buffer.from(JSON.stringify(value)),
+  });
 }
 
 describe('sink engine statements', () => {
   it('prepares a quoted INSERT with USING TIMESTAMP and a static TTL, and a whole-row DELETE when every column is mapped', async () => {
-    const { session } = await engineWith({ 'ks.users': { mapping: 'id=key, "Name"=value.n, age=value.a, city=value.c', ttl: 2, ttlTimeUnit: 'HOURS' } });
+    const { session } = await engineWith({
+      'ks.users': { mapping: 'id=key, "Name"=value.n, age=value.a, city=value.c', ttl: 2, ttlTimeUnit: 'HOURS' },
+    });
     expect(session.prepared.sort()).toEqual([
       'DELETE FROM "ks"."users" USING TIMESTAMP ? WHERE "id" = ?',
       'INSERT INTO "ks"."users" ("id", "Name", "age", "city") VALUES (?, ?, ?, ?) USING TIMESTAMP ? AND TTL 7200',
@@ -44,7 +63,10 @@ describe('sink engine statements', () => {
 
   it('binds TTL per record when __ttl is mapped, omits USING TIMESTAMP without client timestamps, deletes only owned columns', async () => {
     const { session } = await engineWith({ 'ks.users': { mapping: 'id=key, age=value.a, __ttl=value.t', clientTimestamps: false } });
-    expect(session.prepared.sort()).toEqual(['DELETE "age" FROM "ks"."users" WHERE "id" = ?', 'INSERT INTO "ks"."users" ("id", "age") VALUES (?, ?) USING TTL ?']);
+    expect(session.prepared.sort()).toEqual([
+      'DELETE "age" FROM "ks"."users" WHERE "id" = ?',
+      'INSERT INTO "ks"."users" ("id", "age") VALUES (?, ?) USING TTL ?',
+    ]);
   });
 
   it('turns counter tables into UPDATE … SET c = c + ?, without timestamp, TTL or DELETE, not idempotent', async () => {
@@ -93,7 +115,9 @@ describe('sink engine rows', () => {
     const { session, engine } = await engineWith({ 'ks.users': { mapping: 'id=key, age=value.p.age' } });
     const outcomes = await engine.process([rec({ p: { age: '41' } }), rec({ p: 'flat' })]);
     expect(session.calls[0]?.writes[0]?.values.slice(0, 2)).toEqual(['k1', 41]);
-    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(/value\.p\.age: value\.p is a string, not an object/);
+    expect(outcomes[1]?.status === 'dead-lettered' && outcomes[1].error.message).toMatch(
+      /value\.p\.age: value\.p is a string, not an object/,
+    );
   });
 
   it('lists every problem of every table in one ConfigError', async () => {

@@ -9,10 +9,26 @@ import { createRefreshingEngine } from '../../../lambdas/core/batch/engine.js';
 import { holdForSchemaProblems, suggestsSchemaChange } from '../../../lambdas/core/batch/schema-watch.js';
 import { FakeSession, kafkaRecord, unitConnection } from '../../kit/index.js';
 
-const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({ name, type, kind, position });
-const users = (columns: ColumnSchema[]): TableSchema => ({ keyspace: 'ks', table: 'users', columns: [col('id', 'text', 'partition_key', 0), ...columns], udts: [] });
+const col = (name: string, type: string, kind: ColumnSchema['kind'] = 'regular', position = -1): ColumnSchema => ({
+  name,
+  type,
+  kind,
+  position,
+});
+const users = (columns: ColumnSchema[]): TableSchema => ({
+  keyspace: 'ks',
+  table: 'users',
+  columns: [col('id', 'text', 'partition_key', 0), ...columns],
+  udts: [],
+});
 const rec = (topic: string, offset: number, value: unknown): KafkaRecord =>
-  kafkaRecord({ topic, offset: String(offset), timestamp: 1_000, key: Buffer.from(`k${offset}`), value: Buffer.from(JSON.stringify(value)) });
+  kafkaRecord({
+    topic,
+    offset: String(offset),
+    timestamp: 1_000,
+    key: Buffer.from(`k${offset}`),
+    value: Buffer.from(JSON.stringify(value)),
+  });
 const config = parseSinkConfig({
   connection: unitConnection,
   topics: { t: { tables: { 'ks.users': { mapping: 'id=key, age=value.age, city=value.city' } } } },
@@ -46,7 +62,11 @@ describe('schema watch', () => {
   it('holds every failed or poison record of the affected topic with an error naming the mapping and the column', () => {
     const outcomes: RecordOutcome[] = [
       { record: rec('t', 1, {}), status: 'written' },
-      { record: rec('t', 2, {}), status: 'failed', error: new TransientError('t/0@2 → ks.users: Prepared query with ID ab12 not found\n   at stack') },
+      {
+        record: rec('t', 2, {}),
+        status: 'failed',
+        error: new TransientError('t/0@2 → ks.users: Prepared query with ID ab12 not found\n   at stack'),
+      },
       { record: rec('t', 3, {}), status: 'dead-lettered', tables: ['ks.users'], error: new PoisonRecordError('bad') },
       { record: rec('other', 4, {}), status: 'dead-lettered', tables: ['ks.other'], error: new PoisonRecordError('bad') },
     ];
@@ -62,7 +82,9 @@ describe('schema watch', () => {
 
   it('suspects a schema change from the server dropping prepared statements, a column or a table gone, or a systemic failure; not from a timeout', () => {
     const failed = (error: Error): RecordOutcome[] => [{ record: rec('t', 1, {}), status: 'failed', error }];
-    expect(suggestsSchemaChange(failed(new TransientError('x', { cause: new Error('Prepared query with ID 5b5f not found (either …)') })))).toBe(true);
+    expect(
+      suggestsSchemaChange(failed(new TransientError('x', { cause: new Error('Prepared query with ID 5b5f not found (either …)') }))),
+    ).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra invalid: Undefined column name label')))).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra invalid: unconfigured table users')))).toBe(true);
     expect(suggestsSchemaChange(failed(new TransientError('Cassandra writeTimeout: Operation timed out')))).toBe(false);
@@ -75,12 +97,18 @@ describe('batch runner and schema refresh', () => {
     tables: ['ks.users'],
     refresh,
     process: (records: readonly KafkaRecord[]) =>
-      Promise.resolve(records.map((record) => ({ record, status: 'failed' as const, error: new TransientError('Prepared query with ID ab not found') }))),
+      Promise.resolve(
+        records.map((record) => ({ record, status: 'failed' as const, error: new TransientError('Prepared query with ID ab not found') })),
+      ),
   });
 
   it('holds with the mapping problem when the refresh finds the table no longer fits', async () => {
     const problem = new ConfigError(['topics.t.tables.ks.users: mapping: "city" is not a column of ks.users (its columns: id, age)']);
-    const run = createBatchRunner({ engine: engineFailing(() => Promise.resolve(problem)), deadLetters: { send: () => Promise.resolve() }, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const run = createBatchRunner({
+      engine: engineFailing(() => Promise.resolve(problem)),
+      deadLetters: { send: () => Promise.resolve() },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     const [outcome] = await run([rec('t', 1, {})], { deadlineMs: Number.MAX_SAFE_INTEGER });
     expect(outcome?.status === 'failed' && outcome.error instanceof SystemicFailureError && outcome.error.halt.column).toBe('city');
   });

@@ -11,9 +11,12 @@ describe('event base64 check', () => {
   it('accepts exactly what the original pattern accepts', () => {
     const alphabet = fc.constantFrom(...'AZaz09+/=-_ \n'.split(''));
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')), (text) => {
-        expect(accepts(text), JSON.stringify(text)).toBe(ORIGINAL.test(text));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 14 }).map((chars) => chars.join('')),
+        (text) => {
+          expect(accepts(text), JSON.stringify(text)).toBe(ORIGINAL.test(text));
+        },
+      ),
       { numRuns: 5000 },
     );
     fc.assert(
@@ -21,6 +24,7 @@ describe('event base64 check', () => {
         expect(accepts(Buffer.from(bytes).toString('base64'))).toBe(true);
       }),
     );
-    for (const text of ['', 'AA==', 'AAA=', 'AAAA', 'A===', 'AA=A', 'AAA', '====', 'AAAA=']) expect(accepts(text), text).toBe(ORIGINAL.test(text));
+    for (const text of ['', 'AA==', 'AAA=', 'AAAA', 'A===', 'AA=A', 'AAA', '====', 'AAAA='])
+      expect(accepts(text), text).toBe(ORIGINAL.test(text));
   });
 });

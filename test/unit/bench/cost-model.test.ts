@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, LIST_PRICES, connectCost, lambdaSecondsPerRecord, sinkCost, type CostInputs } from '../../../bench/lib/cost-model.js';
+import {
+  DEFAULT_ASSUMPTIONS,
+  HOURS_PER_MONTH,
+  LIST_PRICES,
+  connectCost,
+  lambdaSecondsPerRecord,
+  sinkCost,
+  type CostInputs,
+} from '../../../bench/lib/cost-model.js';
 import { largestFitting, lambdaNodeFlags } from '../../../bench/lib/lambda-node.js';
 
-const inputs: CostInputs = { handlerCpuUsPerRecord: 50, datastaxCpuUsPerRecord: 200, functionMemoryMb: 1024, batchSize: 500, recordBytes: 400, topics: 5 };
+const inputs: CostInputs = {
+  handlerCpuUsPerRecord: 50,
+  datastaxCpuUsPerRecord: 200,
+  functionMemoryMb: 1024,
+  batchSize: 500,
+  recordBytes: 400,
+  topics: 5,
+};
 
 describe('cost model', () => {
   it('turns CPU per record into Lambda seconds through the vCPU share and the per-invocation overhead', () => {
@@ -16,17 +31,20 @@ describe('cost model', () => {
     const seconds = lambdaSecondsPerRecord(inputs);
     const s = sinkCost(1_000, inputs);
     expect(s.gbSecondsPerMillion).toBeCloseTo(1e6 * seconds, 6);
-    expect(s.lambdaPerMillion).toBeCloseTo(1e6 * seconds * LIST_PRICES.lambdaArmGbSecond + 2_000 * LIST_PRICES.lambdaRequestsPerMillion / 1e6, 9);
+    expect(s.lambdaPerMillion).toBeCloseTo(
+      1e6 * seconds * LIST_PRICES.lambdaArmGbSecond + (2_000 * LIST_PRICES.lambdaRequestsPerMillion) / 1e6,
+      9,
+    );
   });
 
   it('pays one EPU floor per mapping without a poller group and shares EPUs with one', () => {
     const s = sinkCost(1_000, inputs);
     expect(s.epusUngrouped).toBe(5);
     expect(s.epusGrouped).toBe(1);
-    const lambdaMonthly = 1_000 * 3600 * HOURS_PER_MONTH * s.lambdaPerMillion / 1e6;
+    const lambdaMonthly = (1_000 * 3600 * HOURS_PER_MONTH * s.lambdaPerMillion) / 1e6;
     expect(s.monthlyUngrouped - lambdaMonthly).toBeCloseTo(5 * HOURS_PER_MONTH * LIST_PRICES.epuHour, 6);
     expect(s.monthlyGrouped - lambdaMonthly).toBeCloseTo(HOURS_PER_MONTH * LIST_PRICES.epuHour, 6);
-    expect(s.perMillionGrouped).toBeCloseTo(s.monthlyGrouped / (1_000 * 3600 * HOURS_PER_MONTH / 1e6), 9);
+    expect(s.perMillionGrouped).toBeCloseTo(s.monthlyGrouped / ((1_000 * 3600 * HOURS_PER_MONTH) / 1e6), 9);
   });
 
   it('scales pollers with throughput and concurrency', () => {

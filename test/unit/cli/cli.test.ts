@@ -12,7 +12,19 @@ import { captureIo } from '../../support/capture-io.js';
 
 describe('CLI', () => {
   it('has --help for every command', async () => {
-    expect(commands.map((c) => c.name)).toEqual(['run', 'check', 'replay', 'dlq', 'convert-connector-config', 'migrate-offsets', 'produce', 'status', 'pause', 'resume', 'redrive']);
+    expect(commands.map((c) => c.name)).toEqual([
+      'run',
+      'check',
+      'replay',
+      'dlq',
+      'convert-connector-config',
+      'migrate-offsets',
+      'produce',
+      'status',
+      'pause',
+      'resume',
+      'redrive',
+    ]);
     for (const command of commands) {
       const io = captureIo();
       expect(await main([command.name, '--help'], io)).toBe(0);
@@ -114,7 +126,9 @@ describe('local setup helpers', () => {
       `  credentialsSecretArn: ${placeholderSecretArn('cassandra-credentials')}`,
     ].join('\n');
     const { config, notes } = deriveLocalConfig(converted, arn);
-    expect(config).toEqual({ connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: 'datacenter1', credentialsSecretArn: arn } });
+    expect(config).toEqual({
+      connection: { profile: 'cassandra', contactPoints: [endpoints.cassandra], localDataCenter: 'datacenter1', credentialsSecretArn: arn },
+    });
     expect(notes).toEqual([
       `--local: contact points 10.0.1.10:9142, 10.0.1.11:9142 → ${endpoints.cassandra}, the local Cassandra, not the cluster of the file`,
       '--local: localDataCenter "eu-west-1a" → datacenter1, the local Cassandra\'s',
@@ -122,7 +136,10 @@ describe('local setup helpers', () => {
       `--local: credentialsSecretArn (the placeholder ${placeholderSecretArn('cassandra-credentials')}) → the local secret kafka-cql-sink/local-cassandra (user cassandra)`,
     ]);
 
-    const already = deriveLocalConfig(`connection: {profile: cassandra, contactPoints: ["${endpoints.cassandra}"], localDataCenter: datacenter1, credentialsSecretArn: "${arn}"}\n`, arn);
+    const already = deriveLocalConfig(
+      `connection: {profile: cassandra, contactPoints: ["${endpoints.cassandra}"], localDataCenter: datacenter1, credentialsSecretArn: "${arn}"}\n`,
+      arn,
+    );
     expect(already.notes).toEqual([]);
     const keyspaces = deriveLocalConfig('connection: {profile: keyspaces, region: eu-west-1}\n', arn);
     expect(keyspaces.config).toEqual({ connection: { profile: 'keyspaces', region: 'eu-west-1' } });
@@ -133,7 +150,11 @@ describe('local setup helpers', () => {
 describe('progress line', () => {
   it('shows records/s, lag per partition, written, dead-lettered and failed', () => {
     const stats = {
-      recordsPerSecond: 1830, totalLag: 184n, partialFailures: 0, failedInvocations: 1, recordsDiscarded: 0,
+      recordsPerSecond: 1830,
+      totalLag: 184n,
+      partialFailures: 0,
+      failedInvocations: 1,
+      recordsDiscarded: 0,
       partitions: [
         { topic: 'orders', partition: 0, lag: 120n },
         { topic: 'orders', partition: 1, lag: 0n },
@@ -164,7 +185,7 @@ describe('CLI polish', () => {
 });
 
 describe('consumer group of a local run', () => {
-  it('is derived from the config file name, never the demo\'s', () => {
+  it("is derived from the config file name, never the demo's", () => {
     expect(groupIdForConfig('/home/me/configs/payments sink.yaml')).toBe('kafka-cql-sink-payments_sink');
     expect(groupIdForConfig('my.sink.json')).toBe('kafka-cql-sink-my.sink');
     expect(groupIdForConfig('orders.yml')).not.toBe('kafka-cql-sink-local');

@@ -12,7 +12,7 @@ const example = path.join(repoRoot, 'infra/examples/msk-cassandra.yaml');
 const connectorFixture = path.join(repoRoot, 'test/fixtures/connector/cassandra-sink.properties');
 
 describe('cut-over deployment settings', () => {
-  it('reads each topic\'s group from a deployment config as synth resolves it', () => {
+  it("reads each topic's group from a deployment config as synth resolves it", () => {
     expect(deploymentGroups(example)).toEqual({ orders: 'orders-sink' });
   });
 
@@ -20,11 +20,24 @@ describe('cut-over deployment settings', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kcs-cutover-'));
     const settingsFile = path.join(dir, 'cutover.yaml');
     const io = captureIo();
-    expect(await main(['convert-connector-config', connectorFixture, '--deploy-out', settingsFile, '--stack-name', 'orders-sink'], io)).toBe(0);
+    expect(
+      await main(['convert-connector-config', connectorFixture, '--deploy-out', settingsFile, '--stack-name', 'orders-sink'], io),
+    ).toBe(0);
     const text = readFileSync(settingsFile, 'utf8');
-    expect(text).toContain('migrate-offsets --from-group connect-orders-cassandra-sink --group-for orders=orders-sink-sink-orders,payments.v2=orders-sink-sink-payments.v2');
-    const settings = parse(text) as { stackName: string; eventSource: { startingPosition: string; consumerGroups: Record<string, string> } };
-    expect(settings).toEqual({ stackName: 'orders-sink', eventSource: { startingPosition: 'TRIM_HORIZON', consumerGroups: { orders: 'orders-sink-sink-orders', 'payments.v2': 'orders-sink-sink-payments.v2' } } });
+    expect(text).toContain(
+      'migrate-offsets --from-group connect-orders-cassandra-sink --group-for orders=orders-sink-sink-orders,payments.v2=orders-sink-sink-payments.v2',
+    );
+    const settings = parse(text) as {
+      stackName: string;
+      eventSource: { startingPosition: string; consumerGroups: Record<string, string> };
+    };
+    expect(settings).toEqual({
+      stackName: 'orders-sink',
+      eventSource: {
+        startingPosition: 'TRIM_HORIZON',
+        consumerGroups: { orders: 'orders-sink-sink-orders', 'payments.v2': 'orders-sink-sink-payments.v2' },
+      },
+    });
     expect(io.stderr.join('\n')).toContain(`wrote the cut-over deployment settings (consumer group per topic) to ${settingsFile}`);
 
     // Merged into a deployment config over the converted sink config, they are the groups the stack uses.
@@ -38,13 +51,18 @@ describe('cut-over deployment settings', () => {
   });
 
   it('names the connector group placeholder when the properties have no name', () => {
-    expect(cutoverDeploySettings(undefined, ['t'], 'kafka-cql-sink')).toContain('--from-group connect-<connector name> --group-for t=kafka-cql-sink-sink-t');
+    expect(cutoverDeploySettings(undefined, ['t'], 'kafka-cql-sink')).toContain(
+      '--from-group connect-<connector name> --group-for t=kafka-cql-sink-sink-t',
+    );
   });
 
   it('rejects contradicting or malformed migrate-offsets flags with exit 2', async () => {
     const cases: [string[], string][] = [
       [['--to-group', 'g', '--local'], 'give one of --connector-name <name> or --from-group <group>'],
-      [['--connector-name', 'c', '--from-group', 'connect-c', '--to-group', 'g', '--local'], 'give one of --connector-name <name> or --from-group <group>'],
+      [
+        ['--connector-name', 'c', '--from-group', 'connect-c', '--to-group', 'g', '--local'],
+        'give one of --connector-name <name> or --from-group <group>',
+      ],
       [['--connector-name', 'c', '--local'], 'give one of --to-group <group>, --group-for <topic>=<group> or --deploy <deployment config>'],
       [['--connector-name', 'c', '--to-group', 'g', '--deploy', example, '--local'], 'give one of --to-group'],
       [['--connector-name', 'c', '--group-for', 'orders', '--local'], '--group-for expects <topic>=<group>, got "orders"'],

@@ -17,7 +17,7 @@ describe('run: --filters', () => {
     expect(help).toContain('env KAFKA_FILTERS');
   });
 
-  it('takes inline JSON, or the replay function\'s KAFKA_FILTERS', () => {
+  it("takes inline JSON, or the replay function's KAFKA_FILTERS", () => {
     const filter = filterOf(['--filters', '[{"value":{"status":["PAID"]}}]']);
     expect(filter?.matches(json({ status: 'PAID' }))).toBe(true);
     expect(filter?.matches(json({ status: 'NEW' }))).toBe(false);
@@ -35,7 +35,9 @@ describe('run: --filters', () => {
 
   it('is a usage error naming the flag, the path and the value when a pattern is not supported or not readable', () => {
     expect(() => filterOf(['--filters', '[{"value":{"sku":[{"wildcard":"A*"}]}}]'])).toThrow(UsageError);
-    expect(() => filterOf(['--filters', '[{"value":{"sku":[{"wildcard":"A*"}]}}]'])).toThrow(/^--filters: 0\.value\.sku\.0\.wildcard: operator "wildcard" is not supported.*\(got "A\*"\)$/);
+    expect(() => filterOf(['--filters', '[{"value":{"sku":[{"wildcard":"A*"}]}}]'])).toThrow(
+      /^--filters: 0\.value\.sku\.0\.wildcard: operator "wildcard" is not supported.*\(got "A\*"\)$/,
+    );
     expect(() => filterOf(['--filters', '{oops'])).toThrow(/^--filters: not JSON/);
     expect(() => filterOf(['--filters', '@missing.yaml'])).toThrow(/^--filters @missing\.yaml: cannot read it: ENOENT/);
   });

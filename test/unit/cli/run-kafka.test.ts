@@ -23,18 +23,31 @@ function settings(argv: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeo
 describe('run: Kafka connection flags', () => {
   it('documents them in --help', () => {
     const help = helpText(runCommand);
-    for (const flag of ['--kafka-auth <none|tls|plain|scram-256|scram-512|iam>', '--kafka-auth-secret-arn <arn>', '--msk-cluster-arn <arn>', '--kafka-tls']) expect(help).toContain(flag);
+    for (const flag of [
+      '--kafka-auth <none|tls|plain|scram-256|scram-512|iam>',
+      '--kafka-auth-secret-arn <arn>',
+      '--msk-cluster-arn <arn>',
+      '--kafka-tls',
+    ])
+      expect(help).toContain(flag);
     expect(help).toContain('env KAFKA_AUTH)');
     expect(help).toContain('env KAFKA_AUTH_SECRET_ARN');
     expect(help).toContain('env KAFKA_CLUSTER_ARN');
     expect(help).toMatch(/iam {8}MSK IAM/);
   });
 
-  it('reads the flags, falling back to the replay function\'s variables', () => {
+  it("reads the flags, falling back to the replay function's variables", () => {
     expect(settings(['--kafka-auth', 'scram-512', '--kafka-auth-secret-arn', SECRET_ARN, '-b', 'k1:9096,k2:9096', '--kafka-tls'])).toEqual({
-      auth: 'scram-512', authSecretArn: SECRET_ARN, bootstrapServers: ['k1:9096', 'k2:9096'], tls: true,
+      auth: 'scram-512',
+      authSecretArn: SECRET_ARN,
+      bootstrapServers: ['k1:9096', 'k2:9096'],
+      tls: true,
     });
-    expect(settings([], { KAFKA_AUTH: 'iam', KAFKA_CLUSTER_ARN: CLUSTER_ARN, AWS_REGION: 'eu-west-1' })).toEqual({ auth: 'iam', clusterArn: CLUSTER_ARN, region: 'eu-west-1' });
+    expect(settings([], { KAFKA_AUTH: 'iam', KAFKA_CLUSTER_ARN: CLUSTER_ARN, AWS_REGION: 'eu-west-1' })).toEqual({
+      auth: 'iam',
+      clusterArn: CLUSTER_ARN,
+      region: 'eu-west-1',
+    });
     // A flag wins over its variable.
     expect(settings(['--kafka-auth', 'tls'], { KAFKA_AUTH: 'iam', KAFKA_TLS: 'true' })).toEqual({ auth: 'tls', tls: true });
     expect(settings([])).toEqual({ auth: 'none' });
@@ -44,12 +57,20 @@ describe('run: Kafka connection flags', () => {
     expect(() => settings(['--kafka-auth', 'kerberos'])).toThrow(UsageError);
     expect(() => settings(['--kafka-auth', 'kerberos'])).toThrow(/--kafka-auth must be one of none, tls, plain, scram-256, scram-512, iam/);
     await expect(resolveRunKafka({ auth: 'plain', bootstrapServers: ['k1:9092'] }, { secrets })).rejects.toThrow(UsageError);
-    await expect(resolveRunKafka({ auth: 'scram-256', bootstrapServers: ['k1:9092'] }, { secrets })).rejects.toThrow(/--kafka-auth scram-256 needs --kafka-auth-secret-arn/);
+    await expect(resolveRunKafka({ auth: 'scram-256', bootstrapServers: ['k1:9092'] }, { secrets })).rejects.toThrow(
+      /--kafka-auth scram-256 needs --kafka-auth-secret-arn/,
+    );
   });
 
   it('resolves SASL over TLS to a self-managed Kafka', async () => {
-    const kafka = await resolveRunKafka(settings(['--kafka-auth', 'scram-512', '--kafka-auth-secret-arn', SECRET_ARN, '-b', 'k1:9096', '--kafka-tls']), { secrets });
-    expect(kafka).toEqual({ bootstrapServers: ['k1:9096'], auth: { type: 'sasl', mechanism: 'SCRAM-SHA-512', username: 'sink', password: 'hunter2-secret', tls: true } });
+    const kafka = await resolveRunKafka(
+      settings(['--kafka-auth', 'scram-512', '--kafka-auth-secret-arn', SECRET_ARN, '-b', 'k1:9096', '--kafka-tls']),
+      { secrets },
+    );
+    expect(kafka).toEqual({
+      bootstrapServers: ['k1:9096'],
+      auth: { type: 'sasl', mechanism: 'SCRAM-SHA-512', username: 'sink', password: 'hunter2-secret', tls: true },
+    });
   });
 
   it('needs brokers or a cluster ARN with --config', async () => {
@@ -63,6 +84,8 @@ describe('run: Kafka connection flags', () => {
       if (saved.servers !== undefined) process.env.KAFKA_BOOTSTRAP_SERVERS = saved.servers;
       if (saved.cluster !== undefined) process.env.KAFKA_CLUSTER_ARN = saved.cluster;
     }
-    expect(io.stderr[0]).toContain('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config');
+    expect(io.stderr[0]).toContain(
+      '--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config',
+    );
   });
 });

@@ -117,7 +117,9 @@ describe('avro decoder (Confluent wire format)', () => {
   it('rejects a truncated payload as poison naming the schema id', async () => {
     const decode = createDecoder('avro', { avroSchemas: createAvroSchemas(new FakeRegistry({ 7: orderSchema })) });
     const full = wire(7, orderType.toBuffer(order));
-    await expect(decodeAll(decode, full.subarray(0, full.length - 3))).rejects.toThrow(/does not decode with Avro schema id 7 \(truncated buffer\)/);
+    await expect(decodeAll(decode, full.subarray(0, full.length - 3))).rejects.toThrow(
+      /does not decode with Avro schema id 7 \(truncated buffer\)/,
+    );
     expect(() => decode(full.subarray(0, full.length - 3))).toThrow(PoisonRecordError);
   });
 

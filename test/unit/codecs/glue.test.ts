@@ -60,11 +60,15 @@ describe('Glue wire format', () => {
     const good = writeGlueEnvelope(AVRO_V1, Buffer.from('x'));
     const wrongHeader = Buffer.from(good);
     wrongHeader[0] = 0;
-    expect(() => readGlueEnvelope(wrongHeader, 'value')).toThrow(/value does not start with the Glue schema registry header version byte 3 \(found 0\)/);
+    expect(() => readGlueEnvelope(wrongHeader, 'value')).toThrow(
+      /value does not start with the Glue schema registry header version byte 3 \(found 0\)/,
+    );
     const wrongCompression = Buffer.from(good);
     wrongCompression[1] = 9;
     expect(() => readGlueEnvelope(wrongCompression, 'key')).toThrow(/key has an unknown Glue compression byte 9/);
-    expect(() => readGlueEnvelope(good.subarray(0, 10), 'value')).toThrow(/value is too short for the Glue schema registry wire format \(10 bytes/);
+    expect(() => readGlueEnvelope(good.subarray(0, 10), 'value')).toThrow(
+      /value is too short for the Glue schema registry wire format \(10 bytes/,
+    );
     const corrupt = Buffer.concat([good.subarray(0, 18), Buffer.from('not zlib at all')]);
     corrupt[1] = 5;
     expect(() => readGlueEnvelope(corrupt, 'value')).toThrow(PoisonRecordError);
@@ -96,7 +100,9 @@ describe('glue decoder', () => {
     });
     const v2 = '11111111-2222-4333-8444-555555555555';
     const v2Type = avsc.Type.forSchema(JSON.parse(v2Schema) as avsc.Schema, { logicalTypes: avroLogicalTypes });
-    const decode = glueDecoder(new FakeGlue({ [AVRO_V1]: { dataFormat: 'AVRO', definition: orderSchema }, [v2]: { dataFormat: 'AVRO', definition: v2Schema } }));
+    const decode = glueDecoder(
+      new FakeGlue({ [AVRO_V1]: { dataFormat: 'AVRO', definition: orderSchema }, [v2]: { dataFormat: 'AVRO', definition: v2Schema } }),
+    );
     expect(await decode(writeGlueEnvelope(AVRO_V1, orderType.toBuffer(order)))).toEqual(order);
     expect(await decode(writeGlueEnvelope(v2, v2Type.toBuffer({ ...order, channel: 'app' })))).toEqual({ ...order, channel: 'app' });
   });
@@ -104,15 +110,22 @@ describe('glue decoder', () => {
   it('decodes JSON Schema records as JSON text, long numbers kept exact', async () => {
     const decode = glueDecoder(new FakeGlue({ [JSON_V1]: { dataFormat: 'JSON', definition: '{"type":"object"}' } }));
     const text = '{"id": 9223372036854775807, "name": "ada"}';
-    expect(await decode(writeGlueEnvelope(JSON_V1, Buffer.from(text), { compress: true }))).toEqual({ id: 9223372036854775807n, name: 'ada' });
+    expect(await decode(writeGlueEnvelope(JSON_V1, Buffer.from(text), { compress: true }))).toEqual({
+      id: 9223372036854775807n,
+      name: 'ada',
+    });
     // cached now: the failure is synchronous
     expect(() => decode(writeGlueEnvelope(JSON_V1, Buffer.from('{"id":')))).toThrow(/value is not valid JSON/);
   });
 
   it('refuses a data format it has no compiler for, and uses one when given', async () => {
     const registry = new FakeGlue({ [PROTO_V1]: { dataFormat: 'XML', definition: '<schema/>' } });
-    await expect(glueDecoder(registry)(writeGlueEnvelope(PROTO_V1, Buffer.from([0])))).rejects.toThrow(/data format "XML", which this sink cannot read \(it reads AVRO, JSON, PROTOBUF\)/);
-    const decode = glueDecoder(registry, { compilers: { XML: (definition) => (payload) => ({ definition: definition.length, bytes: payload.length }) } });
+    await expect(glueDecoder(registry)(writeGlueEnvelope(PROTO_V1, Buffer.from([0])))).rejects.toThrow(
+      /data format "XML", which this sink cannot read \(it reads AVRO, JSON, PROTOBUF\)/,
+    );
+    const decode = glueDecoder(registry, {
+      compilers: { XML: (definition) => (payload) => ({ definition: definition.length, bytes: payload.length }) },
+    });
     expect(await decode(writeGlueEnvelope(PROTO_V1, Buffer.from([0, 1, 2])))).toEqual({ definition: 9, bytes: 3 });
   });
 
@@ -124,15 +137,26 @@ describe('glue decoder', () => {
     await expect(decode(writeGlueEnvelope(AVRO_V1, Buffer.from([1])))).rejects.toThrow(PoisonRecordError);
     await expect(decode(writeGlueEnvelope(denied, Buffer.from([1])))).rejects.toThrow(ConfigError);
     await expect(decode(writeGlueEnvelope(failing, Buffer.from([1])))).rejects.toThrow(TransientError);
-    await expect(decode(writeGlueEnvelope(failing, Buffer.from([1])))).rejects.toThrow(/fetching schema version 99999999-9999-4999-8999-999999999999 failed: socket hang up/);
+    await expect(decode(writeGlueEnvelope(failing, Buffer.from([1])))).rejects.toThrow(
+      /fetching schema version 99999999-9999-4999-8999-999999999999 failed: socket hang up/,
+    );
     expect(registry.calls.filter((id) => id === failing)).toHaveLength(2);
   });
 
   it('a payload that does not fit its schema, or an unusable schema, is poison naming the version', async () => {
     const broken = '12345678-1234-4234-8234-123456789012';
-    const decode = glueDecoder(new FakeGlue({ [AVRO_V1]: { dataFormat: 'AVRO', definition: orderSchema }, [broken]: { dataFormat: 'AVRO', definition: '{"type":"nope"}' } }));
-    await expect(decode(writeGlueEnvelope(AVRO_V1, Buffer.from([0xff])))).rejects.toThrow(new RegExp(`value does not decode with glue schema version ${AVRO_V1}`));
-    await expect(decode(writeGlueEnvelope(broken, Buffer.from([0])))).rejects.toThrow(new RegExp(`glue schema version ${broken} is not a usable AVRO schema`));
+    const decode = glueDecoder(
+      new FakeGlue({
+        [AVRO_V1]: { dataFormat: 'AVRO', definition: orderSchema },
+        [broken]: { dataFormat: 'AVRO', definition: '{"type":"nope"}' },
+      }),
+    );
+    await expect(decode(writeGlueEnvelope(AVRO_V1, Buffer.from([0xff])))).rejects.toThrow(
+      new RegExp(`value does not decode with glue schema version ${AVRO_V1}`),
+    );
+    await expect(decode(writeGlueEnvelope(broken, Buffer.from([0])))).rejects.toThrow(
+      new RegExp(`glue schema version ${broken} is not a usable AVRO schema`),
+    );
   });
 });
 
@@ -140,14 +164,21 @@ describe('records an event source mapping delivers as SOURCE (prefix removed, sc
   it('glue reads the unframed bytes with the version id of the metadata', async () => {
     const decode = glueDecoder(new FakeGlue({ [AVRO_V1]: { dataFormat: 'AVRO', definition: orderSchema } }));
     expect(await decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: AVRO_V1.toUpperCase() })).toEqual(order);
-    expect(() => decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: '7' })).toThrow(/valueSchemaMetadata.schemaId "7" is not a Glue schema version id/);
+    expect(() => decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: '7' })).toThrow(
+      /valueSchemaMetadata.schemaId "7" is not a Glue schema version id/,
+    );
   });
 
   it('avro (Confluent) reads the unframed bytes with the integer schema id of the metadata', async () => {
     const { createAvroSchemas } = await import('../../../lambdas/core/codecs/decoder.js');
-    const decode = createDecoder('avro', { what: 'key', avroSchemas: createAvroSchemas({ getSchema: (id) => (id === 7 ? Promise.resolve(orderSchema) : Promise.reject(new Error('no'))) }) });
+    const decode = createDecoder('avro', {
+      what: 'key',
+      avroSchemas: createAvroSchemas({ getSchema: (id) => (id === 7 ? Promise.resolve(orderSchema) : Promise.reject(new Error('no'))) }),
+    });
     expect(await decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: '7' })).toEqual(order);
-    expect(() => decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: AVRO_V1 })).toThrow(/keySchemaMetadata.schemaId .* is not a Confluent schema id/);
+    expect(() => decode(orderType.toBuffer(order), { dataFormat: 'AVRO', schemaId: AVRO_V1 })).toThrow(
+      /keySchemaMetadata.schemaId .* is not a Confluent schema id/,
+    );
   });
 
   it('json ignores the metadata (EventRecordFormat JSON has already decoded the record)', () => {
@@ -177,11 +208,15 @@ message Customer { string name = 1; }
     const order = orderType.encode(orderType.fromObject({ id: 7, customer: 'ada', lines: [{ sku: 'a', qty: 2 }] })).finish();
     const customer = customerType.encode(customerType.fromObject({ name: 'ada' })).finish();
     const decode = glueDecoder(new FakeGlue({ [PROTO_V1]: { dataFormat: 'PROTOBUF', definition: proto } }));
-    const decodedOrder = (await decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([1]), order]), { compress: true }))) as Record<string, unknown>;
+    const decodedOrder = (await decode(
+      writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([1]), order]), { compress: true }),
+    )) as Record<string, unknown>;
     expect(decodedOrder.customer).toBe('ada');
     expect(String(decodedOrder.id)).toBe('7');
     expect(decodedOrder.lines).toEqual([{ sku: 'a', qty: 2 }]);
     expect(decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([0]), customer])))).toEqual({ name: 'ada' });
-    expect(() => decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([5]), customer])))).toThrow(/Glue message index 5 selects no message \(the schema has 3\)/);
+    expect(() => decode(writeGlueEnvelope(PROTO_V1, Buffer.concat([Buffer.from([5]), customer])))).toThrow(
+      /Glue message index 5 selects no message \(the schema has 3\)/,
+    );
   });
 });

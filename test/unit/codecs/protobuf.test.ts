@@ -106,9 +106,15 @@ describe('protobuf decoder (Confluent wire format)', () => {
   it('rejects poison with the schema id, the message and the bytes', async () => {
     const decode = protobufDecoder();
     const good = protobufWire(3, [0], encodeMessage(root, 'shop.v1.Everything', { id: 'e-1', tags: ['a'] }));
-    await expect(decode(good.subarray(0, good.length - 2))).rejects.toThrow(/value does not decode with Protobuf schema id 3 \(.*\) as Protobuf message shop\.v1\.Everything: <\d+ bytes 0x00000000030/);
-    await expect(decode(protobufWire(3, [5], Buffer.alloc(0)))).rejects.toThrow(/message index path \[5\] selects no message \(index 5 of 2\)/);
-    await expect(decode(Buffer.from([1, 0, 0, 0, 3, 0]))).rejects.toThrow(/does not start with the Confluent wire-format magic byte 0 \(found 1\)/);
+    await expect(decode(good.subarray(0, good.length - 2))).rejects.toThrow(
+      /value does not decode with Protobuf schema id 3 \(.*\) as Protobuf message shop\.v1\.Everything: <\d+ bytes 0x00000000030/,
+    );
+    await expect(decode(protobufWire(3, [5], Buffer.alloc(0)))).rejects.toThrow(
+      /message index path \[5\] selects no message \(index 5 of 2\)/,
+    );
+    await expect(decode(Buffer.from([1, 0, 0, 0, 3, 0]))).rejects.toThrow(
+      /does not start with the Confluent wire-format magic byte 0 \(found 1\)/,
+    );
     await expect(decode(Buffer.from([0, 0, 0]))).rejects.toThrow(/too short for the Confluent Protobuf wire format \(3 bytes\)/);
     await expect(decode(protobufWire(9, [0], Buffer.alloc(0)))).rejects.toThrow(PoisonRecordError);
     await expect(decode(Buffer.from([0, 0, 0, 0, 3, 0x80]))).rejects.toThrow(/no readable Protobuf message indexes after schema id 3/);
@@ -116,8 +122,12 @@ describe('protobuf decoder (Confluent wire format)', () => {
 
   it('rejects a schema of another type, and an import it cannot resolve', async () => {
     const decode = protobufDecoder({ 4: { text: '{"type":"string"}', schemaType: 'AVRO', references: new Map() } });
-    await expect(decode(protobufWire(4, [0], Buffer.alloc(0)))).rejects.toThrow(/schema id 4 is a AVRO schema, but the format configured is protobuf/);
-    expect(() => protobufFormat.compile({ text: protoFixture('everything.proto') })).toThrow(/imports "shared\/address.proto", which is neither a well-known type nor one of the schema's references/);
+    await expect(decode(protobufWire(4, [0], Buffer.alloc(0)))).rejects.toThrow(
+      /schema id 4 is a AVRO schema, but the format configured is protobuf/,
+    );
+    expect(() => protobufFormat.compile({ text: protoFixture('everything.proto') })).toThrow(
+      /imports "shared\/address.proto", which is neither a well-known type nor one of the schema's references/,
+    );
   });
 });
 
@@ -127,10 +137,15 @@ describe('json-schema decoder (Confluent wire format)', () => {
   const decode = async (bytes: Buffer) => await decoder(bytes);
 
   it('reads the JSON after the header, long numbers exact', async () => {
-    expect(await decode(Buffer.concat([jsonWire(8, {}).subarray(0, 5), Buffer.from('{"id": 9223372036854775807, "name": "x"}')]))).toEqual({ id: 9223372036854775807n, name: 'x' });
+    expect(await decode(Buffer.concat([jsonWire(8, {}).subarray(0, 5), Buffer.from('{"id": 9223372036854775807, "name": "x"}')]))).toEqual({
+      id: 9223372036854775807n,
+      name: 'x',
+    });
   });
 
   it('rejects a payload that is not JSON, naming the schema', async () => {
-    await expect(decode(Buffer.concat([jsonWire(8, {}).subarray(0, 5), Buffer.from('{"id":')]))).rejects.toThrow(/key does not decode with JSON Schema schema id 8 \(payload is not valid JSON .*\) as JSON Schema "Order"/);
+    await expect(decode(Buffer.concat([jsonWire(8, {}).subarray(0, 5), Buffer.from('{"id":')]))).rejects.toThrow(
+      /key does not decode with JSON Schema schema id 8 \(payload is not valid JSON .*\) as JSON Schema "Order"/,
+    );
   });
 });

@@ -25,24 +25,45 @@ describe('HttpSchemaRegistry', () => {
     await expect(registryAnswering(401, '').getSchema(5)).rejects.toBeInstanceOf(ConfigError);
     await expect(registryAnswering(503, 'busy').getSchema(5)).rejects.toBeInstanceOf(TransientError);
     await expect(registryAnswering(200, 'not json').getSchema(5)).rejects.toBeInstanceOf(TransientError);
-    const unreachable = new HttpSchemaRegistry({ url: 'http://registry', fetch: (() => Promise.reject(new Error('ECONNREFUSED'))) });
+    const unreachable = new HttpSchemaRegistry({ url: 'http://registry', fetch: () => Promise.reject(new Error('ECONNREFUSED')) });
     await expect(unreachable.getSchema(1)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
 
 describe('HttpSchemaRegistry.getRegisteredSchema', () => {
   const answers: Record<string, { status: number; body: unknown }> = {
-    '/schemas/ids/7': { status: 200, body: { schema: 'import "a.proto"; message M { A a = 1; }', schemaType: 'PROTOBUF', references: [{ name: 'a.proto', subject: 'a/b', version: 2 }] } },
-    '/subjects/a%2Fb/versions/2': { status: 200, body: { schema: 'import "c.proto"; message A { C c = 1; }', schemaType: 'PROTOBUF', references: [{ name: 'c.proto', subject: 'c', version: 1 }] } },
+    '/schemas/ids/7': {
+      status: 200,
+      body: {
+        schema: 'import "a.proto"; message M { A a = 1; }',
+        schemaType: 'PROTOBUF',
+        references: [{ name: 'a.proto', subject: 'a/b', version: 2 }],
+      },
+    },
+    '/subjects/a%2Fb/versions/2': {
+      status: 200,
+      body: {
+        schema: 'import "c.proto"; message A { C c = 1; }',
+        schemaType: 'PROTOBUF',
+        references: [{ name: 'c.proto', subject: 'c', version: 1 }],
+      },
+    },
     '/subjects/c/versions/1': { status: 200, body: { schema: 'message C {}', schemaType: 'PROTOBUF' } },
-    '/schemas/ids/8': { status: 200, body: { schema: 'message M {}', schemaType: 'PROTOBUF', references: [{ name: 'gone.proto', subject: 'gone', version: 1 }] } },
+    '/schemas/ids/8': {
+      status: 200,
+      body: { schema: 'message M {}', schemaType: 'PROTOBUF', references: [{ name: 'gone.proto', subject: 'gone', version: 1 }] },
+    },
     '/schemas/ids/9': { status: 200, body: { schema: '"string"' } },
   };
   const registry = new HttpSchemaRegistry({
     url: 'http://registry',
     fetch: (input) => {
       const answer = answers[new URL(input instanceof Request ? input.url : input.toString()).pathname];
-      return Promise.resolve(answer === undefined ? new Response('{"error_code":40401}', { status: 404 }) : new Response(JSON.stringify(answer.body), { status: answer.status }));
+      return Promise.resolve(
+        answer === undefined
+          ? new Response('{"error_code":40401}', { status: 404 })
+          : new Response(JSON.stringify(answer.body), { status: answer.status }),
+      );
     },
   });
 

@@ -15,7 +15,9 @@ describe('Kafka Connect transforms (SMTs) in a connector config', () => {
       'topic.orders.shop.t.mapping=id=key, customer_id=value.customer_id, amount=value.amount, status=value.status',
     );
     expect(mappingOf(result)).toBe('id=key, customer_id=value.cust, amount=value.amt, status=value.status');
-    expect(result.warnings.join('\n')).toContain('value.customer_id reads value.cust in the record as Kafka has it (carried over from transforms.rename: ReplaceField renames cust→customer_id, amt→amount)');
+    expect(result.warnings.join('\n')).toContain(
+      'value.customer_id reads value.cust in the record as Kafka has it (carried over from transforms.rename: ReplaceField renames cust→customer_id, amt→amount)',
+    );
     expect(result.warnings.join('\n')).not.toMatch(/transforms\.rename\.\w+: no equivalent/);
     expect(() => parseSinkConfig(result.config)).not.toThrow();
   });

@@ -8,7 +8,11 @@ const fixture = readFileSync(new URL('../../fixtures/connector/cassandra-sink.pr
 
 describe('ssl.hostnameValidation', () => {
   const tlsOf = (validation: string) =>
-    (convertConnectorConfig(`topics=t\ncontactPoints=db1\nloadBalancing.localDc=dc1\nssl.provider=JDK\nssl.hostnameValidation=${validation}`).config.connection as { tls?: unknown }).tls;
+    (
+      convertConnectorConfig(
+        `topics=t\ncontactPoints=db1\nloadBalancing.localDc=dc1\nssl.provider=JDK\nssl.hostnameValidation=${validation}`,
+      ).config.connection as { tls?: unknown }
+    ).tls;
 
   it('false skips the host name check only: certificates are still verified', () => {
     expect(tlsOf('false')).toEqual({ checkHostname: false });
@@ -31,7 +35,9 @@ describe('convertConnectorConfig on a realistic connector file', () => {
     expect(JSON.stringify(config)).not.toContain('s3cr3t');
     expect(JSON.stringify(config)).not.toContain('changeit');
     expect(JSON.stringify(warnings)).not.toContain('s3cr3t');
-    expect(warnings).toContain('connection.credentialsSecretArn: placeholder; store {"username": "sink_writer", "password": …} in Secrets Manager and put its ARN here');
+    expect(warnings).toContain(
+      'connection.credentialsSecretArn: placeholder; store {"username": "sink_writer", "password": …} in Secrets Manager and put its ARN here',
+    );
     expect(warnings).toContain('ssl.truststore.password: not converted (secrets are never copied)');
   });
 
@@ -60,7 +66,8 @@ describe('convertConnectorConfig on a realistic connector file', () => {
   it('rewrites mappings to keep the connector meaning', () => {
     const tables = config.topics.orders?.tables ?? {};
     expect(tables['shop.orders_by_id']).toEqual({
-      mapping: 'order_id=value.order_id, customer_id=value.customer_id, status=value.status, amount=value.amount, created_at=value.created_at, __ttl=value.retention, __timestamp=value.updated_at_us',
+      mapping:
+        'order_id=value.order_id, customer_id=value.customer_id, status=value.status, amount=value.amount, created_at=value.created_at, __ttl=value.retention, __timestamp=value.updated_at_us',
       consistencyLevel: 'LOCAL_QUORUM',
       ttlTimeUnit: 'DAYS',
       timestampTimeUnit: 'MICROSECONDS',
@@ -104,7 +111,9 @@ describe('convertConnectorConfig profiles', () => {
     expect(config.connection).toMatchObject({ profile: 'astra', tokenSecretArn: expect.stringContaining('REPLACE_ME') as unknown });
     expect(config.topics.t?.tables['ks.tbl']).toEqual({ mapping: 'id=key' });
     expect(JSON.stringify({ config, warnings })).not.toContain('AstraCS:abc');
-    expect(warnings).toContain('topics.t.tables.ks.tbl.consistencyLevel: LOCAL_ONE dropped; astra takes writes at LOCAL_QUORUM (the connector raised it silently on Astra)');
+    expect(warnings).toContain(
+      'topics.t.tables.ks.tbl.consistencyLevel: LOCAL_ONE dropped; astra takes writes at LOCAL_QUORUM (the connector raised it silently on Astra)',
+    );
   });
 
   it('recognises the Keyspaces endpoint and caps the batch', () => {
@@ -121,9 +130,16 @@ describe('convertConnectorConfig profiles', () => {
   });
 
   it('copies a mapping that does not parse, with a warning', () => {
-    const { config, warnings } = convertConnectorConfig({ topics: 't', contactPoints: 'h', 'loadBalancing.localDc': 'dc', 'topic.t.ks.tbl.mapping': 'id=key,' });
+    const { config, warnings } = convertConnectorConfig({
+      topics: 't',
+      contactPoints: 'h',
+      'loadBalancing.localDc': 'dc',
+      'topic.t.ks.tbl.mapping': 'id=key,',
+    });
     expect(config.topics.t?.tables['ks.tbl']?.mapping).toBe('id=key,');
-    expect(warnings[0]).toMatch(/^topics\.t\.tables\.ks\.tbl\.mapping: copied unchanged, it does not parse: mapping: expected a column name at position 7/);
+    expect(warnings[0]).toMatch(
+      /^topics\.t\.tables\.ks\.tbl\.mapping: copied unchanged, it does not parse: mapping: expected a column name at position 7/,
+    );
     expect(warnings.some((warning) => warning.startsWith('still invalid: topics.t.tables.ks.tbl.mapping'))).toBe(true);
   });
 });

@@ -43,15 +43,20 @@ describe('loadSinkConfig', () => {
   });
 
   it('prefixes validation problems with the source name', () => {
-    expect(problemsOf(() => loadSinkConfig('connection: {profile: cassandra, contactPoints: [h], localDataCenter: dc1}\ntopics: {}\n', 'empty.yaml'))).toEqual([
-      'empty.yaml: topics: at least one topic is required (got {})',
-    ]);
+    expect(
+      problemsOf(() =>
+        loadSinkConfig('connection: {profile: cassandra, contactPoints: [h], localDataCenter: dc1}\ntopics: {}\n', 'empty.yaml'),
+      ),
+    ).toEqual(['empty.yaml: topics: at least one topic is required (got {})']);
   });
 });
 
 describe('config/example.sink.yaml', () => {
   it('validates and maps ten fields of orders into two shop tables', () => {
-    const config = loadSinkConfig(readFileSync(new URL('../../../config/example.sink.yaml', import.meta.url), 'utf8'), 'config/example.sink.yaml');
+    const config = loadSinkConfig(
+      readFileSync(new URL('../../../config/example.sink.yaml', import.meta.url), 'utf8'),
+      'config/example.sink.yaml',
+    );
     const tables = config.topics.orders?.tables ?? {};
     expect(Object.keys(tables).map((key) => parseTableName(key))).toEqual([
       { keyspace: 'shop', table: 'orders_by_id' },

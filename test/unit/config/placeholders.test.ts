@@ -33,12 +33,17 @@ describe('placeholder secrets of a converted connector config', () => {
   });
 
   it('stop the runtime at start, before any AWS or database call, with that message', async () => {
-    const error = await createSinkRuntime({ SINK_CONFIG: JSON.stringify(converted), DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q' }).then(
+    const error = await createSinkRuntime({
+      SINK_CONFIG: JSON.stringify(converted),
+      DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain('connection.credentialsSecretArn: arn:aws:secretsmanager:us-east-1:000000000000:secret:REPLACE_ME-cassandra-credentials is a placeholder');
+    expect((error as Error).message).toContain(
+      'connection.credentialsSecretArn: arn:aws:secretsmanager:us-east-1:000000000000:secret:REPLACE_ME-cassandra-credentials is a placeholder',
+    );
   });
 
   it('stop check (without --local) with the placeholder named, exit 1', async () => {
@@ -46,8 +51,17 @@ describe('placeholder secrets of a converted connector config', () => {
     writeFileSync(file, JSON.stringify(converted));
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const io: Io = { out: (line) => { stdout.push(line); }, err: (line) => { stderr.push(line); } };
+    const io: Io = {
+      out: (line) => {
+        stdout.push(line);
+      },
+      err: (line) => {
+        stderr.push(line);
+      },
+    };
     expect(await main(['check', '--config', file], io)).toBe(1);
-    expect(stderr.join('\n')).toMatch(/connection\.credentialsSecretArn: .*REPLACE_ME-cassandra-credentials is a placeholder written by convert-connector-config/);
+    expect(stderr.join('\n')).toMatch(
+      /connection\.credentialsSecretArn: .*REPLACE_ME-cassandra-credentials is a placeholder written by convert-connector-config/,
+    );
   });
 });

@@ -20,7 +20,9 @@ describe('docs/config-reference.md', () => {
 describe('the deployment settings in docs/deploy.md', () => {
   it('are what `npm run docs:config` generates from the deployment schema', () => {
     const committed = readFileSync(new URL('../../../docs/deploy.md', import.meta.url), 'utf8');
-    expect(committed, 'stale: run npm run docs:config and commit docs/deploy.md').toBe(replaceGeneratedBlock(committed, DEPLOY_REFERENCE_BLOCK, renderDeployReference()));
+    expect(committed, 'stale: run npm run docs:config and commit docs/deploy.md').toBe(
+      replaceGeneratedBlock(committed, DEPLOY_REFERENCE_BLOCK, renderDeployReference()),
+    );
     expect(committed).toContain('| `eventSource` | object (see below) | `{}` |');
   });
 
@@ -30,22 +32,24 @@ describe('the deployment settings in docs/deploy.md', () => {
 
   it('fail loudly without the markers', () => {
     expect(() => replaceGeneratedBlock('# no block', DEPLOY_REFERENCE_BLOCK, 'x')).toThrow(/no generated block "deploy-config-reference"/);
-    expect(replaceGeneratedBlock('a\n<!-- BEGIN b -->\nold\n<!-- END b -->\nz', 'b', 'new\n')).toBe('a\n<!-- BEGIN b -->\nnew\n<!-- END b -->\nz');
+    expect(replaceGeneratedBlock('a\n<!-- BEGIN b -->\nold\n<!-- END b -->\nz', 'b', 'new\n')).toBe(
+      'a\n<!-- BEGIN b -->\nnew\n<!-- END b -->\nz',
+    );
   });
 });
 
 function undocumentedSettings(schema: z.core.$ZodType): string[] {
-    const undocumented: string[] = [];
-    const visit = (node: unknown, path: string): void => {
-      if (typeof node !== 'object' || node === null) return;
-      const record = node as Record<string, unknown>;
-      for (const [name, child] of Object.entries((record.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-        if (typeof child.description !== 'string' || child.description === '') undocumented.push(`${path}${name}`);
-        visit(child, `${path}${name}.`);
-      }
-      for (const key of ['oneOf', 'anyOf'] as const) for (const variant of (record[key] ?? []) as unknown[]) visit(variant, path);
-      visit(record.additionalProperties, `${path}<name>.`);
-    };
-    visit(z.toJSONSchema(schema, { io: 'input' }), '');
-    return undocumented;
+  const undocumented: string[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    for (const [name, child] of Object.entries((record.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (typeof child.description !== 'string' || child.description === '') undocumented.push(`${path}${name}`);
+      visit(child, `${path}${name}.`);
+    }
+    for (const key of ['oneOf', 'anyOf'] as const) for (const variant of (record[key] ?? []) as unknown[]) visit(variant, path);
+    visit(record.additionalProperties, `${path}<name>.`);
+  };
+  visit(z.toJSONSchema(schema, { io: 'input' }), '');
+  return undocumented;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../../lambdas/contract/metric-names.js';
-import { readRuntimeEnvironment, RuntimeVariable, writeRuntimeEnvironment, type RuntimeEnvironmentValues } from '../../../lambdas/contract/runtime-env.js';
+import {
+  readRuntimeEnvironment,
+  RuntimeVariable,
+  writeRuntimeEnvironment,
+  type RuntimeEnvironmentValues,
+} from '../../../lambdas/contract/runtime-env.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 
 function problems(run: () => unknown): readonly string[] {
@@ -38,14 +43,27 @@ describe('the runtime environment contract', () => {
   });
 
   it('writes in one fixed order and leaves out what is unset, and an empty filter list', () => {
-    const written = writeRuntimeEnvironment({ nodeOptions: '--x', serviceName: 's', kafkaClusterArn: 'arn', kafkaAuth: 'iam', dlqUrl: 'q', kafkaFilters: [] });
+    const written = writeRuntimeEnvironment({
+      nodeOptions: '--x',
+      serviceName: 's',
+      kafkaClusterArn: 'arn',
+      kafkaAuth: 'iam',
+      dlqUrl: 'q',
+      kafkaFilters: [],
+    });
     expect(Object.keys(written)).toEqual(['DLQ_URL', 'KAFKA_AUTH', 'KAFKA_CLUSTER_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']);
   });
 
   it('applies the defaults and treats a blank variable as unset', () => {
     const read = readRuntimeEnvironment({ DLQ_URL: '', POWERTOOLS_SERVICE_NAME: '  ', AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(read.dlqUrl).toBeUndefined();
-    expect(read).toMatchObject({ serviceName: DEFAULT_SERVICE_NAME, metricsNamespace: DEFAULT_METRICS_NAMESPACE, region: 'eu-west-1', functionName: 'kafka-cql-sink', functionVersion: '$LATEST' });
+    expect(read).toMatchObject({
+      serviceName: DEFAULT_SERVICE_NAME,
+      metricsNamespace: DEFAULT_METRICS_NAMESPACE,
+      region: 'eu-west-1',
+      functionName: 'kafka-cql-sink',
+      functionVersion: '$LATEST',
+    });
     expect(read.kafkaFilters.patterns).toEqual([]);
     expect(readRuntimeEnvironment({ AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'eu-west-1' }).region).toBe('us-east-1');
   });

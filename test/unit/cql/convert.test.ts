@@ -192,7 +192,11 @@ describe('makeConverter', () => {
     ['duration', '1m1h', 'column "col" (duration): cannot convert "1m1h" — not a duration'],
     ['duration', 'P1DT', 'column "col" (duration): cannot convert "P1DT" — not a duration'],
     ['uuid', 'not-a-uuid', 'column "col" (uuid): cannot convert "not-a-uuid" — not a UUID'],
-    ['timeuuid', '123e4567-e89b-42d3-a456-426614174000', 'column "col" (timeuuid): cannot convert "123e4567-e89b-42d3-a456-426614174000" — a timeuuid must be a version 1 UUID, this is version 4'],
+    [
+      'timeuuid',
+      '123e4567-e89b-42d3-a456-426614174000',
+      'column "col" (timeuuid): cannot convert "123e4567-e89b-42d3-a456-426614174000" — a timeuuid must be a version 1 UUID, this is version 4',
+    ],
     ['inet', 'example.com', 'column "col" (inet): cannot convert "example.com" — not an IPv4 or IPv6 address'],
     ['blob', 'not base64!', 'column "col" (blob): cannot convert "not base64!" — not base64 nor a 0x hex blob literal'],
     ['list<int>', [1, 'x'], 'column "col" (list<int>): cannot convert "x" at [1] (int) — not an integer'],
@@ -201,10 +205,18 @@ describe('makeConverter', () => {
     ['map<text, int>', { a: 'x' }, 'column "col" (map<text, int>): cannot convert "x" at {"a"} (int) — not an integer'],
     ['map<int, text>', { x: 'a' }, 'column "col" (map<int, text>): cannot convert "x" at {"x"} key (int) — not an integer'],
     ['tuple<int, text>', [1], 'column "col" (tuple<int, text>): cannot convert [1] — a tuple<int, text> has 2 elements, not 1'],
-    ['frozen<address>', { street: 'a', city: 'b' }, 'column "col" (frozen<address>): cannot convert {"street":"a","city":"b"} — unknown field "city" (address has street, zip)'],
+    [
+      'frozen<address>',
+      { street: 'a', city: 'b' },
+      'column "col" (frozen<address>): cannot convert {"street":"a","city":"b"} — unknown field "city" (address has street, zip)',
+    ],
     ['frozen<address>', { zip: 'x' }, 'column "col" (frozen<address>): cannot convert "x" at .zip (int) — not an integer'],
     ['vector<float, 3>', [1, 2], 'column "col" (vector<float, 3>): cannot convert [1,2] — expected 3 elements, got 2'],
-    ['list<frozen<list<int>>>', [[1], [2, 'x']], 'column "col" (list<frozen<list<int>>>): cannot convert "x" at [1][1] (int) — not an integer'],
+    [
+      'list<frozen<list<int>>>',
+      [[1], [2, 'x']],
+      'column "col" (list<frozen<list<int>>>): cannot convert "x" at [1][1] (int) — not an integer',
+    ],
   ])('rejects %s %j as poison naming column, type and value', (type, value, message) => {
     expect(failure(type, value)).toContain(message);
   });

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lambdas/core/errors.js';
-import { formatCqlType, NATIVE_TYPES, parseCqlType, type CqlType, type UdtDefinition, type UdtLookup } from '../../../lambdas/core/cql/types.js';
+import {
+  formatCqlType,
+  NATIVE_TYPES,
+  parseCqlType,
+  type CqlType,
+  type UdtDefinition,
+  type UdtLookup,
+} from '../../../lambdas/core/cql/types.js';
 
 const address: UdtDefinition = {
   keyspace: 'shop',
@@ -63,7 +70,11 @@ describe('parseCqlType', () => {
       fc.constantFrom(...NATIVE_TYPES).map((kind): CqlType => ({ kind })),
       fc.record({ kind: fc.constantFrom('list' as const, 'set' as const), element: tie('type'), frozen: fc.boolean() }),
       fc.record({ kind: fc.constant('map' as const), key: tie('type'), value: tie('type'), frozen: fc.boolean() }),
-      fc.record({ kind: fc.constant('tuple' as const), elements: fc.array(tie('type'), { minLength: 1, maxLength: 3 }), frozen: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('tuple' as const),
+        elements: fc.array(tie('type'), { minLength: 1, maxLength: 3 }),
+        frozen: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant('vector' as const), element: tie('type'), dimension: fc.integer({ min: 1, max: 4096 }) }),
       fc.constantFrom(address, quoted).chain((udt) => fc.boolean().map((frozen): CqlType => ({ kind: 'udt', ...udt, frozen }))),
     ),

@@ -8,7 +8,9 @@ const outcome = (topic: string, partition: number, offset: string, status: Outco
 
 describe('toBatchItemFailures', () => {
   it('is empty when nothing failed (dead-lettered counts as handled)', () => {
-    expect(toBatchItemFailures([outcome('t', 0, '1', 'written'), outcome('t', 0, '2', 'dead-lettered')])).toEqual({ batchItemFailures: [] });
+    expect(toBatchItemFailures([outcome('t', 0, '1', 'written'), outcome('t', 0, '2', 'dead-lettered')])).toEqual({
+      batchItemFailures: [],
+    });
     expect(toBatchItemFailures([])).toEqual({ batchItemFailures: [] });
   });
 

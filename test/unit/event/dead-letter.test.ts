@@ -13,7 +13,8 @@ import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.
 import { decodeEvent } from '../../../lambdas/core/event/decode.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), 'utf8')) as unknown;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), 'utf8')) as unknown;
 const origin = { functionName: 'sink', functionVersion: '7' };
 const now = new Date('2026-03-01T10:00:00.000Z');
 
@@ -27,7 +28,11 @@ describe('dead-letter messages', () => {
     const [record] = decodeEvent(fixture('schema-metadata.json'));
     if (!record) throw new Error('fixture');
     const first = new Date('2026-02-01T00:00:00.000Z');
-    const message = encodeDeadLetter(deadLetterFor(record, ['shop.payments', 'shop.audit'], new PoisonRecordError('amount: not a decimal'), 3, first), origin, now);
+    const message = encodeDeadLetter(
+      deadLetterFor(record, ['shop.payments', 'shop.audit'], new PoisonRecordError('amount: not a decimal'), 3, first),
+      origin,
+      now,
+    );
     expect(message).toEqual({
       type: DEAD_LETTER_TYPE,
       version: 1,
@@ -107,6 +112,8 @@ describe('dead-letter messages', () => {
     const [record] = decodeEvent(fixture('tombstone.json'));
     if (!record) throw new Error('fixture');
     const message = encodeDeadLetter(deadLetterFor(record, [], new Error('e')), origin, now);
-    expect(() => parseDeadLetterEnvelope({ ...message, record: { ...message.record, key: '***' } })).toThrow(/record\.key: expected base64/);
+    expect(() => parseDeadLetterEnvelope({ ...message, record: { ...message.record, key: '***' } })).toThrow(
+      /record\.key: expected base64/,
+    );
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { MalformedEventError, decodeEvent, parseKafkaEvent, splitTopicPartition } from '../../../lambdas/core/event/decode.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), 'utf8')) as unknown;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}`, import.meta.url), 'utf8')) as unknown;
 
 function malformed(name: string): MalformedEventError {
   try {
@@ -34,7 +35,11 @@ describe('splitTopicPartition', () => {
 describe('decodeEvent', () => {
   it('decodes an MSK event: partitions in event order, offsets ascending, bytes decoded', () => {
     const records = decodeEvent(fixture('msk.json'));
-    expect(records.map((r) => `${r.topic}/${r.partition}@${r.offset}`)).toEqual(['orders-eu-1/0@15', 'orders-eu-1/0@16', 'orders-eu-1/1@3']);
+    expect(records.map((r) => `${r.topic}/${r.partition}@${r.offset}`)).toEqual([
+      'orders-eu-1/0@15',
+      'orders-eu-1/0@16',
+      'orders-eu-1/1@3',
+    ]);
     const first = records[0];
     expect(first?.key?.toString()).toBe('order-1');
     expect(JSON.parse(first?.value?.toString() ?? 'null')).toEqual({ id: 1, total: '12.00' });
@@ -140,7 +145,10 @@ describe('malformed events', () => {
   });
 
   it('lists every problem, not only the first', () => {
-    const bad = { eventSource: 'x', records: { 't-0': [{ topic: 't', partition: 0, offset: -1, timestamp: 0, timestampType: 'NOPE', value: null }] } };
+    const bad = {
+      eventSource: 'x',
+      records: { 't-0': [{ topic: 't', partition: 0, offset: -1, timestamp: 0, timestampType: 'NOPE', value: null }] },
+    };
     const error = (() => {
       try {
         parseKafkaEvent(bad);

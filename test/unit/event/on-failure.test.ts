@@ -36,10 +36,14 @@ describe('parseOnFailureMessage', () => {
 
   it('rejects what is not an on-failure message, saying why', () => {
     expect(() => parseOnFailureMessage('nope')).toThrow(PoisonRecordError);
-    expect(() => parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { 'a-0': { firstRecordOffset: 'x', lastRecordOffset: '1' } } } })).toThrow(
-      /KafkaBatchInfo\.recordsInfo\.a-0\.firstRecordOffset/,
-    );
-    expect(() => parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { nodash: { firstRecordOffset: '1', lastRecordOffset: '1' } } } })).toThrow(/"nodash"/);
-    expect(() => parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { 'a-0': { firstRecordOffset: '9', lastRecordOffset: '1' } } } })).toThrow(/after lastRecordOffset/);
+    expect(() =>
+      parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { 'a-0': { firstRecordOffset: 'x', lastRecordOffset: '1' } } } }),
+    ).toThrow(/KafkaBatchInfo\.recordsInfo\.a-0\.firstRecordOffset/);
+    expect(() =>
+      parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { nodash: { firstRecordOffset: '1', lastRecordOffset: '1' } } } }),
+    ).toThrow(/"nodash"/);
+    expect(() =>
+      parseOnFailureMessage({ KafkaBatchInfo: { recordsInfo: { 'a-0': { firstRecordOffset: '9', lastRecordOffset: '1' } } } }),
+    ).toThrow(/after lastRecordOffset/);
   });
 });

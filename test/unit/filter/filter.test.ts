@@ -130,12 +130,19 @@ describe('no filters', () => {
 });
 
 describe('validation', () => {
-  const problems = (patterns: unknown): string[] => validateFilterPatterns(patterns).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = (patterns: unknown): string[] =>
+    validateFilterPatterns(patterns).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 
   it('accepts every supported operator', () => {
     expect(
       validateFilterPatterns([
-        { value: { a: ['x', 1, true, null, ''], b: [{ prefix: 'p' }, { suffix: 's' }, { 'equals-ignore-case': 'E' }], c: { d: [{ exists: false }] } } },
+        {
+          value: {
+            a: ['x', 1, true, null, ''],
+            b: [{ prefix: 'p' }, { suffix: 's' }, { 'equals-ignore-case': 'E' }],
+            c: { d: [{ exists: false }] },
+          },
+        },
         { value: { e: [{ 'anything-but': ['x', 'y'] }, { 'anything-but': 3 }, { numeric: ['>=', 1, '<', 2] }, { numeric: ['=', 5] }] } },
         { value: [{ 'anything-but': ['error'] }] },
       ]),
@@ -143,16 +150,31 @@ describe('validation', () => {
   });
 
   it('rejects operators Lambda does not take for Kafka, with their path', () => {
-    expect(problems([{ value: { a: [{ wildcard: 'x*' }] } }])).toEqual([expect.stringMatching(/^0\.value\.a\.0\.wildcard: operator "wildcard" is not supported/)]);
-    expect(problems([{ value: { a: [{ cidr: '10.0.0.0/8' }] } }])).toEqual([expect.stringMatching(/^0\.value\.a\.0\.cidr: operator "cidr"/)]);
-    expect(problems([{ value: { $or: [{ a: ['x'] }, { b: ['y'] }] } }])).toEqual([expect.stringMatching(/^0\.value\.\$or: "\$or" is not supported/)]);
-    expect(problems([{ value: { a: [{ 'anything-but': { prefix: 'x' } }] } }])).toEqual([expect.stringMatching(/^0\.value\.a\.0\.anything-but: "anything-but" takes/)]);
-    expect(problems([{ value: { a: [{ prefix: { 'equals-ignore-case': 'x' } }] } }])).toEqual([expect.stringMatching(/^0\.value\.a\.0\.prefix: "prefix" takes a string/)]);
+    expect(problems([{ value: { a: [{ wildcard: 'x*' }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.a\.0\.wildcard: operator "wildcard" is not supported/),
+    ]);
+    expect(problems([{ value: { a: [{ cidr: '10.0.0.0/8' }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.a\.0\.cidr: operator "cidr"/),
+    ]);
+    expect(problems([{ value: { $or: [{ a: ['x'] }, { b: ['y'] }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.\$or: "\$or" is not supported/),
+    ]);
+    expect(problems([{ value: { a: [{ 'anything-but': { prefix: 'x' } }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.a\.0\.anything-but: "anything-but" takes/),
+    ]);
+    expect(problems([{ value: { a: [{ prefix: { 'equals-ignore-case': 'x' } }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.a\.0\.prefix: "prefix" takes a string/),
+    ]);
   });
 
   it('rejects metadata keys: Kafka filters the value only', () => {
-    expect(problems([{ topic: ['orders'] }])).toEqual(['0: a filter pattern must name "value"', expect.stringMatching(/^0\.topic: Kafka event source mappings filter on "value" only/)]);
-    expect(problems([{ value: { a: ['x'] }, key: ['k'] }])).toEqual([expect.stringMatching(/^0\.key: Kafka event source mappings filter on "value" only/)]);
+    expect(problems([{ topic: ['orders'] }])).toEqual([
+      '0: a filter pattern must name "value"',
+      expect.stringMatching(/^0\.topic: Kafka event source mappings filter on "value" only/),
+    ]);
+    expect(problems([{ value: { a: ['x'] }, key: ['k'] }])).toEqual([
+      expect.stringMatching(/^0\.key: Kafka event source mappings filter on "value" only/),
+    ]);
   });
 
   it('rejects malformed patterns', () => {
@@ -160,11 +182,21 @@ describe('validation', () => {
     expect(problems([{ value: { a: [] } }])).toEqual(['0.value.a: an empty list matches nothing: give at least one value']);
     expect(problems([{ value: {} }])).toEqual(['0.value: an empty object matches nothing: name at least one field']);
     expect(problems([{ value: 'x' }])).toEqual([expect.stringMatching(/^0\.value: expected an object of fields/)]);
-    expect(problems([{ value: { a: [{ prefix: 'x', suffix: 'y' }] } }])).toEqual([expect.stringMatching(/^0\.value\.a\.0: an operator object has exactly one operator/)]);
-    expect(problems([{ value: { a: [{ numeric: ['>', 'ten'] }] } }])).toEqual(['0.value.a.0.numeric: "numeric" bound after > must be a number']);
-    expect(problems([{ value: { a: [{ numeric: ['!=', 1] }] } }])).toEqual(['0.value.a.0.numeric: "numeric" operator "!=" is not one of = < <= > >=']);
-    expect(problems([{ value: { a: [{ numeric: ['<', 5, '>', 1] }] } }])).toEqual([expect.stringMatching(/lower bound \(> or >=\) followed by an upper bound/)]);
-    expect(problems([{ value: { a: [{ numeric: ['>', 5, '<', 1] }] } }])).toEqual([expect.stringMatching(/lower bound below its upper bound/)]);
+    expect(problems([{ value: { a: [{ prefix: 'x', suffix: 'y' }] } }])).toEqual([
+      expect.stringMatching(/^0\.value\.a\.0: an operator object has exactly one operator/),
+    ]);
+    expect(problems([{ value: { a: [{ numeric: ['>', 'ten'] }] } }])).toEqual([
+      '0.value.a.0.numeric: "numeric" bound after > must be a number',
+    ]);
+    expect(problems([{ value: { a: [{ numeric: ['!=', 1] }] } }])).toEqual([
+      '0.value.a.0.numeric: "numeric" operator "!=" is not one of = < <= > >=',
+    ]);
+    expect(problems([{ value: { a: [{ numeric: ['<', 5, '>', 1] }] } }])).toEqual([
+      expect.stringMatching(/lower bound \(> or >=\) followed by an upper bound/),
+    ]);
+    expect(problems([{ value: { a: [{ numeric: ['>', 5, '<', 1] }] } }])).toEqual([
+      expect.stringMatching(/lower bound below its upper bound/),
+    ]);
     expect(problems([{ value: { a: [{ exists: 'yes' }] } }])).toEqual(['0.value.a.0.exists: "exists" takes true or false']);
     expect(problems([{ value: { a: [[1]] } }])).toEqual(['0.value.a.0: expected a string, number, boolean, null or an operator object']);
     expect(problems('x')).toEqual([': expected an array of filter patterns']);
@@ -174,7 +206,9 @@ describe('validation', () => {
 
   it('createRecordFilter and parseRecordFilter fail with a ConfigError naming the source, path and value', () => {
     expect(() => createRecordFilter([{ value: { status: [{ wildcard: 'P*' }] } }], 'KAFKA_FILTERS')).toThrow(ConfigError);
-    expect(() => createRecordFilter([{ value: { status: [{ wildcard: 'P*' }] } }], 'KAFKA_FILTERS')).toThrow(/^KAFKA_FILTERS: 0\.value\.status\.0\.wildcard: operator "wildcard" is not supported.*\(got "P\*"\)$/);
+    expect(() => createRecordFilter([{ value: { status: [{ wildcard: 'P*' }] } }], 'KAFKA_FILTERS')).toThrow(
+      /^KAFKA_FILTERS: 0\.value\.status\.0\.wildcard: operator "wildcard" is not supported.*\(got "P\*"\)$/,
+    );
     expect(() => parseRecordFilter('{not json', '--filters')).toThrow(/^--filters: not JSON/);
     expect(parseRecordFilter('[{"value":{"status":["PAID"]}}]', 'KAFKA_FILTERS').matches({ value: json({ status: 'PAID' }) })).toBe(true);
   });
@@ -205,13 +239,18 @@ describe('properties', () => {
 
   it('a numeric range is the AND of its two bounds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -100, max: 100 }), fc.integer({ min: -100, max: 100 }), fc.double({ min: -200, max: 200, noNaN: true }), (x, y, price) => {
-        const [low, high] = x <= y ? [x, y] : [y, x];
-        const value = json({ price });
-        expect(one({ value: { price: [{ numeric: ['>=', low, '<', high] }] } }, value)).toBe(
-          one({ value: { price: [{ numeric: ['>=', low] }] } }, value) && one({ value: { price: [{ numeric: ['<', high] }] } }, value),
-        );
-      }),
+      fc.property(
+        fc.integer({ min: -100, max: 100 }),
+        fc.integer({ min: -100, max: 100 }),
+        fc.double({ min: -200, max: 200, noNaN: true }),
+        (x, y, price) => {
+          const [low, high] = x <= y ? [x, y] : [y, x];
+          const value = json({ price });
+          expect(one({ value: { price: [{ numeric: ['>=', low, '<', high] }] } }, value)).toBe(
+            one({ value: { price: [{ numeric: ['>=', low] }] } }, value) && one({ value: { price: [{ numeric: ['<', high] }] } }, value),
+          );
+        },
+      ),
     );
   });
 });

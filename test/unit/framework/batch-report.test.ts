@@ -73,14 +73,27 @@ describe('batchReport middleware', () => {
     const { logger, metrics, invoke } = reported(() => [
       { record: record('orders', 0, 1), status: 'written' },
       { record: record('orders', 0, 2), status: 'written', coalesced: true },
-      { record: record('orders', 0, 3), status: 'dead-lettered', error: new PoisonRecordError('orders/0@3 → shop.orders: bad'), tables: ['shop.orders'] },
+      {
+        record: record('orders', 0, 3),
+        status: 'dead-lettered',
+        error: new PoisonRecordError('orders/0@3 → shop.orders: bad'),
+        tables: ['shop.orders'],
+      },
       { record: record('orders', 1, 8), status: 'failed', error: new TransientError('timeout') },
       { record: record('orders', 1, 7), status: 'failed', error: new TransientError('timeout') },
     ]);
     expect(await invoke()).toEqual({ batchItemFailures: [{ itemIdentifier: { partition: 'orders-1', offset: 7 } }] });
 
     expect(metrics).toHaveLength(3);
-    expect(metrics[0]).toMatchObject({ topic: 'orders', RecordsReceived: 5, RecordsWritten: 2, RecordsDeadLettered: 1, RecordsFailed: 2, RecordsCoalesced: 1, BatchLatency: 250 });
+    expect(metrics[0]).toMatchObject({
+      topic: 'orders',
+      RecordsReceived: 5,
+      RecordsWritten: 2,
+      RecordsDeadLettered: 1,
+      RecordsFailed: 2,
+      RecordsCoalesced: 1,
+      BatchLatency: 250,
+    });
     expect(metrics.slice(1).map((m) => [m.table, m.RecordsWritten])).toEqual([
       ['shop.orders', 2],
       ['shop.by_customer', 2],
@@ -91,19 +104,53 @@ describe('batchReport middleware', () => {
       ['warn', 'record dead-lettered'],
       ['warn', 'records failed; the event source will deliver them again'],
     ]);
-    expect(logger.lines[0]?.fields).toEqual({ records: 5, written: 2, 'dead-lettered': 1, failed: 2, retryFrom: [{ partition: 'orders-1', offset: 7 }] });
+    expect(logger.lines[0]?.fields).toEqual({
+      records: 5,
+      written: 2,
+      'dead-lettered': 1,
+      failed: 2,
+      retryFrom: [{ partition: 'orders-1', offset: 7 }],
+    });
     expect(Object.keys(logger.lines[0]?.fields as object)).toEqual(['records', 'written', 'dead-lettered', 'failed', 'retryFrom']);
-    expect(logger.lines[1]?.fields).toEqual({ topic: 'orders', partition: 0, offset: '3', tables: ['shop.orders'], error: { name: 'PoisonRecordError', message: 'orders/0@3 → shop.orders: bad' } });
-    expect(logger.lines[2]?.fields).toEqual({ topic: 'orders', partition: 1, firstFailedOffset: '8', failedRecords: 2, error: { name: 'TransientError', message: 'timeout' } });
+    expect(logger.lines[1]?.fields).toEqual({
+      topic: 'orders',
+      partition: 0,
+      offset: '3',
+      tables: ['shop.orders'],
+      error: { name: 'PoisonRecordError', message: 'orders/0@3 → shop.orders: bad' },
+    });
+    expect(logger.lines[2]?.fields).toEqual({
+      topic: 'orders',
+      partition: 1,
+      firstFailedOffset: '8',
+      failedRecords: 2,
+      error: { name: 'TransientError', message: 'timeout' },
+    });
   });
 
   it('logs ten dead letters one by one, then only their count', async () => {
     const { logger, invoke } = reported(() =>
-      Array.from({ length: 13 }, (_, i): RecordOutcome => ({ record: record('orders', 0, i), status: 'dead-lettered', error: new PoisonRecordError(`bad ${String(i)}`), tables: ['shop.orders'] })),
+      Array.from({ length: 13 }, (_, i): RecordOutcome => ({
+        record: record('orders', 0, i),
+        status: 'dead-lettered',
+        error: new PoisonRecordError(`bad ${String(i)}`),
+        tables: ['shop.orders'],
+      })),
     );
     expect(await invoke()).toEqual({ batchItemFailures: [] });
     const deadLettered = logger.lines.filter((line) => line.message === 'record dead-lettered');
-    expect(deadLettered.map((line) => (line.fields as { offset: string }).offset)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(deadLettered.map((line) => (line.fields as { offset: string }).offset)).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     expect(logger.lines.filter((line) => line.message === 'more records dead-lettered').map((line) => line.fields)).toEqual([{ count: 3 }]);
   });
 
@@ -124,7 +171,10 @@ describe('batchReport middleware', () => {
     expect(await invoke()).toEqual({ batchItemFailures: [{ itemIdentifier: { partition: 'orders-0', offset: 1 } }] });
     expect(logger.lines.map((line) => [line.level, line.message])).toEqual([
       ['info', 'batch done'],
-      ['error', 'sink halted: a systemic failure, nothing dead-lettered; the partition waits at its lowest failed offset until the cause is fixed'],
+      [
+        'error',
+        'sink halted: a systemic failure, nothing dead-lettered; the partition waits at its lowest failed offset until the cause is fixed',
+      ],
     ]);
     expect(logger.lines[1]?.fields).toMatchObject({ table: 'shop.orders', column: 'amount', heldRecords: 2, ofRecords: 2 });
     // Batch metrics (per topic; no table: nothing written), then SinkHalted in total and per topic and table.

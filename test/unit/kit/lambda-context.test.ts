@@ -5,7 +5,13 @@ describe('the kit’s Lambda context', () => {
   it('is a whole Context: identity, a fresh request id, the callbacks an async handler ignores', () => {
     const a = lambdaContext(1_000, { functionName: 'replay', memoryLimitInMB: 512 });
     const b = lambdaContext();
-    expect(a).toMatchObject({ functionName: 'replay', functionVersion: '$LATEST', memoryLimitInMB: '512', logGroupName: '/aws/lambda/replay', callbackWaitsForEmptyEventLoop: true });
+    expect(a).toMatchObject({
+      functionName: 'replay',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '512',
+      logGroupName: '/aws/lambda/replay',
+      callbackWaitsForEmptyEventLoop: true,
+    });
     expect(a.invokedFunctionArn).toMatch(/^arn:aws:lambda:[a-z0-9-]+:000000000000:function:replay$/);
     expect(a.awsRequestId).not.toBe(b.awsRequestId);
     expect(b.functionName).toBe('kcs-test');

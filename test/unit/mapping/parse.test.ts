@@ -75,19 +75,22 @@ describe('parseMapping: beyond the connector', () => {
 
 describe('parseMapping: errors name the position and the text there', () => {
   it.each([
-    ['a=key, foo bar', "mapping: expected '=' at position 11 near \"bar\""],
-    ['a=key,', "mapping: expected a column name at position 6 (end of input)"],
-    ['a=key b=value', "mapping: expected ',' or end of mapping at position 6 near \"b=value\""],
+    ['a=key, foo bar', 'mapping: expected \'=\' at position 11 near "bar"'],
+    ['a=key,', 'mapping: expected a column name at position 6 (end of input)'],
+    ['a=key b=value', 'mapping: expected \',\' or end of mapping at position 6 near "b=value"'],
     ['a=val.x', 'mapping: expected key, value, header.<name> or now() at position 2 near "val.x"'],
     ['a=value.', "mapping: expected a field name after '.' at position 8 (end of input)"],
-    ['a=value..b', "mapping: expected a field name after '.' at position 8 near \".b\""],
+    ['a=value..b', 'mapping: expected a field name after \'.\' at position 8 near ".b"'],
     ['a=header', 'mapping: expected header.<name> at position 2 near "header"'],
     ['a=uuid()', 'mapping: unknown function "uuid"; the only function is now() at position 2 near "uuid()"'],
-    ['a=now(x)', "mapping: expected ')': functions take no arguments at position 6 near \"x)\""],
+    ['a=now(x)', 'mapping: expected \')\': functions take no arguments at position 6 near "x)"'],
     ['a=value.$x', 'mapping: unexpected character "$" at position 8 near "$x"'],
     ['"abc=value', 'mapping: unterminated quoted identifier at position 0 near "\\"abc=value"'],
     ['""=value', 'mapping: empty quoted identifier at position 0 near "\\"\\"=value"'],
-    ['a="other.x"', 'mapping: a quoted field must be "key", "value", "key.<field>", "value.<field>" or "header.<name>" at position 2 near "\\"other.x\\""'],
+    [
+      'a="other.x"',
+      'mapping: a quoted field must be "key", "value", "key.<field>", "value.<field>" or "header.<name>" at position 2 near "\\"other.x\\""',
+    ],
   ])('%s', (text, problem) => {
     expect(problemsOf(text)).toEqual([problem]);
   });
@@ -109,6 +112,8 @@ describe('parseMapping: errors name the position and the text there', () => {
 describe('formatMapping', () => {
   it('prints the canonical form, quoting only where needed', () => {
     const text = 'Id = key, "Name"=value.customer."full name", __ttl=value.ttl, "__timestamp"=header.ts, n=now(), h=header."a b"';
-    expect(formatMapping(parseMapping(text))).toBe('id=key, "Name"=value.customer."full name", __ttl=value.ttl, "__timestamp"=header.ts, n=now(), h=header."a b"');
+    expect(formatMapping(parseMapping(text))).toBe(
+      'id=key, "Name"=value.customer."full name", __ttl=value.ttl, "__timestamp"=header.ts, n=now(), h=header."a b"',
+    );
   });
 });

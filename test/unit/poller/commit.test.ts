@@ -6,7 +6,16 @@ import type { PollerEvents } from '../../../local/poller/events.js';
 import { PartitionTable, type BufferedRecord } from '../../../local/poller/partitions.js';
 
 const record = (offset: number, leaderEpoch = 3): BufferedRecord => ({
-  topic: 'orders', partition: 0, offset: BigInt(offset), timestamp: 0n, timestampType: 'CREATE_TIME', key: null, value: null, headers: [], leaderEpoch, arrivedAt: 0,
+  topic: 'orders',
+  partition: 0,
+  offset: BigInt(offset),
+  timestamp: 0n,
+  timestampType: 'CREATE_TIME',
+  key: null,
+  value: null,
+  headers: [],
+  leaderEpoch,
+  arrivedAt: 0,
 });
 
 describe('commit: commitPosition', () => {
@@ -41,7 +50,7 @@ describe('commit: Committer', () => {
     return { committer, state, commits, released, warnings };
   }
 
-  it('drops the processed records, commits the position with the next record\'s leader epoch, and reports it', async () => {
+  it("drops the processed records, commits the position with the next record's leader epoch, and reports it", async () => {
     const requests: unknown[] = [];
     const { committer, state, commits, released } = setup((request) => {
       requests.push(request);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildMskEvent, encodeRecord, partitionKey, splitPartitionKey, toSignedBytes, type PolledRecord } from '../../../local/poller/event.js';
+import {
+  buildMskEvent,
+  encodeRecord,
+  partitionKey,
+  splitPartitionKey,
+  toSignedBytes,
+  type PolledRecord,
+} from '../../../local/poller/event.js';
 
 function record(overrides: Partial<PolledRecord> = {}): PolledRecord {
   return {
@@ -19,8 +26,14 @@ describe('MSK event builder', () => {
   it('encodes key and value as base64 and numbers as JSON numbers, in the AWS field order', () => {
     const encoded = encodeRecord(record());
     expect(encoded).toEqual({
-      topic: 'orders', partition: 0, offset: 15, timestamp: 1_545_084_650_987, timestampType: 'CREATE_TIME',
-      key: Buffer.from('k1').toString('base64'), value: Buffer.from('{"a":1}').toString('base64'), headers: [],
+      topic: 'orders',
+      partition: 0,
+      offset: 15,
+      timestamp: 1_545_084_650_987,
+      timestampType: 'CREATE_TIME',
+      key: Buffer.from('k1').toString('base64'),
+      value: Buffer.from('{"a":1}').toString('base64'),
+      headers: [],
     });
     expect(Object.keys(encoded)).toEqual(['topic', 'partition', 'offset', 'timestamp', 'timestampType', 'key', 'value', 'headers']);
   });
@@ -43,9 +56,16 @@ describe('MSK event builder', () => {
   });
 
   it('sends headers as Java signed bytes, in order, repeated names kept', () => {
-    const encoded = encodeRecord(record({
-      headers: [['h', Buffer.from([0, 127, 128, 200, 255])], ['h', Buffer.from('x')], ['empty', Buffer.alloc(0)], ['nil', null]],
-    }));
+    const encoded = encodeRecord(
+      record({
+        headers: [
+          ['h', Buffer.from([0, 127, 128, 200, 255])],
+          ['h', Buffer.from('x')],
+          ['empty', Buffer.alloc(0)],
+          ['nil', null],
+        ],
+      }),
+    );
     expect(encoded.headers).toEqual([{ h: [0, 127, -128, -56, -1] }, { h: [120] }, { empty: [] }, { nil: [] }]);
     // Round trip as a decoder must do it.
     const first = encoded.headers[0]?.h ?? [];
@@ -56,7 +76,11 @@ describe('MSK event builder', () => {
   it('keys records "<topic>-<partition>", with topics containing "-", several partitions per event', () => {
     const a = [record({ topic: 'my-topic-v2', partition: 3, offset: 7n }), record({ topic: 'my-topic-v2', partition: 3, offset: 8n })];
     const b = [record({ topic: 'other', partition: 0, offset: 1n })];
-    const event = buildMskEvent([a, b], { kind: 'msk', bootstrapServers: ['b1:9092', 'b2:9092'], eventSourceArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/x' });
+    const event = buildMskEvent([a, b], {
+      kind: 'msk',
+      bootstrapServers: ['b1:9092', 'b2:9092'],
+      eventSourceArn: 'arn:aws:kafka:eu-west-1:1:cluster/c/x',
+    });
     expect(event.eventSource).toBe('aws:kafka');
     expect(event.eventSourceArn).toBe('arn:aws:kafka:eu-west-1:1:cluster/c/x');
     expect(event.bootstrapServers).toBe('b1:9092,b2:9092');

@@ -21,8 +21,14 @@ class FakeStream extends EventEmitter {
 
 const message = (partition: number, offset: number, value = '{"keep":true}'): Message =>
   ({
-    topic: 'orders', partition, offset: BigInt(offset), timestamp: 1000n, key: Buffer.from('k'), value: Buffer.from(value),
-    headerEntries: [[Buffer.from('h'), undefined]], leaderEpoch: 2,
+    topic: 'orders',
+    partition,
+    offset: BigInt(offset),
+    timestamp: 1000n,
+    key: Buffer.from('k'),
+    value: Buffer.from(value),
+    headerEntries: [[Buffer.from('h'), undefined]],
+    leaderEpoch: 2,
   }) as unknown as Message;
 
 function setup(options: { maxBuffered?: number; filter?: RecordFilter } = {}) {
@@ -55,7 +61,17 @@ describe('intake', () => {
     stream.emit('data', message(0, 5));
     stream.emit('data', message(1, 9));
     const p0 = partitions.get('orders-0');
-    expect(p0?.buffer).toMatchObject([{ topic: 'orders', partition: 0, offset: 5n, timestampType: 'CREATE_TIME', key: Buffer.from('k'), headers: [['h', null]], leaderEpoch: 2 }]);
+    expect(p0?.buffer).toMatchObject([
+      {
+        topic: 'orders',
+        partition: 0,
+        offset: 5n,
+        timestampType: 'CREATE_TIME',
+        key: Buffer.from('k'),
+        headers: [['h', null]],
+        leaderEpoch: 2,
+      },
+    ]);
     expect(p0?.nextFetch).toBe(6n);
     expect(partitions.get('orders-1')?.buffer.map((r) => r.offset)).toEqual([9n]);
     expect(intake.buffered).toBe(2);

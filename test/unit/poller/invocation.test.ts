@@ -10,7 +10,16 @@ import { PollerStatsBook } from '../../../local/poller/stats.js';
 import type { KafkaHandler, MskEvent, OnFailureInvocationRecord } from '../../../local/poller/types.js';
 
 const record = (partition: number, offset: number): BufferedRecord => ({
-  topic: 'orders', partition, offset: BigInt(offset), timestamp: 1000n, timestampType: 'CREATE_TIME', key: null, value: Buffer.from('v'), headers: [], leaderEpoch: 0, arrivedAt: 0,
+  topic: 'orders',
+  partition,
+  offset: BigInt(offset),
+  timestamp: 1000n,
+  timestampType: 'CREATE_TIME',
+  key: null,
+  value: Buffer.from('v'),
+  headers: [],
+  leaderEpoch: 0,
+  arrivedAt: 0,
 });
 
 /** The invocation unit with the commit and discard units, positions kept in memory (no consumer). */
@@ -21,8 +30,14 @@ function setup(handler: KafkaHandler, overrides: { maximumRetryAttempts?: number
     return Promise.resolve();
   };
   const settings = resolvePollerSettings({
-    bootstrapServers: ['k:9092'], topics: ['orders'], groupId: 'g', handler, timeoutMs: 5000,
-    maximumRetryAttempts: overrides.maximumRetryAttempts ?? 2, retryBackoff: { initialMs: 100, maxMs: 1000, multiplier: 2 }, onFailure: destination,
+    bootstrapServers: ['k:9092'],
+    topics: ['orders'],
+    groupId: 'g',
+    handler,
+    timeoutMs: 5000,
+    maximumRetryAttempts: overrides.maximumRetryAttempts ?? 2,
+    retryBackoff: { initialMs: 100, maxMs: 1000, multiplier: 2 },
+    onFailure: destination,
   });
   const partitions = new PartitionTable();
   const events = new EventEmitter<PollerEvents>();
@@ -33,13 +48,35 @@ function setup(handler: KafkaHandler, overrides: { maximumRetryAttempts?: number
     throw error;
   };
   const committer = new Committer({ consumer: () => undefined, released: () => undefined, events, warn });
-  const source = { fn: settings.fn, eventSourceKind: settings.eventSourceKind, eventSourceArn: settings.eventSourceArn, bootstrapServers: ['k:9092'] };
+  const source = {
+    fn: settings.fn,
+    eventSourceKind: settings.eventSourceKind,
+    eventSourceArn: settings.eventSourceArn,
+    bootstrapServers: ['k:9092'],
+  };
   const discarder = new Discarder({
-    ...source, groupId: 'g', onFailure: destination,
-    retryAfterMs: 100, partitions, committer, counters: stats.counters, events, warn,
+    ...source,
+    groupId: 'g',
+    onFailure: destination,
+    retryAfterMs: 100,
+    partitions,
+    committer,
+    counters: stats.counters,
+    events,
+    warn,
   });
   const invoker = new Invoker({
-    ...source, handler, tombstones: 'omit', reportBatchItemFailures: true, retry: settings.retry, partitions, committer, discarder, stats, events, connected: () => true,
+    ...source,
+    handler,
+    tombstones: 'omit',
+    reportBatchItemFailures: true,
+    retry: settings.retry,
+    partitions,
+    committer,
+    discarder,
+    stats,
+    events,
+    connected: () => true,
   });
   const p0 = partitions.ensure('orders', 0);
   const p1 = partitions.ensure('orders', 1);
@@ -65,7 +102,9 @@ describe('invocation', () => {
   });
 
   it('on a partial batch response commits up to the failed record and retries from it after a backoff', async () => {
-    const { invoker, p0, p1, parts, reports, stats } = setup(() => Promise.resolve({ batchItemFailures: [{ itemIdentifier: { partition: 'orders-0', offset: 11 } }] }));
+    const { invoker, p0, p1, parts, reports, stats } = setup(() =>
+      Promise.resolve({ batchItemFailures: [{ itemIdentifier: { partition: 'orders-0', offset: 11 } }] }),
+    );
     await invoker.run('req-2', parts(p0, p1), { abandoned: false });
     expect(p0.committed).toBe(11n);
     expect(p0.buffer.map((r) => r.offset)).toEqual([11n, 12n]);
@@ -82,7 +121,11 @@ describe('invocation', () => {
     await invoker.run('req-3', parts(p0), { abandoned: false });
     expect(reports).toMatchObject([{ outcome: 'failure', reason: 'function error: Error: boom' }]);
     expect(onFailure).toHaveLength(1);
-    expect(onFailure[0]?.requestContext).toMatchObject({ requestId: 'req-3', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 });
+    expect(onFailure[0]?.requestContext).toMatchObject({
+      requestId: 'req-3',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 1,
+    });
     expect(p0.committed).toBe(13n);
     expect(stats.counters).toMatchObject({ failedInvocations: 1, recordsDiscarded: 3, onFailureRecords: 1, recordsProcessed: 0 });
   });

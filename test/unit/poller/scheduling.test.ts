@@ -3,8 +3,17 @@ import { PartitionTable, type BufferedRecord, type PartitionState } from '../../
 import { expiredRecords, partitionViews, readyBatch, skippedCommits } from '../../../local/poller/scheduling.js';
 
 const record = (topic: string, partition: number, offset: number, overrides: Partial<BufferedRecord> = {}): BufferedRecord => ({
-  topic, partition, offset: BigInt(offset), timestamp: 0n, timestampType: 'CREATE_TIME', key: null, value: null, headers: [],
-  leaderEpoch: 0, arrivedAt: 0, ...overrides,
+  topic,
+  partition,
+  offset: BigInt(offset),
+  timestamp: 0n,
+  timestampType: 'CREATE_TIME',
+  key: null,
+  value: null,
+  headers: [],
+  leaderEpoch: 0,
+  arrivedAt: 0,
+  ...overrides,
 });
 
 /** A table with `orders-0` holding offsets 0..n-1 and `orders-1` holding 100..100+m-1. */
@@ -54,7 +63,15 @@ describe('scheduling: readyBatch', () => {
     const { partitions, p1 } = table(2, 0, 40);
     p1.retry = { retries: 2, invocations: 3, limit: 1 };
     expect(partitionViews(partitions.values(), 99)).toEqual([
-      { key: 'orders-0', available: 2, limit: Number.POSITIVE_INFINITY, oldestArrivedAt: 40, inFlight: false, notBefore: 0, retrying: false },
+      {
+        key: 'orders-0',
+        available: 2,
+        limit: Number.POSITIVE_INFINITY,
+        oldestArrivedAt: 40,
+        inFlight: false,
+        notBefore: 0,
+        retrying: false,
+      },
       { key: 'orders-1', available: 0, limit: 1, oldestArrivedAt: 99, inFlight: false, notBefore: 0, retrying: true },
     ]);
   });
@@ -63,7 +80,11 @@ describe('scheduling: readyBatch', () => {
 describe('scheduling: expiredRecords', () => {
   it('finds the leading records older than the maximum age on partitions not in flight', () => {
     const { partitions, p0, p1 } = table(0, 0);
-    p0.buffer.push(record('orders', 0, 0, { timestamp: 1000n }), record('orders', 0, 1, { timestamp: 5000n }), record('orders', 0, 2, { timestamp: 1500n }));
+    p0.buffer.push(
+      record('orders', 0, 0, { timestamp: 1000n }),
+      record('orders', 0, 1, { timestamp: 5000n }),
+      record('orders', 0, 2, { timestamp: 1500n }),
+    );
     p1.buffer.push(record('orders', 1, 7, { timestamp: 1000n }));
     p1.inFlight = true;
     const expired = expiredRecords(partitions.values(), 62_000, 60);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { deadLetterFor, encodeDeadLetter } from '../../../lambdas/core/dead-letter.js';
 import { PoisonRecordError, TransientError } from '../../../lambdas/core/errors.js';
 import type { KafkaRecord } from '../../../lambdas/core/event/record.js';
-import { createDeadLetterReplayer, drainDeadLetterQueue, type DeadLetterReplayer, type ReplayResult } from '../../../lambdas/core/replay/dead-letter-replay.js';
+import {
+  createDeadLetterReplayer,
+  drainDeadLetterQueue,
+  type DeadLetterReplayer,
+  type ReplayResult,
+} from '../../../lambdas/core/replay/dead-letter-replay.js';
 import type { DeadLetterQueue, QueuedMessage } from '../../../lambdas/core/replay/ports.js';
 import type { RecordOutcome } from '../../../lambdas/core/outcome.js';
 import { fakeReplayPorts } from './fake-ports.js';
@@ -18,17 +23,26 @@ const record = (offset: number, partition = 0): KafkaRecord => ({
   headers: [],
 });
 const letter = (offset: number, attempt = 1, partition = 0): string =>
-  JSON.stringify(encodeDeadLetter(deadLetterFor(record(offset, partition), ['ks.orders'], new PoisonRecordError('bad'), attempt), { functionName: 'sink', functionVersion: '1' }));
+  JSON.stringify(
+    encodeDeadLetter(deadLetterFor(record(offset, partition), ['ks.orders'], new PoisonRecordError('bad'), attempt), {
+      functionName: 'sink',
+      functionVersion: '1',
+    }),
+  );
 
 describe('the CLI’s dead-letter replay (core)', () => {
   it('writes dead letters in Kafka order with their next attempt, within two minutes, and reports each message', async () => {
     const outcome = (r: KafkaRecord): RecordOutcome =>
-      r.offset === '2' ? { record: r, status: 'dead-lettered', tables: [], error: new PoisonRecordError('still bad') }
-        : r.offset === '3' ? { record: r, status: 'failed', error: new TransientError('timeout') }
+      r.offset === '2'
+        ? { record: r, status: 'dead-lettered', tables: [], error: new PoisonRecordError('still bad') }
+        : r.offset === '3'
+          ? { record: r, status: 'failed', error: new TransientError('timeout') }
           : { record: r, status: 'written' };
     const ports = fakeReplayPorts({ outcome });
     const replayer = createDeadLetterReplayer({ writer: ports.writer, deadLetters: ports.deadLetters, now: () => 1_000 });
-    const onFailure = JSON.stringify({ KafkaBatchInfo: { batchSize: 1, recordsInfo: { 'orders-0': { firstRecordOffset: '1', lastRecordOffset: '1' } } } });
+    const onFailure = JSON.stringify({
+      KafkaBatchInfo: { batchSize: 1, recordsInfo: { 'orders-0': { firstRecordOffset: '1', lastRecordOffset: '1' } } },
+    });
     const results = await replayer.replay([
       { id: 'c', body: letter(3, 2) },
       { id: 'a', body: letter(1, 1, 1) },
@@ -40,10 +54,18 @@ describe('the CLI’s dead-letter replay (core)', () => {
       { id: 'c', location: 'orders-0@3', status: 'failed', error: 'timeout' },
       { id: 'a', location: 'orders-1@1', status: 'written' },
       { id: 'b', location: 'orders-0@2', status: 'still-poison', error: 'still bad' },
-      { id: 'o', status: 'skipped', error: 'an event source on-failure message (offsets only): replay it with the replay function, which re-reads Kafka' },
+      {
+        id: 'o',
+        status: 'skipped',
+        error: 'an event source on-failure message (offsets only): replay it with the replay function, which re-reads Kafka',
+      },
       { id: 'x', status: 'unreadable', error: expect.stringContaining('dead-letter message is not JSON') as unknown },
     ]);
-    expect(ports.rewritten.map(({ record: r, attempt }) => [r.partition, r.offset, attempt])).toEqual([[0, '2', 2], [0, '3', 3], [1, '1', 2]]);
+    expect(ports.rewritten.map(({ record: r, attempt }) => [r.partition, r.offset, attempt])).toEqual([
+      [0, '2', 2],
+      [0, '3', 3],
+      [1, '1', 2],
+    ]);
     expect(ports.deadlines).toEqual([121_000]);
     expect(ports.written).toEqual([]);
   });
@@ -51,7 +73,9 @@ describe('the CLI’s dead-letter replay (core)', () => {
   it('runs nothing when no message holds a dead letter', async () => {
     const ports = fakeReplayPorts();
     const replayer = createDeadLetterReplayer({ writer: ports.writer, deadLetters: ports.deadLetters });
-    expect(await replayer.replay([{ id: 'x', body: '{}' }])).toEqual([{ id: 'x', status: 'unreadable', error: expect.stringContaining('not a kafka-cql-sink dead-letter message') as unknown }]);
+    expect(await replayer.replay([{ id: 'x', body: '{}' }])).toEqual([
+      { id: 'x', status: 'unreadable', error: expect.stringContaining('not a kafka-cql-sink dead-letter message') as unknown },
+    ]);
     expect(ports.deadlines).toEqual([]);
   });
 });
@@ -69,7 +93,8 @@ function fakeQueue(bodies: readonly QueuedMessage[], options: { failDelete?: boo
       const batch = waiting.splice(0, max);
       received.push(...batch);
       // A redelivering queue hands the first message back once more: a drain must not replay it twice.
-      if (options.redeliver === true && batch.length === 0 && received[0] !== undefined && asked.length < 10) return Promise.resolve([received[0]]);
+      if (options.redeliver === true && batch.length === 0 && received[0] !== undefined && asked.length < 10)
+        return Promise.resolve([received[0]]);
       return Promise.resolve(batch);
     },
     delete: (messages) => {
@@ -91,7 +116,11 @@ const replayerWriting = (written: (id: string) => boolean): DeadLetterReplayer &
     calls,
     replay: (items) => {
       calls.push(items.map((item) => item.id));
-      return Promise.resolve(items.map((item): ReplayResult => (written(item.id) ? { id: item.id, status: 'written' } : { id: item.id, status: 'still-poison', error: 'bad' })));
+      return Promise.resolve(
+        items.map((item): ReplayResult =>
+          written(item.id) ? { id: item.id, status: 'written' } : { id: item.id, status: 'still-poison', error: 'bad' },
+        ),
+      );
     },
   };
 };
@@ -116,7 +145,11 @@ describe('draining a dead-letter queue (core)', () => {
 
   it('stops after maxMessages and never replays a message twice in one drain', async () => {
     const limited = fakeQueue(messages);
-    const summary = await drainDeadLetterQueue(limited.queue, replayerWriting(() => true), { maxMessages: 3 });
+    const summary = await drainDeadLetterQueue(
+      limited.queue,
+      replayerWriting(() => true),
+      { maxMessages: 3 },
+    );
     expect(limited.asked).toEqual([3]);
     expect(summary.results.map((r) => r.id)).toEqual(['m0', 'm1', 'm2']);
 
@@ -129,7 +162,12 @@ describe('draining a dead-letter queue (core)', () => {
 
   it('releases what was not written when a delete fails, and says so', async () => {
     const { queue, released } = fakeQueue(messages.slice(0, 2), { failDelete: true });
-    await expect(drainDeadLetterQueue(queue, replayerWriting((id) => id === 'm0'))).rejects.toThrow('delete failed');
+    await expect(
+      drainDeadLetterQueue(
+        queue,
+        replayerWriting((id) => id === 'm0'),
+      ),
+    ).rejects.toThrow('delete failed');
     expect(released).toEqual(['m1']);
   });
 });

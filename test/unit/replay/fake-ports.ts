@@ -45,9 +45,11 @@ export function fakeReplayPorts(options: FakeReplayOptions = {}): FakeReplayPort
     written.push(...records);
     return Promise.resolve(records.map(outcome));
   };
-  const log = (level: LogLine['level']) => (message: string, fields: Record<string, unknown>): void => {
-    logs.push({ level, message, fields });
-  };
+  const log =
+    (level: LogLine['level']) =>
+    (message: string, fields: Record<string, unknown>): void => {
+      logs.push({ level, message, fields });
+    };
   return {
     written,
     rewritten,

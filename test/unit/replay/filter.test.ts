@@ -6,7 +6,12 @@ import { kafkaRecord } from '../../kit/index.js';
 import { fakeReplayPorts } from './fake-ports.js';
 
 const record = (offset: number, value: string | null): KafkaRecord =>
-  kafkaRecord({ offset: String(offset), timestamp: 1_770_000_000_000 + offset, key: Buffer.from(`k${String(offset)}`), value: value === null ? null : Buffer.from(value) });
+  kafkaRecord({
+    offset: String(offset),
+    timestamp: 1_770_000_000_000 + offset,
+    key: Buffer.from(`k${String(offset)}`),
+    value: value === null ? null : Buffer.from(value),
+  });
 
 const onFailure = (first: number, last: number, payload?: unknown): string =>
   JSON.stringify({
@@ -32,7 +37,11 @@ describe('replay of an on-failure range with the mapping’s filters', () => {
     expect(await createReplay(ports, { filter }).replay(messages(onFailure(10, 14)), run)).toEqual([]);
     expect(ports.refetched).toEqual([[{ topic: 'orders', partition: 0, firstOffset: '10', lastOffset: '14' }]]);
     expect(ports.written.map((r) => r.offset)).toEqual(['10', '14']);
-    expect(ports.logs).toContainEqual({ level: 'info', message: 'records skipped by the event source filters', fields: { messageId: 'm0', filtered: 3, kept: 2 } });
+    expect(ports.logs).toContainEqual({
+      level: 'info',
+      message: 'records skipped by the event source filters',
+      fields: { messageId: 'm0', filtered: 3, kept: 2 },
+    });
   });
 
   it('filters an S3 destination’s payload the same way', async () => {
@@ -41,8 +50,14 @@ describe('replay of an on-failure range with the mapping’s filters', () => {
       bootstrapServers: 'b:9092',
       records: {
         'orders-0': range.map((r) => ({
-          topic: r.topic, partition: r.partition, offset: Number(r.offset), timestamp: r.timestamp, timestampType: r.timestampType,
-          key: r.key?.toString('base64'), value: r.value === null ? null : r.value.toString('base64'), headers: [],
+          topic: r.topic,
+          partition: r.partition,
+          offset: Number(r.offset),
+          timestamp: r.timestamp,
+          timestampType: r.timestampType,
+          key: r.key?.toString('base64'),
+          value: r.value === null ? null : r.value.toString('base64'),
+          headers: [],
         })),
       },
     };

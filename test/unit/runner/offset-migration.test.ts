@@ -3,14 +3,25 @@ import { describePlan, planMigration, type GroupState, type MigrationState } fro
 
 const idle = (commits: Record<string, Record<number, bigint>> = {}, members: string[] = []): GroupState => ({
   members,
-  commits: new Map(Object.entries(commits).map(([topic, partitions]) => [topic, new Map(Object.entries(partitions).map(([p, o]) => [Number(p), o]))])),
+  commits: new Map(
+    Object.entries(commits).map(([topic, partitions]) => [topic, new Map(Object.entries(partitions).map(([p, o]) => [Number(p), o]))]),
+  ),
 });
 
 function state(source: GroupState, targets: Record<string, GroupState> = {}): MigrationState {
   return {
     source,
     targets: new Map(Object.entries(targets)),
-    earliest: new Map([['orders', new Map([[0, 0n], [1, 5n]])], ['payments', new Map([[0, 0n]])]]),
+    earliest: new Map([
+      [
+        'orders',
+        new Map([
+          [0, 0n],
+          [1, 5n],
+        ]),
+      ],
+      ['payments', new Map([[0, 0n]])],
+    ]),
   };
 }
 
@@ -32,18 +43,23 @@ describe('the offset migration plan', () => {
       state(idle({ orders: { 0: 1n } }), { g: idle({}, ['lambda@10.0.0.1']) }),
       true,
     );
-    expect(plan.refusals).toEqual(expect.arrayContaining([
-      'topics orders and payments both go to group "g"; a group id must be unique per mapping',
-      'topic missing: the target group "connect-x" is the source group',
-      'topic "missing" does not exist',
-      'group g has active members (lambda@10.0.0.1): offsets of a group in use cannot be changed; stop its consumers first',
-    ]));
+    expect(plan.refusals).toEqual(
+      expect.arrayContaining([
+        'topics orders and payments both go to group "g"; a group id must be unique per mapping',
+        'topic missing: the target group "connect-x" is the source group',
+        'topic "missing" does not exist',
+        'group g has active members (lambda@10.0.0.1): offsets of a group in use cannot be changed; stop its consumers first',
+      ]),
+    );
   });
 
   it('overwrites existing commits only with force', () => {
     const target = { 'sink-orders': idle({ orders: { 1: 9n, 0: 3n } }) };
-    expect(planMigration('connect-x', { kind: 'one', group: 'sink-orders' }, state(idle({ orders: { 0: 7n } }), target), false).refusals)
-      .toEqual(['group sink-orders already has commits (orders/0: 3, orders/1: 9): it may be a group in use; --force overwrites them']);
-    expect(planMigration('connect-x', { kind: 'one', group: 'sink-orders' }, state(idle({ orders: { 0: 7n } }), target), true).refusals).toEqual([]);
+    expect(
+      planMigration('connect-x', { kind: 'one', group: 'sink-orders' }, state(idle({ orders: { 0: 7n } }), target), false).refusals,
+    ).toEqual(['group sink-orders already has commits (orders/0: 3, orders/1: 9): it may be a group in use; --force overwrites them']);
+    expect(
+      planMigration('connect-x', { kind: 'one', group: 'sink-orders' }, state(idle({ orders: { 0: 7n } }), target), true).refusals,
+    ).toEqual([]);
   });
 });

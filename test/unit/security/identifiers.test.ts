@@ -53,7 +53,9 @@ describe('table names', () => {
   it('valid names: unquoted ones lower-cased, quoted ones kept, and they are quoted in every statement', () => {
     expect(parseTableName('Shop.Orders')).toEqual({ keyspace: 'shop', table: 'orders' });
     expect(parseTableName('shop."Orders_2"')).toEqual({ keyspace: 'shop', table: 'Orders_2' });
-    expect(insertCql('shop', 'Orders_2', ['id'], { timestamp: true, ttl: 'none' })).toBe('INSERT INTO "shop"."Orders_2" ("id") VALUES (?) USING TIMESTAMP ?');
+    expect(insertCql('shop', 'Orders_2', ['id'], { timestamp: true, ttl: 'none' })).toBe(
+      'INSERT INTO "shop"."Orders_2" ("id") VALUES (?) USING TIMESTAMP ?',
+    );
   });
 });
 
@@ -66,17 +68,25 @@ describe('column names in a mapping', () => {
     expect(cql).toBe('INSERT INTO "ks"."t" ("a""; DROP TABLE x; --", "id") VALUES (?, ?) USING TIMESTAMP ? AND TTL ?');
     // Exactly the quoted identifiers and binds: no statement separator outside a quoted identifier.
     expect(cql.replace(/"(?:[^"]|"")*"/g, 'I')).toBe('INSERT INTO I.I (I, I) VALUES (?, ?) USING TIMESTAMP ? AND TTL ?');
-    expect(deleteCql('ks', 't', ['id'], { timestamp: true, columns: columns.slice(0, 1) })).toBe('DELETE "a""; DROP TABLE x; --" FROM "ks"."t" USING TIMESTAMP ? WHERE "id" = ?');
+    expect(deleteCql('ks', 't', ['id'], { timestamp: true, columns: columns.slice(0, 1) })).toBe(
+      'DELETE "a""; DROP TABLE x; --" FROM "ks"."t" USING TIMESTAMP ? WHERE "id" = ?',
+    );
     expect(counterUpdateCql('ks', 't', ['n"; --'], ['id'])).toBe('UPDATE "ks"."t" SET "n""; --" = "n""; --" + ? WHERE "id" = ?');
   });
 
-  it.each(['a;b=value.a', 'a=value.a; DROP TABLE x', "a'=value", 'a=value.b--', 'a=value.b /* x */', 'a=now(); DROP', 'a=value.x)', '"unterminated=value'])(
-    'unquoted junk %j is a ConfigError',
-    (mapping) => {
-      expect(() => parseMapping(mapping)).toThrow(ConfigError);
-      expect(configError({ 'ks.t': { mapping } }).message).toMatch(/mapping/);
-    },
-  );
+  it.each([
+    'a;b=value.a',
+    'a=value.a; DROP TABLE x',
+    "a'=value",
+    'a=value.b--',
+    'a=value.b /* x */',
+    'a=now(); DROP',
+    'a=value.x)',
+    '"unterminated=value',
+  ])('unquoted junk %j is a ConfigError', (mapping) => {
+    expect(() => parseMapping(mapping)).toThrow(ConfigError);
+    expect(configError({ 'ks.t': { mapping } }).message).toMatch(/mapping/);
+  });
 });
 
 describe('custom query', () => {
@@ -90,11 +100,11 @@ describe('custom query', () => {
     ['TRUNCATE ks.t', /not TRUNCATE/],
     ['SELECT * FROM ks.t WHERE id = :id', /not SELECT/],
     ['BEGIN BATCH INSERT INTO ks.t (id) VALUES (:id) APPLY BATCH', /not BEGIN/],
-    ["GRANT ALL ON KEYSPACE ks TO attacker", /not GRANT/],
+    ['GRANT ALL ON KEYSPACE ks TO attacker', /not GRANT/],
     ["INSERT INTO ks.t (id, n) VALUES (:id, ':n')", /looks like a placeholder/],
     ["INSERT INTO ks.t (id, n) VALUES (:id, '${value.n}')", /looks like a placeholder/],
     ["INSERT INTO ks.t (id, n) VALUES (:id, '{{n}}')", /looks like a placeholder/],
-    ["INSERT INTO ks.t (id, n) VALUES (:id, $$${n}$$)", /looks like a placeholder/],
+    ['INSERT INTO ks.t (id, n) VALUES (:id, $$${n}$$)', /looks like a placeholder/],
     ["INSERT INTO ks.t (id, n) VALUES (:id, 'x)", /unterminated string literal/],
     ['INSERT INTO ks.t (id, n) VALUES (:id, :n) /* ; DROP TABLE x', /unterminated \/\* comment/],
     ['INSERT INTO ks.t (id, n) VALUES (:id, ?)', /named binds/],

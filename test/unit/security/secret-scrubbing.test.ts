@@ -60,7 +60,11 @@ describe('schema registry errors carry no credentials', () => {
   });
 
   it('an unreachable registry with credentials in the URL', async () => {
-    const client = new HttpSchemaRegistry({ url: `http://reg-user:${SECRET}@127.0.0.1:1`, basicAuth: { username: 'reg-user', password: SECRET }, timeoutMs: 2_000 });
+    const client = new HttpSchemaRegistry({
+      url: `http://reg-user:${SECRET}@127.0.0.1:1`,
+      basicAuth: { username: 'reg-user', password: SECRET },
+      timeoutMs: 2_000,
+    });
     const error = await client.getSchema(1).then(
       () => undefined,
       (e: unknown) => e,
@@ -86,8 +90,15 @@ describe('Keyspaces SigV4 never sends or reports the secret key', () => {
   const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET, sessionToken: 'session-token' };
 
   it('the auth response holds the signature and the key id, not the secret key', async () => {
-    const response = await keyspacesSigV4Response({ region: 'eu-west-1', nonce: 'abc', date: new Date('2024-01-01T00:00:00Z'), credentials });
-    expect(response).toMatch(/^signature=[0-9a-f]{64},access_key=AKIDEXAMPLE,amzdate=2024-01-01T00:00:00.000Z,session_token=session-token$/);
+    const response = await keyspacesSigV4Response({
+      region: 'eu-west-1',
+      nonce: 'abc',
+      date: new Date('2024-01-01T00:00:00Z'),
+      credentials,
+    });
+    expect(response).toMatch(
+      /^signature=[0-9a-f]{64},access_key=AKIDEXAMPLE,amzdate=2024-01-01T00:00:00.000Z,session_token=session-token$/,
+    );
     expect(response).not.toContain(SECRET);
   });
 
@@ -136,7 +147,10 @@ describe('Secrets Manager source errors name the secret, never its value', () =>
   });
 
   it('getToken and getBytes of the wrong shape', async () => {
-    for (const run of [() => source(JSON.stringify({ secret: SECRET })).getToken(arn), () => source(`not base64 ${SECRET}!`).getBytes(arn)]) {
+    for (const run of [
+      () => source(JSON.stringify({ secret: SECRET })).getToken(arn),
+      () => source(`not base64 ${SECRET}!`).getBytes(arn),
+    ]) {
       const error = await run().then(
         () => undefined,
         (e: unknown) => e,

@@ -34,7 +34,10 @@ const secrets: SecretSource = {
 };
 
 async function sslOptionsOf(connection: unknown): Promise<cassandra.ClientOptions['sslOptions']> {
-  const { options } = await buildClientOptions(connectionSchema.parse(connection), { secrets, awsCredentials: () => Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }) });
+  const { options } = await buildClientOptions(connectionSchema.parse(connection), {
+    secrets,
+    awsCredentials: () => Promise.resolve({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }),
+  });
   return options.sslOptions;
 }
 
@@ -48,24 +51,36 @@ describe('TLS options: verification on by default', () => {
   });
 
   it('cassandra: only an explicit rejectUnauthorized: false turns verification off', async () => {
-    const ssl = await sslOptionsOf({ profile: 'cassandra', contactPoints: ['db1'], localDataCenter: 'dc1', tls: { rejectUnauthorized: false } });
+    const ssl = await sslOptionsOf({
+      profile: 'cassandra',
+      contactPoints: ['db1'],
+      localDataCenter: 'dc1',
+      tls: { rejectUnauthorized: false },
+    });
     expect(ssl?.rejectUnauthorized).toBe(false);
   });
 
   it('keyspaces (sigv4 and service-specific): TLS always, verified against the endpoint host name', async () => {
     for (const auth of [{ type: 'sigv4' }, { type: 'service-specific', secretArn: arn('ks') }]) {
       const ssl = await sslOptionsOf({ profile: 'keyspaces', region: 'eu-west-1', auth });
-      expect(ssl).toMatchObject({ rejectUnauthorized: true, servername: 'cassandra.eu-west-1.amazonaws.com', host: 'cassandra.eu-west-1.amazonaws.com' });
+      expect(ssl).toMatchObject({
+        rejectUnauthorized: true,
+        servername: 'cassandra.eu-west-1.amazonaws.com',
+        host: 'cassandra.eu-west-1.amazonaws.com',
+      });
       expect(ssl?.checkServerIdentity).toBeUndefined();
     }
   });
 
   it('astra: no sslOptions of ours, so the driver applies the bundle CA with rejectUnauthorized true and its SNI host check', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'kcs-tls-'));
-    const { options } = await buildClientOptions(connectionSchema.parse({ profile: 'astra', secureConnectBundle: { secretArn: arn('b') }, tokenSecretArn: arn('t') }), {
-      secrets,
-      tmpDir: tmp,
-    });
+    const { options } = await buildClientOptions(
+      connectionSchema.parse({ profile: 'astra', secureConnectBundle: { secretArn: arn('b') }, tokenSecretArn: arn('t') }),
+      {
+        secrets,
+        tmpDir: tmp,
+      },
+    );
     expect(options.sslOptions).toBeUndefined();
     expect(options.cloud?.secureConnectBundle).toBeTypeOf('string');
   });
@@ -100,7 +115,8 @@ async function tlsServer(): Promise<{ port: number; handshakes: () => number }> 
 
 /** The text of the errors inside a NoHostAvailableError (or of the error itself), codes included. */
 function innerText(error: unknown): string {
-  const inner = error instanceof cassandra.errors.NoHostAvailableError ? Object.values(error.innerErrors as Record<string, unknown>) : [error];
+  const inner =
+    error instanceof cassandra.errors.NoHostAvailableError ? Object.values(error.innerErrors as Record<string, unknown>) : [error];
   return inner.map((e) => (e instanceof Error ? `${(e as { code?: string }).code ?? ''} ${e.message}` : String(e))).join('; ');
 }
 
@@ -131,7 +147,12 @@ describe('TLS verification against a loopback server (real driver)', { timeout: 
     expect(server.handshakes()).toBe(0);
 
     // Positive control: with the CA (from the secret) the same options complete the handshake.
-    const trusted = await sslOptionsOf({ profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', tls: { caSecretArn: arn('ca') } });
+    const trusted = await sslOptionsOf({
+      profile: 'cassandra',
+      contactPoints: ['127.0.0.1'],
+      localDataCenter: 'dc1',
+      tls: { caSecretArn: arn('ca') },
+    });
     await driverConnect(trusted, server.port);
     expect(server.handshakes()).toBeGreaterThan(0);
   });
@@ -142,7 +163,9 @@ describe('TLS verification against a loopback server (real driver)', { timeout: 
     const ssl = { ...(await sslOptionsOf({ profile: 'keyspaces', region: 'eu-west-1' })), host: '127.0.0.1' };
     expect(await driverConnect(ssl, server.port)).toMatch(/self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT/i);
     // Trusting the server's CA is not enough: the certificate is for localhost, not cassandra.eu-west-1.amazonaws.com.
-    expect(await driverConnect({ ...ssl, ca: [LOCALHOST_CERT] }, server.port)).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i);
+    expect(await driverConnect({ ...ssl, ca: [LOCALHOST_CERT] }, server.port)).toMatch(
+      /ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i,
+    );
     expect(server.handshakes()).toBe(0);
   });
 
@@ -166,7 +189,9 @@ describe('TLS verification against a loopback server (real driver)', { timeout: 
         () => undefined,
         (e: unknown) => e,
       );
-      expect(innerText(error)).toMatch(/self[- ]signed certificate|unable to verify|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT/i);
+      expect(innerText(error)).toMatch(
+        /self[- ]signed certificate|unable to verify|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT/i,
+      );
       expect(options.sslOptions).toMatchObject({ rejectUnauthorized: true });
       expect(requests).toBe(0);
     } finally {
@@ -178,7 +203,8 @@ describe('TLS verification against a loopback server (real driver)', { timeout: 
 describe('checkHostname: false (connector ssl.hostnameValidation=false)', { timeout: 30_000 }, () => {
   it('skips only the name check: a trusted certificate for another name connects, an untrusted one is still refused', async () => {
     const server = await tlsServer();
-    const named = (tls: Record<string, unknown>) => sslOptionsOf({ profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', tls });
+    const named = (tls: Record<string, unknown>) =>
+      sslOptionsOf({ profile: 'cassandra', contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', tls });
     // The node is reached as db.internal; its certificate names localhost and 127.0.0.1 only.
     const strict = { ...(await named({ caSecretArn: arn('ca') })), host: '127.0.0.1', servername: 'db.internal' };
     expect(await driverConnect(strict, server.port)).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i);

@@ -34,7 +34,16 @@ function scripted(commands: Record<string, (input: Record<string, unknown>) => u
       return Promise.resolve(answer(command.input));
     },
   };
-  return { calls, clients: { lambda: client, sqs: client, cloudFormation: client, cloudWatch: client, destroy: () => undefined } as unknown as StackClients };
+  return {
+    calls,
+    clients: {
+      lambda: client,
+      sqs: client,
+      cloudFormation: client,
+      cloudWatch: client,
+      destroy: () => undefined,
+    } as unknown as StackClients,
+  };
 }
 
 describe('status of a Kafka mapping', () => {
@@ -53,7 +62,17 @@ describe('status of a Kafka mapping', () => {
     const status: SinkStatus = {
       target: 'stack orders-sink',
       functionName: 'orders-sink-Sink',
-      mappings: [mapping, describeMapping({ ...kafkaMapping, Topics: ['payments'], SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g2' }, AmazonManagedKafkaEventSourceConfig: undefined, State: 'Disabled', LastProcessingResult: undefined })],
+      mappings: [
+        mapping,
+        describeMapping({
+          ...kafkaMapping,
+          Topics: ['payments'],
+          SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g2' },
+          AmazonManagedKafkaEventSourceConfig: undefined,
+          State: 'Disabled',
+          LastProcessingResult: undefined,
+        }),
+      ],
       offsetLag: null,
       deadLetterQueue: { url: 'https://sqs/dlq', messages: 3, inFlight: 1, oldestMessageAgeSeconds: null },
       replayQueue: null,
@@ -82,19 +101,34 @@ describe('pause', () => {
       enabled: false,
       timeoutMs: 10_000,
       pollMs: 1,
-      log: (line) => { lines.push(line); },
+      log: (line) => {
+        lines.push(line);
+      },
     });
     expect(outcomes.map((o) => [o.uuid, o.from, o.state, o.changed, o.settled])).toEqual([
       [kafkaMapping.UUID, 'Enabled', 'Disabled', true, true],
       ['already', 'Disabled', 'Disabled', false, true],
     ]);
-    expect(calls.filter((call) => call.startsWith('Update'))).toEqual([`UpdateEventSourceMappingCommand {"UUID":"${String(kafkaMapping.UUID)}","Enabled":false}`]);
-    expect(lines).toEqual([`mapping ${String(kafkaMapping.UUID)} (orders): Enabled → Disabling`, 'mapping already (orders): already Disabled', `mapping ${String(kafkaMapping.UUID)} (orders): Disabled`]);
+    expect(calls.filter((call) => call.startsWith('Update'))).toEqual([
+      `UpdateEventSourceMappingCommand {"UUID":"${String(kafkaMapping.UUID)}","Enabled":false}`,
+    ]);
+    expect(lines).toEqual([
+      `mapping ${String(kafkaMapping.UUID)} (orders): Enabled → Disabling`,
+      'mapping already (orders): already Disabled',
+      `mapping ${String(kafkaMapping.UUID)} (orders): Disabled`,
+    ]);
   });
 
   it('reports a mapping that does not settle within the timeout', async () => {
-    const { clients } = scripted({ UpdateEventSourceMappingCommand: () => ({ State: 'Enabling' }), GetEventSourceMappingCommand: () => ({ State: 'Enabling' }) });
-    const [outcome] = await setMappingsEnabled(clients, [{ ...kafkaMapping, State: 'Disabled' }], { enabled: true, timeoutMs: 20, pollMs: 5 });
+    const { clients } = scripted({
+      UpdateEventSourceMappingCommand: () => ({ State: 'Enabling' }),
+      GetEventSourceMappingCommand: () => ({ State: 'Enabling' }),
+    });
+    const [outcome] = await setMappingsEnabled(clients, [{ ...kafkaMapping, State: 'Disabled' }], {
+      enabled: true,
+      timeoutMs: 20,
+      pollMs: 5,
+    });
     expect(outcome).toMatchObject({ state: 'Enabling', settled: false, changed: true });
   });
 });
@@ -107,11 +141,25 @@ describe('redrive progress', () => {
       { TaskHandle: 't1', Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 0, ApproximateNumberOfMessagesToMove: 10 },
       { TaskHandle: 't1', Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 0, ApproximateNumberOfMessagesToMove: 10 },
       { TaskHandle: 't1', Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 4, ApproximateNumberOfMessagesToMove: 10 },
-      { TaskHandle: 't1', Status: 'FAILED', ApproximateNumberOfMessagesMoved: 4, ApproximateNumberOfMessagesToMove: 10, FailureReason: 'AccessDenied' },
+      {
+        TaskHandle: 't1',
+        Status: 'FAILED',
+        ApproximateNumberOfMessagesMoved: 4,
+        ApproximateNumberOfMessagesToMove: 10,
+        FailureReason: 'AccessDenied',
+      },
     ];
-    const { clients } = scripted({ ListMessageMoveTasksCommand: () => ({ Results: [{ TaskHandle: 'older', Status: 'COMPLETED' }, answers.shift()].reverse() }) });
+    const { clients } = scripted({
+      ListMessageMoveTasksCommand: () => ({ Results: [{ TaskHandle: 'older', Status: 'COMPLETED' }, answers.shift()].reverse() }),
+    });
     const seen: RedriveProgress[] = [];
-    const final = await waitForRedrive(clients, source, 't1', { timeoutMs: 10_000, pollMs: 1, onProgress: (p) => { seen.push(p); } });
+    const final = await waitForRedrive(clients, source, 't1', {
+      timeoutMs: 10_000,
+      pollMs: 1,
+      onProgress: (p) => {
+        seen.push(p);
+      },
+    });
     expect(seen.map((p) => `${p.status} ${String(p.moved)}/${String(p.total)}`)).toEqual(['RUNNING 0/10', 'RUNNING 4/10', 'FAILED 4/10']);
     expect(final).toMatchObject({ status: 'FAILED', failureReason: 'AccessDenied', taskHandle: 't1' });
   });

@@ -9,13 +9,25 @@ import { FakeSession, kafkaRecord } from '../../kit/index.js';
 /** The writer maps records chunk by chunk, yielding between chunks, and writes once every record is mapped. */
 
 const statement: PreparedStatement = { cql: 'INSERT …', variables: [] };
-const target = (name: string, serverTimestamps = false): WriteTarget => ({ name, consistency: 'LOCAL_ONE', idempotent: true, counter: false, serverTimestamps });
+const target = (name: string, serverTimestamps = false): WriteTarget => ({
+  name,
+  consistency: 'LOCAL_ONE',
+  idempotent: true,
+  counter: false,
+  serverTimestamps,
+});
 const users = target('ks.users');
 const counters = target('ks.counters', true);
 
 const rec = (offset: number): KafkaRecord => kafkaRecord({ topic: 't', offset: String(offset), timestamp: 1 });
 const records = (n: number): KafkaRecord[] => Array.from({ length: n }, (_, i) => rec(i));
-const row = (t: WriteTarget, record: KafkaRecord, partition: string, rowKey = record.offset): RowWrite => ({ target: t, statement, values: [Number(record.offset)], partition, row: rowKey });
+const row = (t: WriteTarget, record: KafkaRecord, partition: string, rowKey = record.offset): RowWrite => ({
+  target: t,
+  statement,
+  values: [Number(record.offset)],
+  partition,
+  row: rowKey,
+});
 
 /** A mapper that logs "map <offset>" into the session's log before mapping. */
 function loggingMapper(session: FakeSession, rows: (record: KafkaRecord) => RowWrite[]): RecordMapper {
@@ -44,7 +56,9 @@ describe('writer, chunked mapping', () => {
   it('maps all records before writing when they fit in one chunk', async () => {
     const session = new FakeSession();
     const mapper = loggingMapper(session, (r) => [row(users, r, `p${r.offset}`)]);
-    await createWriter({ session, mapper, maxConcurrentRequests: 8, maxNumberOfRecordsInBatch: 10, mapChunkRecords: 4 }).writeRecords(records(4));
+    await createWriter({ session, mapper, maxConcurrentRequests: 8, maxNumberOfRecordsInBatch: 10, mapChunkRecords: 4 }).writeRecords(
+      records(4),
+    );
     expect(session.log.slice(0, 5)).toEqual(['map 0', 'map 1', 'map 2', 'map 3', 'start 0']);
   });
 
@@ -61,7 +75,9 @@ describe('writer, chunked mapping', () => {
   it('batches the rows of a partition across chunks', async () => {
     const session = new FakeSession();
     const mapper = loggingMapper(session, (r) => [row(users, r, 'p')]);
-    await createWriter({ session, mapper, maxConcurrentRequests: 4, maxNumberOfRecordsInBatch: 10, mapChunkRecords: 4 }).writeRecords(records(6));
+    await createWriter({ session, mapper, maxConcurrentRequests: 4, maxNumberOfRecordsInBatch: 10, mapChunkRecords: 4 }).writeRecords(
+      records(6),
+    );
     expect(session.calls.map((c) => c.writes.map((w) => String(w.values[0])).join(','))).toEqual(['0,1,2,3,4,5']);
   });
 
@@ -78,12 +94,20 @@ describe('writer, chunked mapping', () => {
     const outcomes = await writer.writeRecords(records(12));
     expect(outcomes.every((o) => o.status === 'written')).toBe(true);
     for (const partition of ['a', 'b']) {
-      const lines = session.log.filter((line) => /^(start|end) c/.test(line) && partitionOf(Number(line.split(' c')[1]?.split(',')[0])) === partition);
+      const lines = session.log.filter(
+        (line) => /^(start|end) c/.test(line) && partitionOf(Number(line.split(' c')[1]?.split(',')[0])) === partition,
+      );
       // One batch of the partition at a time: start, end, start, end…
       expect(lines.map((line) => line.split(' ')[0])).toEqual(lines.map((_, i) => (i % 2 === 0 ? 'start' : 'end')));
       // …in Kafka order, covering every counter row of the partition.
-      const started = lines.filter((line) => line.startsWith('start')).flatMap((line) => (line.split(' ')[1] ?? '').split(',').map((v) => Number(v.slice(1))));
-      expect(started).toEqual(records(12).map((_, n) => n).filter((n) => partitionOf(n) === partition));
+      const started = lines
+        .filter((line) => line.startsWith('start'))
+        .flatMap((line) => (line.split(' ')[1] ?? '').split(',').map((v) => Number(v.slice(1))));
+      expect(started).toEqual(
+        records(12)
+          .map((_, n) => n)
+          .filter((n) => partitionOf(n) === partition),
+      );
     }
   });
 
@@ -99,7 +123,10 @@ describe('writer, chunked mapping', () => {
       const n = Number(record.offset);
       if (n === 5) return Promise.reject(new TransientError('registry down'));
       const mapped: MappedRecord = {
-        rows: [row(users, record, `p${String(Math.floor(n / 4))}`), { ...row(counters, record, 'c', String(n % 3)), values: [`c${record.offset}`] }],
+        rows: [
+          row(users, record, `p${String(Math.floor(n / 4))}`),
+          { ...row(counters, record, 'c', String(n % 3)), values: [`c${record.offset}`] },
+        ],
         failures: n === 8 ? [{ table: 'ks.views', error: new PoisonRecordError(`t/0@${record.offset} → ks.views: column "x"`) }] : [],
       };
       return n % 4 === 1 ? Promise.resolve(mapped) : mapped;
@@ -107,8 +134,20 @@ describe('writer, chunked mapping', () => {
     const run = async (chunk: number) => {
       const session = new FakeSession();
       session.failWith = failWith;
-      const outcomes = await createWriter({ session, mapper, maxConcurrentRequests: 3, maxNumberOfRecordsInBatch: 3, mapChunkRecords: chunk }).writeRecords(records(20));
-      return outcomes.map((o) => (o.status === 'written' ? o.status : o.status === 'dead-lettered' ? `${o.status} ${o.tables.join('+')} ${o.error.message}` : `${o.status} ${o.error.message}`));
+      const outcomes = await createWriter({
+        session,
+        mapper,
+        maxConcurrentRequests: 3,
+        maxNumberOfRecordsInBatch: 3,
+        mapChunkRecords: chunk,
+      }).writeRecords(records(20));
+      return outcomes.map((o) =>
+        o.status === 'written'
+          ? o.status
+          : o.status === 'dead-lettered'
+            ? `${o.status} ${o.tables.join('+')} ${o.error.message}`
+            : `${o.status} ${o.error.message}`,
+      );
     };
     const whole = await run(1_000);
     expect(await run(1)).toEqual(whole);
@@ -118,7 +157,16 @@ describe('writer, chunked mapping', () => {
     expect(whole[8]).toBe('dead-lettered ks.views t/0@8 → ks.views: column "x"');
     expect(whole[11]).toMatch(/^failed .*write timeout/);
     expect(whole[0]).toBe('written');
-    expect(whole.slice(12).map((o) => o.split(' ')[0])).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(whole.slice(12).map((o) => o.split(' ')[0])).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
     expect(whole[16]).toMatch(/not attempted, an earlier write to the same partition failed/);
   });
 

@@ -7,7 +7,13 @@ import { createWriter } from '../../../lambdas/core/writer/write.js';
 import { FakeSession, kafkaRecord } from '../../kit/index.js';
 
 const statement: PreparedStatement = { cql: 'INSERT …', variables: [] };
-const target = (name: string, serverTimestamps = false): WriteTarget => ({ name, consistency: 'LOCAL_ONE', idempotent: true, counter: false, serverTimestamps });
+const target = (name: string, serverTimestamps = false): WriteTarget => ({
+  name,
+  consistency: 'LOCAL_ONE',
+  idempotent: true,
+  counter: false,
+  serverTimestamps,
+});
 const users = target('ks.users');
 const views = target('ks.views');
 
@@ -16,7 +22,11 @@ function rec(offset: number, partition = 0): KafkaRecord {
 }
 
 /** A record's rows: `spec` is "table:partition:row" per row, values = [offset]. */
-function writerFor(rows: (record: KafkaRecord) => RowWrite[], session: FakeSession, limits = { maxConcurrentRequests: 4, maxNumberOfRecordsInBatch: 3 }) {
+function writerFor(
+  rows: (record: KafkaRecord) => RowWrite[],
+  session: FakeSession,
+  limits = { maxConcurrentRequests: 4, maxNumberOfRecordsInBatch: 3 },
+) {
   return createWriter({ session, mapper: (record): MappedRecord => ({ rows: rows(record), failures: [] }), ...limits });
 }
 
@@ -53,7 +63,10 @@ describe('writer', () => {
     const outcomes = await writerFor((r) => [row(users, r, 'p')], session).writeRecords([rec(0), rec(1), rec(2)]);
     expect(outcomes.map((o) => o.status)).toEqual(['written', 'dead-lettered', 'written']);
     const poison = outcomes[1];
-    expect(poison?.status === 'dead-lettered' && [poison.tables, poison.error.message]).toEqual([['ks.users'], 't/0@1 → ks.users: Cassandra invalid: bad value']);
+    expect(poison?.status === 'dead-lettered' && [poison.tables, poison.error.message]).toEqual([
+      ['ks.users'],
+      't/0@1 → ks.users: Cassandra invalid: bad value',
+    ]);
     expect(session.calls.map((c) => c.kind)).toEqual(['batch', 'execute', 'execute', 'execute']);
   });
 
@@ -92,14 +105,19 @@ describe('writer', () => {
   it('keeps at most maxConcurrentRequests requests in flight', async () => {
     const session = new FakeSession();
     const records = Array.from({ length: 40 }, (_, i) => rec(i));
-    await writerFor((r) => [row(users, r, `p${r.offset}`)], session, { maxConcurrentRequests: 5, maxNumberOfRecordsInBatch: 32 }).writeRecords(records);
+    await writerFor((r) => [row(users, r, `p${r.offset}`)], session, {
+      maxConcurrentRequests: 5,
+      maxNumberOfRecordsInBatch: 32,
+    }).writeRecords(records);
     expect(session.calls).toHaveLength(40);
     expect(session.maxInFlight).toBe(5);
   });
 
   it('starts no write after the deadline: those records are transient', async () => {
     const session = new FakeSession();
-    const outcomes = await writerFor((r) => [row(users, r, `p${r.offset}`)], session).writeRecords([rec(0), rec(1)], { deadlineMs: Date.now() - 1 });
+    const outcomes = await writerFor((r) => [row(users, r, `p${r.offset}`)], session).writeRecords([rec(0), rec(1)], {
+      deadlineMs: Date.now() - 1,
+    });
     expect(session.calls).toHaveLength(0);
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
     expect(outcomes[0]?.status === 'failed' && outcomes[0].error.message).toMatch(/deadline/);
@@ -110,7 +128,9 @@ describe('writer', () => {
     const counters = target('ks.counters', true);
     session.failWith = (w) => (w.values[0] === 2 ? new TransientError('overloaded') : undefined);
     const keys = ['a', 'b', 'a', 'c', 'd'];
-    const outcomes = await writerFor((r) => [row(counters, r, 'p', keys[Number(r.offset)])], session).writeRecords([0, 1, 2, 3, 4].map((o) => rec(o)));
+    const outcomes = await writerFor((r) => [row(counters, r, 'p', keys[Number(r.offset)])], session).writeRecords(
+      [0, 1, 2, 3, 4].map((o) => rec(o)),
+    );
     // [a b] then [a c d]: the second batch fails, nothing after it in the partition is attempted.
     expect(session.calls.map((c) => c.writes.map((w) => String(w.values[0])).join(','))).toEqual(['0,1', '2,3,4']);
     expect(outcomes.map((o) => o.status)).toEqual(['written', 'written', 'failed', 'failed', 'failed']);
@@ -118,7 +138,12 @@ describe('writer', () => {
 
   it('reports a record whose mapping throws a transient error (e.g. the schema registry is down) as transient', async () => {
     const session = new FakeSession();
-    const writer = createWriter({ session, maxConcurrentRequests: 1, maxNumberOfRecordsInBatch: 1, mapper: () => Promise.reject(new TransientError('registry down')) });
+    const writer = createWriter({
+      session,
+      maxConcurrentRequests: 1,
+      maxNumberOfRecordsInBatch: 1,
+      mapper: () => Promise.reject(new TransientError('registry down')),
+    });
     const [outcome] = await writer.writeRecords([rec(0)]);
     expect(outcome?.status === 'failed' && outcome.error.message).toMatch(/registry down/);
   });

@@ -20,11 +20,15 @@ export async function setUpLocalRun(values: Values, io: Io, poller: RunSinkOptio
     ...(configFile === undefined ? {} : { configFile }),
     ...(schema === undefined ? {} : { schemaFile: schema }),
     partitions: integerOf(values, 'partitions', 1, 1000) ?? 3,
-    log: (line) => { io.out(line); },
+    log: (line) => {
+      io.out(line);
+    },
   });
   io.out(describeEndpoints().trim());
   if (parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' || stringOf(values, 'msk-cluster-arn') !== undefined) {
-    io.err('note: the local Kafka is plaintext; --kafka-auth and --msk-cluster-arn (KAFKA_AUTH, KAFKA_CLUSTER_ARN) are ignored with --local');
+    io.err(
+      'note: the local Kafka is plaintext; --kafka-auth and --msk-cluster-arn (KAFKA_AUTH, KAFKA_CLUSTER_ARN) are ignored with --local',
+    );
   }
   const demo = setup.configFile === EXAMPLE_CONFIG;
   const options = {
@@ -35,7 +39,9 @@ export async function setUpLocalRun(values: Values, io: Io, poller: RunSinkOptio
     ...topicsOption(values),
     poller,
   };
-  io.out(`running ${demo ? 'the demo config config/example.sink.yaml' : setup.configFile} on ${endpoints.kafka}, group ${options.groupId}, topics ${(options.topics ?? setup.topics).join(', ')}`);
+  io.out(
+    `running ${demo ? 'the demo config config/example.sink.yaml' : setup.configFile} on ${endpoints.kafka}, group ${options.groupId}, topics ${(options.topics ?? setup.topics).join(', ')}`,
+  );
   const demoRate = demo ? (integerOf(values, 'demo-rate', 0, 100_000) ?? 100) : 0;
   io.out(
     demoRate > 0

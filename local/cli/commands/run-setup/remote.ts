@@ -6,7 +6,15 @@
  */
 import { writeRuntimeEnvironment } from '../../../../lambdas/contract/runtime-env.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describeBrokerAuth, KAFKA_AUTH_KINDS, parseKafkaAuthKind, resolveKafkaConnection, type KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionSettings } from '../../../../lambdas/adapters/kafka/index.js';
+import {
+  describeBrokerAuth,
+  KAFKA_AUTH_KINDS,
+  parseKafkaAuthKind,
+  resolveKafkaConnection,
+  type KafkaConnection,
+  type KafkaConnectionDeps,
+  type KafkaConnectionSettings,
+} from '../../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../../lambdas/adapters/secrets.js';
 import { groupIdForConfig } from '../../../runner/consumer-group.js';
 import type { RunSinkOptions } from '../../../runner/run.js';
@@ -18,12 +26,18 @@ import type { RunSetup } from './run-setup.js';
 export async function setUpRemoteRun(configFile: string, values: Values, io: Io, poller: RunSinkOptions['poller']): Promise<RunSetup> {
   const settings = kafkaSettingsFromFlags(values);
   if (settings.clusterArn === undefined && settings.bootstrapServers === undefined) {
-    throw new UsageError('--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config');
+    throw new UsageError(
+      '--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) or --msk-cluster-arn (or KAFKA_CLUSTER_ARN) is required with --config',
+    );
   }
   const dlqUrl = stringOf(values, 'dlq-url');
   if (dlqUrl === undefined) throw new UsageError('--dlq-url (or DLQ_URL) is required with --config: poison records go there');
   const overflow = stringOf(values, 'dlq-overflow-bucket');
-  const target = await sinkTarget(configFile, false, writeRuntimeEnvironment({ dlqUrl, ...(overflow === undefined ? {} : { dlqOverflowBucket: overflow }) }));
+  const target = await sinkTarget(
+    configFile,
+    false,
+    writeRuntimeEnvironment({ dlqUrl, ...(overflow === undefined ? {} : { dlqOverflowBucket: overflow }) }),
+  );
   const onFailure = stringOf(values, 'on-failure-url');
   const kafka = await resolveRunKafka(settings, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient({}) }) });
   const options = {
@@ -35,7 +49,9 @@ export async function setUpRemoteRun(configFile: string, values: Values, io: Io,
     ...topicsOption(values),
     poller,
   };
-  io.out(`running ${target.configName} on ${kafka.bootstrapServers.join(',')} (${describeBrokerAuth(kafka.auth)}), group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`);
+  io.out(
+    `running ${target.configName} on ${kafka.bootstrapServers.join(',')} (${describeBrokerAuth(kafka.auth)}), group ${options.groupId}; AWS ${process.env.AWS_ENDPOINT_URL ?? 'from the environment (real AWS)'}`,
+  );
   return { options, demoRate: 0 };
 }
 
@@ -65,7 +81,9 @@ export function kafkaSettingsFromFlags(values: Values, env: NodeJS.ProcessEnv = 
 export async function resolveRunKafka(settings: KafkaConnectionSettings, deps: KafkaConnectionDeps): Promise<KafkaConnection> {
   const kind = parseKafkaAuthKind(settings.auth);
   if ((kind === 'plain' || kind === 'scram-256' || kind === 'scram-512') && settings.authSecretArn === undefined) {
-    throw new UsageError(`--kafka-auth ${kind} needs --kafka-auth-secret-arn (or KAFKA_AUTH_SECRET_ARN): the Secrets Manager secret with the SASL username and password`);
+    throw new UsageError(
+      `--kafka-auth ${kind} needs --kafka-auth-secret-arn (or KAFKA_AUTH_SECRET_ARN): the Secrets Manager secret with the SASL username and password`,
+    );
   }
   return resolveKafkaConnection(settings, deps);
 }
