@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decimalConverter, simpleDecimal } from '../../../lambdas/core/cql/convert-numeric.js';
 import { uuidConverter } from '../../../lambdas/core/cql/convert-scalar.js';
+import { fastUtcInstant } from '../../../lambdas/core/cql/convert-temporal.js';
 
 /*
  * Decimal and UUID text have a fast path for their common form; anything
@@ -68,4 +69,35 @@ describe('uuid fast path', () => {
     expect(() => uuid('0000000a-0000-4000-8000-00000000000\u0141')).toThrow(/not a UUID/);
     expect(() => uuid('0000000a-0000-4000-8000-00000000000g')).toThrow(/not a UUID/);
   });
+});
+
+describe('UTC instant reader', () => {
+  // The reader used this pattern before it read characters; it must answer the same.
+  const UTC_INSTANT_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
+  function byPattern(text: string): number | undefined {
+    const m = UTC_INSTANT_TEXT.exec(text);
+    if (m === null) return undefined;
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    if (year < 1000 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+    const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'))));
+    return date.getUTCDate() === day ? date.getTime() : undefined;
+  }
+
+  it('reads exactly what the pattern read, to the same instant', () => {
+    const chars = fc.constantFrom(...'0123456789-:.TZtz+ \u0661'.split(''));
+    const mutated = fc
+      .tuple(fc.date({ min: new Date(Date.UTC(900, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }), fc.nat({ max: 3 }), fc.nat({ max: 30 }), chars, fc.boolean())
+      .map(([date, cut, at, char, mutate]) => {
+        const iso = date.toISOString();
+        let text = cut === 0 ? iso.replace('.000Z', 'Z') : iso.slice(0, iso.length - 1 - (3 - cut)) + 'Z';
+        if (mutate) text = text.slice(0, at) + char + text.slice(at + 1);
+        return text;
+      });
+    fc.assert(
+      fc.property(mutated, (text) => {
+        expect(fastUtcInstant(text)?.getTime(), text).toBe(byPattern(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  }, 60_000);
 });
