@@ -95,7 +95,7 @@ function decodeValidRecord(item: unknown): KafkaRecord | undefined {
   const keySchemaMetadata = schemaMetadata(item.keySchemaMetadata);
   const valueSchemaMetadata = schemaMetadata(item.valueSchemaMetadata);
   if (keySchemaMetadata === false || valueSchemaMetadata === false) return undefined;
-  return {
+  const record: { -readonly [K in keyof KafkaRecord]: KafkaRecord[K] } = {
     topic,
     partition,
     offset: String(offset),
@@ -104,9 +104,11 @@ function decodeValidRecord(item: unknown): KafkaRecord | undefined {
     key,
     value,
     headers,
-    ...(keySchemaMetadata === undefined ? {} : { keySchemaMetadata }),
-    ...(valueSchemaMetadata === undefined ? {} : { valueSchemaMetadata }),
   };
+  // Set only when present (as the zod path does), without spreading a fresh object per record.
+  if (keySchemaMetadata !== undefined) record.keySchemaMetadata = keySchemaMetadata;
+  if (valueSchemaMetadata !== undefined) record.valueSchemaMetadata = valueSchemaMetadata;
+  return record;
 }
 
 const EQUALS = 61;
