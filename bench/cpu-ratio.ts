@@ -20,7 +20,16 @@ import { ensureServices } from '../local/services/index.js';
 import { DEFAULT_BATCH_SIZE } from '../infra/config/deploy-schema.js';
 import { lambdaContext, mskEvent } from './lib/events.js';
 import { driverValues, insertCqlOf, jsonValue, makeOrder } from './lib/records.js';
-import { CONCURRENCY, KEYSPACE, awsClientConfig, cassandraClient, createAwsFixtures, createSchema, sinkConfig, useEmulatorEnvironment } from './lib/setup.js';
+import {
+  CONCURRENCY,
+  KEYSPACE,
+  awsClientConfig,
+  cassandraClient,
+  createAwsFixtures,
+  createSchema,
+  sinkConfig,
+  useEmulatorEnvironment,
+} from './lib/setup.js';
 import { median } from './lib/stats.js';
 
 const records = Number(process.argv[2] ?? 5_000);
@@ -52,9 +61,16 @@ await admin.shutdown();
 const aws = await createAwsFixtures(runId);
 const topic = `bench-cpu-json-${runId}`;
 const configJson = JSON.stringify(sinkConfig(aws.secretArn, { json: topic }));
-const runtime = await createSinkRuntime({ ...process.env, SINK_CONFIG: configJson, DLQ_URL: aws.dlqUrl, AWS_LAMBDA_FUNCTION_NAME: 'kcs-bench' });
+const runtime = await createSinkRuntime({
+  ...process.env,
+  SINK_CONFIG: configJson,
+  DLQ_URL: aws.dlqUrl,
+  AWS_LAMBDA_FUNCTION_NAME: 'kcs-bench',
+});
 const handler = createSinkHandler(runtime);
-const built = await buildClientOptions(loadSinkConfig(configJson, 'bench').connection, { secrets: new SecretsManagerSource({ client: new SecretsManagerClient(awsClientConfig) }) });
+const built = await buildClientOptions(loadSinkConfig(configJson, 'bench').connection, {
+  secrets: new SecretsManagerSource({ client: new SecretsManagerClient(awsClientConfig) }),
+});
 const ceilingClient = new cassandraDriver.Client(built.options);
 await ceilingClient.connect();
 const insert = insertCqlOf(KEYSPACE);
@@ -71,7 +87,10 @@ for (let i = 0; i < records; i += size) {
   rowBatches.push(rows.slice(i, i + size));
 }
 
-const ceilingBatch = (batch: unknown[][]): Promise<void> => pool(batch, CONCURRENCY, async (values) => { await ceilingClient.execute(insert, values, ceilingOptions); });
+const ceilingBatch = (batch: unknown[][]): Promise<void> =>
+  pool(batch, CONCURRENCY, async (values) => {
+    await ceilingClient.execute(insert, values, ceilingOptions);
+  });
 const handlerBatch = async (serialized: string): Promise<void> => {
   const response = await handler(JSON.parse(serialized) as MskEvent, lambdaContext());
   if (response.batchItemFailures.length > 0) throw new Error(`${String(response.batchItemFailures.length)} failures`);
@@ -97,11 +116,25 @@ for (let round = 0; round < rounds; round++) {
   }
   const result = { handler: handlerUs / records, ceiling: ceilingUs / records, ratio: handlerUs / ceilingUs };
   results.push(result);
-  process.stdout.write(`round ${String(round + 1)}: handler ${result.handler.toFixed(1)} µs, ceiling ${result.ceiling.toFixed(1)} µs, ratio ${result.ratio.toFixed(2)}\n`);
+  process.stdout.write(
+    `round ${String(round + 1)}: handler ${result.handler.toFixed(1)} µs, ceiling ${result.ceiling.toFixed(1)} µs, ratio ${result.ratio.toFixed(2)}\n`,
+  );
 }
-const show = (values: number[], digits: number): string => `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
+const show = (values: number[], digits: number): string =>
+  `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
 process.stdout.write(`min / median / max over ${String(rounds)} rounds of ${String(records)} records, batch ${String(size)}:\n`);
-process.stdout.write(`  handler ${show(results.map((r) => r.handler), 1)} µs/record\n  ceiling ${show(results.map((r) => r.ceiling), 1)} µs/record\n  ratio   ${show(results.map((r) => r.ratio), 2)}\n`);
+process.stdout.write(
+  `  handler ${show(
+    results.map((r) => r.handler),
+    1,
+  )} µs/record\n  ceiling ${show(
+    results.map((r) => r.ceiling),
+    1,
+  )} µs/record\n  ratio   ${show(
+    results.map((r) => r.ratio),
+    2,
+  )}\n`,
+);
 await ceilingClient.shutdown();
 await runtime.close();
 process.exit(0);

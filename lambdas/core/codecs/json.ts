@@ -58,6 +58,9 @@ export function parseJson(text: string, what: string): unknown {
   try {
     return hasLongDigitRun(text) ? (JSON.parse(text, preserveLongNumbers) as unknown) : (JSON.parse(text) as unknown);
   } catch (error) {
-    throw new PoisonRecordError(`${what} is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${showValue(text)}`, { cause: error });
+    throw new PoisonRecordError(
+      `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${showValue(text)}`,
+      { cause: error },
+    );
   }
 }

@@ -1,7 +1,16 @@
 import { types } from 'cassandra-driver';
 import { showValue } from '../errors.js';
 import { ConversionFailure, describeType, fail, isBytes, type ValueConverter } from './convert-support.js';
-import { formatCqlType, type CqlType, type ListType, type MapType, type SetType, type TupleType, type UdtType, type VectorType } from './types.js';
+import {
+  formatCqlType,
+  type CqlType,
+  type ListType,
+  type MapType,
+  type SetType,
+  type TupleType,
+  type UdtType,
+  type VectorType,
+} from './types.js';
 
 /*
  * Collections, tuples, UDTs and vectors convert element by element with the
@@ -44,7 +53,14 @@ function fromJsonText(value: unknown): unknown {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isBytes(value) && !(value instanceof Map) && !(value instanceof Set);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !isBytes(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set)
+  );
 }
 
 function elementsOf(value: unknown, what: string): readonly unknown[] {
@@ -86,7 +102,10 @@ function mapConverter(type: MapType, compile: Compile): ValueConverter {
     for (const [key, value] of mapEntries(fromJsonText(raw))) {
       // showValue, not String(): a key object without a prototype has no toString.
       const segment = (): string => `{${JSON.stringify(typeof key === 'string' ? key : showValue(key, 40))}}`;
-      result.set(convertAt(convertKey, keyText, key, () => `${segment()} key`, false), convertAt(convertValue, valueText, value, segment, false));
+      result.set(
+        convertAt(convertKey, keyText, key, () => `${segment()} key`, false),
+        convertAt(convertValue, valueText, value, segment, false),
+      );
     }
     return result;
   };
@@ -98,13 +117,19 @@ function tupleConverter(type: TupleType, compile: Compile): ValueConverter {
   return (raw) => {
     const value = fromJsonText(raw);
     const items = value instanceof types.Tuple ? value.values() : elementsOf(value, 'tuple');
-    if (items.length !== converters.length) return fail(value, `a ${formatCqlType(type)} has ${converters.length} elements, not ${items.length}`);
+    if (items.length !== converters.length)
+      return fail(value, `a ${formatCqlType(type)} has ${converters.length} elements, not ${items.length}`);
     return types.Tuple.fromArray(converters.map((convert, index) => convertAt(convert, texts[index] ?? '', items[index], index, true)));
   };
 }
 
 function udtConverter(type: UdtType, compile: Compile): ValueConverter {
-  const fields = type.fields.map((field) => ({ name: field.name, segment: `.${field.name}`, convert: compile(field.type), text: formatCqlType(field.type) }));
+  const fields = type.fields.map((field) => ({
+    name: field.name,
+    segment: `.${field.name}`,
+    convert: compile(field.type),
+    text: formatCqlType(field.type),
+  }));
   const known = new Set(type.fields.map((field) => field.name));
   const fieldList = type.fields.map((field) => field.name).join(', ');
   return (raw) => {

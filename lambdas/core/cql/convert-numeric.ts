@@ -186,7 +186,8 @@ function toFloating(value: unknown): number {
     case 'boolean':
       return value ? 1 : 0;
     default:
-      if (isLong(value) || value instanceof types.Integer || value instanceof types.BigDecimal) return finite(value, Number(value.toString()));
+      if (isLong(value) || value instanceof types.Integer || value instanceof types.BigDecimal)
+        return finite(value, Number(value.toString()));
       return fail(value, `expected a number, got ${describeType(value)}`);
   }
 }

@@ -149,7 +149,8 @@ export function timestampConverter(settings: CodecSettings): ValueConverter {
       if (parsed) return instantToDate(value, resolveInstant(value, parsed, ctx.zone));
     }
     const units = wholeUnits(value);
-    if (units === undefined) return fail(value, `expected a date-time string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
+    if (units === undefined)
+      return fail(value, `expected a date-time string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
     return dateFromNanos(value, units * ctx.nanosPerUnit);
   };
 }
@@ -181,7 +182,8 @@ export function dateConverter(settings: CodecSettings): ValueConverter {
       return toDriverDate(LocalDate.ofInstant(Instant.ofEpochMilli(value.getTime()), ctx.zone), value);
     }
     const units = wholeUnits(value);
-    if (units === undefined) return fail(value, `expected a date string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
+    if (units === undefined)
+      return fail(value, `expected a date string or a number of ${ctx.unit} since the epoch, got ${describeType(value)}`);
     const nanos = units * ctx.nanosPerUnit;
     const seconds = floorDiv(nanos, 1_000_000_000n);
     let date: LocalDate;
@@ -204,7 +206,8 @@ export function timeConverter(settings: CodecSettings): ValueConverter {
       if (parsed) return new types.LocalTime(longFromBigInt(BigInt(toLocalTime(parsed, ctx.zone).toNanoOfDay())));
     }
     const units = wholeUnits(value);
-    if (units === undefined) return fail(value, `expected a time string or a number of ${ctx.unit} since midnight, got ${describeType(value)}`);
+    if (units === undefined)
+      return fail(value, `expected a time string or a number of ${ctx.unit} since midnight, got ${describeType(value)}`);
     const nanos = units * ctx.nanosPerUnit;
     if (nanos < 0n || nanos >= NANOS_PER_DAY) return fail(value, `a time of day must be from 0 to 24h (in ${ctx.unit} since midnight)`);
     return new types.LocalTime(longFromBigInt(nanos));

@@ -89,7 +89,8 @@ export function decodeRecord(record: KafkaEventRecord): KafkaRecord {
 }
 
 function inOffsetOrder(records: readonly KafkaEventRecord[]): boolean {
-  for (let i = 1; i < records.length; i++) if ((records[i - 1] as KafkaEventRecord).offset > (records[i] as KafkaEventRecord).offset) return false;
+  for (let i = 1; i < records.length; i++)
+    if ((records[i - 1] as KafkaEventRecord).offset > (records[i] as KafkaEventRecord).offset) return false;
   return true;
 }
 

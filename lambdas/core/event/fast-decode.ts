@@ -31,7 +31,8 @@ const timestampTypes: ReadonlySet<unknown> = new Set(TIMESTAMP_TYPES);
  */
 const sameFields = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((field) => b.includes(field));
 export const fastDecodeEnabled =
-  sameFields(Object.keys(kafkaEventSchema.shape), FAST_CHECKED_EVENT_FIELDS) && sameFields(Object.keys(kafkaEventRecordSchema.shape), FAST_CHECKED_RECORD_FIELDS);
+  sameFields(Object.keys(kafkaEventSchema.shape), FAST_CHECKED_EVENT_FIELDS) &&
+  sameFields(Object.keys(kafkaEventRecordSchema.shape), FAST_CHECKED_RECORD_FIELDS);
 
 type Plain = Record<string, unknown>;
 

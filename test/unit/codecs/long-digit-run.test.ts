@@ -7,7 +7,9 @@ const LONG_DIGIT_RUN = /\d{16}/;
 
 describe('hasLongDigitRun', () => {
   it('finds exactly what /\\d{16}/ finds', () => {
-    const text = fc.array(fc.constantFrom('1', '2', '0', '9', '9', '5', '.', '"', 'a', '-', '\u0663', '/', ':'), { maxLength: 60 }).map((chars) => chars.join(''));
+    const text = fc
+      .array(fc.constantFrom('1', '2', '0', '9', '9', '5', '.', '"', 'a', '-', '\u0663', '/', ':'), { maxLength: 60 })
+      .map((chars) => chars.join(''));
     fc.assert(
       fc.property(text, (s) => {
         expect(hasLongDigitRun(s), JSON.stringify(s)).toBe(LONG_DIGIT_RUN.test(s));

@@ -21,7 +21,9 @@ const outcome = (run: () => unknown): { value: unknown } | { error: string } => 
 
 describe('decimal fast path', () => {
   const decimal = decimalConverter();
-  const text = fc.array(fc.constantFrom('0', '1', '5', '9', '9', '.', '-', '+', 'e', ' '), { maxLength: 19 }).map((chars) => chars.join(''));
+  const text = fc
+    .array(fc.constantFrom('0', '1', '5', '9', '9', '.', '-', '+', 'e', ' '), { maxLength: 19 })
+    .map((chars) => chars.join(''));
 
   it('gives the same value and bytes as the general path, or leaves the text to it', () => {
     fc.assert(
@@ -55,12 +57,20 @@ describe('uuid fast path', () => {
 
   it('accepts exactly the canonical UUID text, as the general path does, with the same bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(nearUuid, canonical, canonical.map((u) => u.toUpperCase())), (s) => {
-        const fast = outcome(() => uuid(s));
-        const general = outcome(() => viaGeneralPath(uuid, s));
-        expect('value' in fast, s).toBe('value' in general);
-        if ('value' in fast && 'value' in general) expect((fast.value as types.Uuid).getBuffer()).toEqual((general.value as types.Uuid).getBuffer());
-      }),
+      fc.property(
+        fc.oneof(
+          nearUuid,
+          canonical,
+          canonical.map((u) => u.toUpperCase()),
+        ),
+        (s) => {
+          const fast = outcome(() => uuid(s));
+          const general = outcome(() => viaGeneralPath(uuid, s));
+          expect('value' in fast, s).toBe('value' in general);
+          if ('value' in fast && 'value' in general)
+            expect((fast.value as types.Uuid).getBuffer()).toEqual((general.value as types.Uuid).getBuffer());
+        },
+      ),
       { numRuns: 20_000 },
     );
   }, 60_000);
@@ -86,7 +96,13 @@ describe('UTC instant reader', () => {
   it('reads exactly what the pattern read, to the same instant', () => {
     const chars = fc.constantFrom(...'0123456789-:.TZtz+ \u0661'.split(''));
     const mutated = fc
-      .tuple(fc.date({ min: new Date(Date.UTC(900, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }), fc.nat({ max: 3 }), fc.nat({ max: 30 }), chars, fc.boolean())
+      .tuple(
+        fc.date({ min: new Date(Date.UTC(900, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+        fc.nat({ max: 3 }),
+        fc.nat({ max: 30 }),
+        chars,
+        fc.boolean(),
+      )
       .map(([date, cut, at, char, mutate]) => {
         const iso = date.toISOString();
         let text = cut === 0 ? iso.replace('.000Z', 'Z') : iso.slice(0, iso.length - 1 - (3 - cut)) + 'Z';
