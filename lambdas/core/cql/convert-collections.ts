@@ -22,14 +22,21 @@ import {
 type Compile = (type: CqlType) => ValueConverter;
 type Structured = ListType | SetType | MapType | TupleType | UdtType | VectorType;
 
-function convertAt(convert: ValueConverter, typeText: string, value: unknown, segment: string, nullable: boolean): unknown {
+/** Where an element sits: its index (`[2]`), or a segment text, or a function making it; only formatted when it fails. */
+type Segment = number | string | (() => string);
+
+function segmentText(segment: Segment): string {
+  return typeof segment === 'number' ? `[${segment}]` : typeof segment === 'string' ? segment : segment();
+}
+
+function convertAt(convert: ValueConverter, typeText: string, value: unknown, segment: Segment, nullable: boolean): unknown {
   try {
     const result = value === null || value === undefined ? null : convert(value);
     if (result === null && !nullable) return fail(value, 'a collection cannot contain null');
     return result;
   } catch (error) {
     if (error instanceof ConversionFailure) {
-      error.path.unshift(segment);
+      error.path.unshift(segmentText(segment));
       error.typeText ??= typeText;
     }
     throw error;
@@ -68,7 +75,7 @@ function listConverter(type: ListType | SetType, compile: Compile): ValueConvert
   const elementText = formatCqlType(type.element);
   return (raw) => {
     const items = elementsOf(fromJsonText(raw), type.kind);
-    return items.map((item, index) => convertAt(convert, elementText, item, `[${index}]`, false));
+    return items.map((item, index) => convertAt(convert, elementText, item, index, false));
   };
 }
 
@@ -94,8 +101,11 @@ function mapConverter(type: MapType, compile: Compile): ValueConverter {
     const result = new Map<unknown, unknown>();
     for (const [key, value] of mapEntries(fromJsonText(raw))) {
       // showValue, not String(): a key object without a prototype has no toString.
-      const segment = `{${JSON.stringify(typeof key === 'string' ? key : showValue(key, 40))}}`;
-      result.set(convertAt(convertKey, keyText, key, `${segment} key`, false), convertAt(convertValue, valueText, value, segment, false));
+      const segment = (): string => `{${JSON.stringify(typeof key === 'string' ? key : showValue(key, 40))}}`;
+      result.set(
+        convertAt(convertKey, keyText, key, () => `${segment()} key`, false),
+        convertAt(convertValue, valueText, value, segment, false),
+      );
     }
     return result;
   };
@@ -109,14 +119,17 @@ function tupleConverter(type: TupleType, compile: Compile): ValueConverter {
     const items = value instanceof types.Tuple ? value.values() : elementsOf(value, 'tuple');
     if (items.length !== converters.length)
       return fail(value, `a ${formatCqlType(type)} has ${converters.length} elements, not ${items.length}`);
-    return types.Tuple.fromArray(
-      converters.map((convert, index) => convertAt(convert, texts[index] ?? '', items[index], `[${index}]`, true)),
-    );
+    return types.Tuple.fromArray(converters.map((convert, index) => convertAt(convert, texts[index] ?? '', items[index], index, true)));
   };
 }
 
 function udtConverter(type: UdtType, compile: Compile): ValueConverter {
-  const fields = type.fields.map((field) => ({ name: field.name, convert: compile(field.type), text: formatCqlType(field.type) }));
+  const fields = type.fields.map((field) => ({
+    name: field.name,
+    segment: `.${field.name}`,
+    convert: compile(field.type),
+    text: formatCqlType(field.type),
+  }));
   const known = new Set(type.fields.map((field) => field.name));
   const fieldList = type.fields.map((field) => field.name).join(', ');
   return (raw) => {
@@ -126,7 +139,7 @@ function udtConverter(type: UdtType, compile: Compile): ValueConverter {
       if (!known.has(name)) return fail(value, `unknown field ${JSON.stringify(name)} (${type.name} has ${fieldList})`);
     }
     const result: Record<string, unknown> = {};
-    for (const field of fields) result[field.name] = convertAt(field.convert, field.text, value[field.name], `.${field.name}`, true);
+    for (const field of fields) result[field.name] = convertAt(field.convert, field.text, value[field.name], field.segment, true);
     return result;
   };
 }
@@ -139,7 +152,7 @@ function vectorConverter(type: VectorType, compile: Compile): ValueConverter {
     const items = elementsOf(value, 'vector');
     if (items.length !== type.dimension) return fail(value, `expected ${type.dimension} elements, got ${items.length}`);
     return new types.Vector(
-      items.map((item, index) => convertAt(convert, elementText, item, `[${index}]`, false)),
+      items.map((item, index) => convertAt(convert, elementText, item, index, false)),
       elementText,
     );
   };

@@ -120,9 +120,42 @@ function toBigDecimal({ unscaled, scale }: DecimalParts): types.BigDecimal {
   return types.BigDecimal.fromString(`${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
 }
 
+const MINUS = 45;
+const POINT = 46;
+/** Digits a double holds exactly as an integer: the unscaled value then needs no BigInt. */
+const SAFE_DIGITS = 15;
+
+/**
+ * The common decimal text (`-123.45`: optional minus, digits, at most one
+ * point, at most 15 digits) straight to a BigDecimal from its unscaled value,
+ * without the regular expression, BigInt and the driver's digit-by-digit
+ * Integer.fromString; undefined for anything else, which takes the general path
+ * (same value: a unit test compares the encoded bytes).
+ */
+export function simpleDecimal(text: string): types.BigDecimal | undefined {
+  const length = text.length;
+  if (length === 0 || length > SAFE_DIGITS + 2) return undefined;
+  let point = -1;
+  let digits = 0;
+  for (let i = text.charCodeAt(0) === MINUS ? 1 : 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === POINT && point < 0) point = i;
+    else return undefined;
+  }
+  if (digits === 0 || digits > SAFE_DIGITS) return undefined;
+  const unscaled = Number(point < 0 ? text : text.slice(0, point) + text.slice(point + 1));
+  // "-0.00" is zero (the general path's BigInt has no negative zero).
+  return new types.BigDecimal(unscaled === 0 ? 0 : unscaled, point < 0 ? 0 : length - 1 - point);
+}
+
 export function decimalConverter(): ValueConverter {
   return (value) => {
     if (value instanceof types.BigDecimal) return value;
+    if (typeof value === 'string') {
+      const decimal = simpleDecimal(value);
+      if (decimal !== undefined) return decimal;
+    }
     const parts = decimalPartsOf(value);
     if (!parts) {
       if (typeof value === 'number') return fail(value, 'not a finite number');

@@ -95,8 +95,27 @@ export function blobConverter(): ValueConverter {
 
 const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/** The dashes of the canonical 36-character text. */
+const UUID_DASHES = [8, 13, 18, 23];
+
+/**
+ * The canonical text (36 characters, dashes in place, hex digits) to bytes:
+ * four dash checks and one hex decode, which stops short at any non-hex ASCII
+ * character (so it shows as fewer than 16 bytes); non-ASCII text is left out
+ * first, since the decoder reads only a UTF-16 unit's low byte. Undefined for
+ * anything else, which takes the general path (trim, then the pattern).
+ */
+function canonicalUuidBytes(text: string): Buffer | undefined {
+  if (text.length !== 36 || Buffer.byteLength(text, 'utf8') !== 36) return undefined;
+  for (const dash of UUID_DASHES) if (text.charCodeAt(dash) !== 45) return undefined;
+  const bytes = Buffer.from(text.slice(0, 8) + text.slice(9, 13) + text.slice(14, 18) + text.slice(19, 23) + text.slice(24), 'hex');
+  return bytes.length === 16 ? bytes : undefined;
+}
+
 function uuidBytes(value: unknown): Buffer {
   if (typeof value === 'string') {
+    const canonical = canonicalUuidBytes(value);
+    if (canonical !== undefined) return canonical;
     const text = value.trim();
     if (!UUID_TEXT.test(text)) return fail(value, 'not a UUID');
     return Buffer.from(text.replaceAll('-', ''), 'hex');

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
 import { kafkaEventSchema, type KafkaEvent, type KafkaEventRecord } from './schema.js';
+import { compareOffsets, fastDecodeEvent } from './fast-decode.js';
 import type { KafkaHeader, KafkaRecord } from './record.js';
+import { splitTopicPartition } from './topic-partition.js';
+
+export { compareOffsets } from './fast-decode.js';
+export { splitTopicPartition } from './topic-partition.js';
 
 /**
  * A malformed event is a broken contract with the Lambda service, not bad data
@@ -14,17 +19,6 @@ import type { KafkaHeader, KafkaRecord } from './record.js';
  * instead would silently drop the batch, which the sink never does.
  */
 export class MalformedEventError extends ConfigError {}
-
-/** Splits an ESM records key on its last `-`: topic names may contain `-`, partitions may not. */
-export function splitTopicPartition(key: string): { topic: string; partition: number } | undefined {
-  const dash = key.lastIndexOf('-');
-  if (dash <= 0) return undefined;
-  const partitionText = key.slice(dash + 1);
-  if (!/^(0|[1-9]\d{0,9})$/.test(partitionText)) return undefined;
-  const partition = Number(partitionText);
-  if (partition > 2_147_483_647) return undefined;
-  return { topic: key.slice(0, dash), partition };
-}
 
 /** Validates an event source mapping event without decoding bytes; throws MalformedEventError listing every problem. */
 export function parseKafkaEvent(event: unknown): KafkaEvent {
@@ -55,6 +49,12 @@ export function parseKafkaEvent(event: unknown): KafkaEvent {
  * already delivers them so; sorting makes that a guarantee).
  */
 export function decodeEvent(event: unknown): KafkaRecord[] {
+  // The hot path: checked and decoded by hand; when it is not sure, the zod schema decides and explains.
+  return fastDecodeEvent(event) ?? decodeEventWithSchema(event);
+}
+
+/** decodeEvent through the zod schema alone: the reference the hot path is tested against. */
+export function decodeEventWithSchema(event: unknown): KafkaRecord[] {
   const parsed = parseKafkaEvent(event);
   const out: KafkaRecord[] = [];
   for (const records of Object.values(parsed.records)) {
@@ -92,13 +92,6 @@ function inOffsetOrder(records: readonly KafkaEventRecord[]): boolean {
   for (let i = 1; i < records.length; i++)
     if ((records[i - 1] as KafkaEventRecord).offset > (records[i] as KafkaEventRecord).offset) return false;
   return true;
-}
-
-/** Numeric comparison of decimal offset strings (64-bit safe). */
-export function compareOffsets(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function describeIssues(error: z.ZodError, input: unknown): string[] {

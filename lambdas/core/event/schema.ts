@@ -36,12 +36,36 @@ export const schemaMetadataSchema = z.object({
   schemaId: z.string().min(1),
 });
 
+export const TIMESTAMP_TYPES = ['CREATE_TIME', 'LOG_APPEND_TIME', 'NO_TIMESTAMP_TYPE'] as const;
+export const EVENT_SOURCES = ['aws:kafka', 'SelfManagedKafka'] as const;
+
+/*
+ * decodeEvent's hot path (fast-decode.ts) checks events by hand, without zod.
+ * These are the fields it checks: a field added to a schema below must be
+ * checked there and listed here (until then the hot path turns itself off and
+ * test/unit/event/fast-decode.test.ts fails). The schema metadata objects are
+ * checked with schemaMetadataSchema itself, so their fields need nothing here.
+ */
+export const FAST_CHECKED_EVENT_FIELDS: readonly string[] = ['eventSource', 'eventSourceArn', 'bootstrapServers', 'records'];
+export const FAST_CHECKED_RECORD_FIELDS: readonly string[] = [
+  'topic',
+  'partition',
+  'offset',
+  'timestamp',
+  'timestampType',
+  'key',
+  'value',
+  'headers',
+  'keySchemaMetadata',
+  'valueSchemaMetadata',
+];
+
 export const kafkaEventRecordSchema = z.object({
   topic: z.string().min(1),
   partition: z.number().int().min(0),
   offset: z.number().int().min(0),
   timestamp: z.number().int(),
-  timestampType: z.enum(['CREATE_TIME', 'LOG_APPEND_TIME', 'NO_TIMESTAMP_TYPE']),
+  timestampType: z.enum(TIMESTAMP_TYPES),
   key: base64Schema.nullish(),
   /**
    * A tombstone (null value) arrives without `value` from the real ESM
@@ -55,7 +79,7 @@ export const kafkaEventRecordSchema = z.object({
 });
 
 export const kafkaEventSchema = z.object({
-  eventSource: z.enum(['aws:kafka', 'SelfManagedKafka']),
+  eventSource: z.enum(EVENT_SOURCES),
   /** MSK only: the cluster ARN. */
   eventSourceArn: z.string().optional(),
   /** Comma-separated host:port list. */
