@@ -12,7 +12,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import cassandraDriver from 'cassandra-driver';
 import { buildClientOptions } from '../lambdas/adapters/cassandra-client.js';
 import { SecretsManagerSource } from '../lambdas/adapters/secrets.js';
-import { createSinkRuntime } from '../lambdas/adapters/sink-runtime.js';
+import { createSinkRuntime } from '../lambdas/composition/sink-runtime.js';
 import { loadSinkConfig } from '../lambdas/core/config/load.js';
 import { createSinkHandler } from '../lambdas/sink/create-handler.js';
 import type { MskEvent } from '../local/poller/types.js';
