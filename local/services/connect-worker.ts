@@ -8,7 +8,10 @@
  *
  * One worker (one JVM) can run connector after connector through its REST API,
  * so a benchmark measures the connector with a warm JVM and, separately, the
- * cold start of the first one.
+ * cold start of the first one. The same worker runs the Camel CQL sink
+ * (camelConnectorConfig) on the runtime with Camel's jars on its class path
+ * (local/services/maven/connect): the bench's `--camel` baseline and the
+ * cut-over e2e test without the DataStax jar.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +79,38 @@ export function datastaxConnectorConfig(target: DatastaxTarget): Record<string, 
   };
 }
 
+export interface CamelTarget {
+  readonly name: string;
+  readonly topic: string;
+  readonly keyspace: string;
+  readonly table: string;
+  readonly tasks: number;
+}
+
+/**
+ * Camel's CQL sink (camel-kafka-connector 0.11.0, component cql): its producer binds the
+ * message body to the statement's markers, and the record value is the order JSON whose
+ * fields are the table's columns, so the statement is `INSERT INTO keyspace.table JSON ?`.
+ * Run it on a worker with `values: 'string'` and the jars of resolveJars('connect').
+ */
+export function camelConnectorConfig(target: CamelTarget): Record<string, string> {
+  const [host, port] = endpoints.cassandra.split(':') as [string, string];
+  return {
+    name: target.name,
+    'connector.class': 'org.apache.camel.kafkaconnector.CamelSinkConnector',
+    'tasks.max': String(target.tasks),
+    topics: target.topic,
+    'camel.sink.component': 'cql',
+    'camel.sink.path.hosts': host,
+    'camel.sink.path.port': port,
+    'camel.sink.path.keyspace': target.keyspace,
+    'camel.sink.endpoint.cql': `INSERT INTO ${target.keyspace}.${target.table} JSON ?`,
+    'camel.sink.endpoint.username': localCassandraCredentials.username,
+    'camel.sink.endpoint.password': localCassandraCredentials.password,
+    'camel.sink.endpoint.datacenter': endpoints.cassandraLocalDataCenter,
+  };
+}
+
 export interface ConnectWorker {
   readonly dir: string;
   readonly pid: number;
@@ -92,17 +127,23 @@ export interface ConnectWorker {
 }
 
 export interface ConnectWorkerOptions {
-  /** Where the worker's files and logs go. */
+  /** Where the worker's files and logs go (created when missing). */
   readonly dir: string;
-  readonly pluginDir: string;
+  /** The JVM's class path; default: the connector-free runtime, resolveJars('connect-runtime'). */
+  readonly jars?: readonly string[];
+  /** The worker's plugin.path; default: none (the connectors are on the class path). */
+  readonly pluginDir?: string;
+  /** How record values are read: 'json' (JsonConverter without schemas; the default) or 'string' (StringConverter). Keys are strings. */
+  readonly values?: 'json' | 'string';
   /** The first connector, started with the worker (its start-up is the cold start). */
   readonly connector?: Record<string, string>;
-  readonly heap?: string;
+  /** The JVM's initial and maximum heap (-Xms, -Xmx); default 1g and 1g. */
+  readonly heap?: { readonly initial: string; readonly max: string };
 }
 
-/** Starts Kafka Connect standalone with the JSON converter without schemas (values) and string keys. */
+/** Starts Kafka Connect standalone with string keys and the values read as `options.values` says. */
 export async function startConnectWorker(options: ConnectWorkerOptions): Promise<ConnectWorker> {
-  const jars = await resolveJars('connect-runtime');
+  const jars = options.jars ?? (await resolveJars('connect-runtime'));
   const { dir } = options;
   mkdirSync(dir, { recursive: true });
   const restPort = await freePort();
@@ -111,13 +152,14 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
     [
       `bootstrap.servers=${endpoints.kafka}`,
       'key.converter=org.apache.kafka.connect.storage.StringConverter',
-      'value.converter=org.apache.kafka.connect.json.JsonConverter',
-      'value.converter.schemas.enable=false',
+      ...(options.values === 'string'
+        ? ['value.converter=org.apache.kafka.connect.storage.StringConverter']
+        : ['value.converter=org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable=false']),
       `offset.storage.file.filename=${path.join(dir, 'offsets')}`,
       // Sink tasks commit at this interval: the commits are the progress a caller reads.
       'offset.flush.interval.ms=200',
       `listeners=http://127.0.0.1:${String(restPort)}`,
-      `plugin.path=${options.pluginDir}`,
+      ...(options.pluginDir === undefined ? [] : [`plugin.path=${options.pluginDir}`]),
       // The DataStax jar has no META-INF/services entry for SinkConnector.
       'plugin.discovery=only_scan',
       'consumer.auto.offset.reset=earliest',
@@ -149,13 +191,13 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
     ].join('\n'),
   );
   const out = openSync(path.join(dir, 'stdout.log'), 'w');
-  const heap = options.heap ?? '1g';
+  const heap = options.heap ?? { initial: '1g', max: '1g' };
   const launchedAt = performance.now();
   const child: ChildProcess = spawn(
     javaBinary(),
     [
-      `-Xms${heap}`,
-      `-Xmx${heap}`,
+      `-Xms${heap.initial}`,
+      `-Xmx${heap.max}`,
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=file:${path.join(dir, 'log4j2.properties')}`,
       '-cp',
@@ -251,7 +293,7 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /** A free TCP port on the loopback interface (for a worker's REST listener). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
