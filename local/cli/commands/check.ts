@@ -1,4 +1,3 @@
-import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { createSinkRuntime } from '../../../lambdas/composition/sink-runtime.js';
 import type { DeadLetterSink } from '../../../lambdas/core/dead-letter.js';
 import { ConfigError } from '../../../lambdas/core/errors.js';
@@ -8,13 +7,13 @@ import type { KafkaConnection } from '../../../lambdas/adapters/kafka/index.js';
 import { endpoints } from '../../services/index.js';
 import { checkSample, dryRunSession, formatSampleReport, sampleRecords, type SampleReport } from '../../runner/sample-check.js';
 import { integerOf, stringOf, UsageError, type Command, type Io, type OptionSpec, type Values } from '../command.js';
+import { KAFKA_CONNECTION_FLAGS, configOption } from '../shared-options.js';
 import { readConfigFile, sinkTarget } from '../target.js';
 import { kafkaSettingsFromFlags, resolveRunKafka, runCommand } from './run.js';
 
 /** --sample reads Kafka as `run` does: the same flags. */
-const kafkaFlags = ['bootstrap-servers', 'kafka-auth', 'kafka-auth-secret-arn', 'msk-cluster-arn', 'kafka-tls'] as const;
 const kafkaOptions: Record<string, OptionSpec> = Object.fromEntries(
-  kafkaFlags.flatMap((name) => {
+  KAFKA_CONNECTION_FLAGS.flatMap((name) => {
     const spec = runCommand.options[name];
     return spec === undefined ? [] : [[name, spec]];
   }),
@@ -44,13 +43,7 @@ export const checkCommand: Command = {
     'could not be reached), 2 usage error.',
   ].join('\n'),
   options: {
-    config: {
-      type: 'string',
-      short: 'c',
-      value: '<file>',
-      description: 'Sink config (YAML or JSON).',
-      env: RuntimeVariable.sinkConfigFile,
-    },
+    config: configOption,
     local: {
       type: 'boolean',
       description: 'Check against the local services (AWS emulator; local credentials for a cassandra connection without any).',

@@ -1,4 +1,3 @@
-import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeBrokerAuth, parseKafkaAuthKind, type KafkaConnection } from '../../../lambdas/adapters/kafka/index.js';
 import { SecretsManagerSource } from '../../../lambdas/adapters/secrets.js';
@@ -6,9 +5,8 @@ import { endpoints } from '../../services/index.js';
 import { applyMigration, describePlan, planMigration, readMigrationState, type TargetGroups } from '../../runner/offset-migration.js';
 import { listOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
 import { connectorGroupId, deploymentGroups } from '../cutover.js';
+import { KAFKA_CONNECTION_FLAGS, kafkaConnectionOptions } from '../shared-options.js';
 import { kafkaSettingsFromFlags, resolveRunKafka } from './run.js';
-
-const KAFKA_FLAGS = ['bootstrap-servers', 'kafka-auth', 'kafka-auth-secret-arn', 'msk-cluster-arn', 'kafka-tls'] as const;
 
 export const migrateOffsetsCommand: Command = {
   name: 'migrate-offsets',
@@ -43,33 +41,10 @@ export const migrateOffsetsCommand: Command = {
     'dry-run': { type: 'boolean', description: 'Print the plan (topic/partition: offset per group) and change nothing.' },
     force: { type: 'boolean', description: 'Overwrite a target group that already has commits.' },
     local: { type: 'boolean', description: 'Use the local Kafka (`npm run services:start`).' },
-    'bootstrap-servers': {
-      type: 'string',
-      short: 'b',
-      value: '<host:port,…>',
-      description: 'Kafka brokers (not needed with --msk-cluster-arn).',
-      env: RuntimeVariable.kafkaBootstrapServers,
-    },
-    'kafka-auth': {
-      type: 'string',
-      value: '<none|tls|plain|scram-256|scram-512|iam>',
-      description: 'How to authenticate to Kafka, as for `run`.',
-      env: RuntimeVariable.kafkaAuth,
-      default: 'none',
-    },
-    'kafka-auth-secret-arn': {
-      type: 'string',
-      value: '<arn>',
-      description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).',
-      env: RuntimeVariable.kafkaAuthSecretArn,
-    },
-    'msk-cluster-arn': {
-      type: 'string',
-      value: '<arn>',
-      description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.',
-      env: RuntimeVariable.kafkaClusterArn,
-    },
-    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-*.', env: RuntimeVariable.kafkaTls },
+    ...kafkaConnectionOptions({
+      kafkaAuth: 'How to authenticate to Kafka, as for `run`.',
+      kafkaTls: 'TLS to --bootstrap-servers with none, plain or scram-*.',
+    }),
   },
   examples: [
     'kafka-cql-sink migrate-offsets --connector-name cassandra-sink --deploy deploy.yaml --msk-cluster-arn arn:aws:kafka:… --kafka-auth iam --dry-run',
@@ -139,7 +114,7 @@ async function kafkaConnectionOf(values: Values, io: Io): Promise<KafkaConnectio
   if (values.local === true) {
     if (
       parseKafkaAuthKind(stringOf(values, 'kafka-auth')) !== 'none' ||
-      KAFKA_FLAGS.some((flag) => flag !== 'kafka-auth' && values[flag] !== undefined)
+      KAFKA_CONNECTION_FLAGS.some((flag) => flag !== 'kafka-auth' && values[flag] !== undefined)
     ) {
       io.err('note: --local uses the local plaintext Kafka; the other Kafka flags are ignored');
     }

@@ -1,6 +1,7 @@
 import { RuntimeVariable } from '../../../lambdas/contract/runtime-env.js';
 import { replayFile, replayQueue, type ReplayResult, type ReplaySummary } from '../../runner/replay.js';
 import { integerOf, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
+import { configOption } from '../shared-options.js';
 import { sinkTarget } from '../target.js';
 
 export const replayCommand: Command = {
@@ -13,13 +14,7 @@ export const replayCommand: Command = {
     'dead-letter message (the SQS body) per line. Records that still fail are listed; exit 1 if any.',
   ].join('\n'),
   options: {
-    config: {
-      type: 'string',
-      short: 'c',
-      value: '<file>',
-      description: 'Sink config (YAML or JSON).',
-      env: RuntimeVariable.sinkConfigFile,
-    },
+    config: configOption,
     local: {
       type: 'boolean',
       description: 'Use the local services (AWS emulator; local credentials for a cassandra connection without any).',

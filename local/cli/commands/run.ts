@@ -10,6 +10,7 @@ import { startDemoFeed, type DemoFeed } from '../../runner/demo-feed.js';
 import { startSink, type RunSinkOptions } from '../../runner/run.js';
 import { integerOf, processIo, stringOf, UsageError, type Command, type Io, type Values } from '../command.js';
 import { liveLine, type LiveLine } from '../../runner/live-line.js';
+import { configOption, kafkaConnectionOptions } from '../shared-options.js';
 import { setUpLocalRun } from './run-setup/local.js';
 import { setUpRemoteRun } from './run-setup/remote.js';
 
@@ -41,50 +42,17 @@ export const runCommand: Command = {
     'The local services (--local, the demo) are plaintext: these flags do not apply there.',
   ].join('\n'),
   options: {
-    config: {
-      type: 'string',
-      short: 'c',
-      value: '<file>',
-      description: 'Sink config (YAML or JSON).',
-      env: RuntimeVariable.sinkConfigFile,
-    },
+    config: configOption,
     local: { type: 'boolean', description: 'Use the local services (implied when no config is given).' },
     schema: {
       type: 'string',
       value: '<file.cql>',
       description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).',
     },
-    'bootstrap-servers': {
-      type: 'string',
-      short: 'b',
-      value: '<host:port,…>',
-      description: 'Kafka brokers (not needed with --msk-cluster-arn).',
-      env: RuntimeVariable.kafkaBootstrapServers,
-    },
-    'kafka-auth': {
-      type: 'string',
-      value: '<none|tls|plain|scram-256|scram-512|iam>',
-      description: "How to authenticate to Kafka (see above); the deployment's spellings sasl-scram-256/512 work too.",
-      env: RuntimeVariable.kafkaAuth,
-      default: 'none',
-    },
-    'kafka-auth-secret-arn': {
-      type: 'string',
-      value: '<arn>',
-      description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).',
-      env: RuntimeVariable.kafkaAuthSecretArn,
-    },
-    'msk-cluster-arn': {
-      type: 'string',
-      value: '<arn>',
-      description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.',
-      env: RuntimeVariable.kafkaClusterArn,
-    },
-    'kafka-tls': {
-      type: 'boolean',
-      description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).',
-      env: RuntimeVariable.kafkaTls,
-    },
+    ...kafkaConnectionOptions({
+      kafkaAuth: "How to authenticate to Kafka (see above); the deployment's spellings sasl-scram-256/512 work too.",
+      kafkaTls: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).',
+    }),
     'group-id': {
       type: 'string',
       short: 'g',
