@@ -132,7 +132,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     ...(progressIntervalMs > 0 ? { progress: (line: string) => { live.update(line); }, progressIntervalMs } : {}),
     warn: (line) => { io.err(line); },
   });
-  io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
+  io.out(`sink running: tables ${sink.tables.join(', ')}`);
   if (filter !== undefined) io.out(`event filters: ${String(filter.patterns.length)} pattern(s); records matching none are skipped and committed`);
   const feed: DemoFeed | undefined = demoRate > 0 ? startDemoFeed(options.bootstrapServers, 'orders', demoRate, (line) => { io.err(line); }) : undefined;
 
