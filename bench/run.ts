@@ -514,6 +514,10 @@ async function main(): Promise<void> {
           log(`(d) warm-up ${String(w + 1)}: ${String(datastaxWarmups.at(-1)?.rps)}/s`);
         }
       }
+      // The sandboxes' code warms up like (d)'s JVM: one unmeasured run (the in-process runtime is warm from (b)).
+      log('(c) sandboxes: one warm-up run');
+      await truncate(admin);
+      await runE2e('sandbox-warmup', E2E_BATCH_SIZE, 'sandboxes');
       for (let r = 0; r < plan.pairs; r++) {
         const sides: Side[] = (['datastax', 'e2e', 'e2e100', 'e2eInProcess'] as const).filter((side) => (side !== 'datastax' || datastax !== undefined) && (side !== 'e2eInProcess' || compareInProcess));
         if (r % 2 === 1) sides.reverse();
@@ -576,7 +580,7 @@ async function main(): Promise<void> {
         table: `${KEYSPACE}.orders (10 columns incl. list, set, frozen UDT, decimal, timestamp, uuid)`,
         max_concurrent_requests: CONCURRENCY, partitions: PARTITIONS, runs: plan.runs, records_per_size: recordsPerSize,
         handler_event: 'serialized MSK event, JSON.parse inside the timing (as Lambda hands it)',
-        e2e: { records: plan.e2eRecords, pairs: plan.pairs, batch_size: E2E_BATCH_SIZE, batch_size_secondary: 100, poller_concurrency: POLLER_CONCURRENCY, handler: `${String(POLLER_CONCURRENCY)} sandboxes (worker threads, each its own sink runtime and Cassandra connection, one serialized event at a time), as Lambda runs concurrent invocations`, in_process_compared: compareInProcess, rate: 'committed offsets, 10%→90% of the records', rows: 'table truncated before each run, every row counted and three read back after it' },
+        e2e: { records: plan.e2eRecords, pairs: plan.pairs, batch_size: E2E_BATCH_SIZE, batch_size_secondary: 100, poller_concurrency: POLLER_CONCURRENCY, handler: `${String(POLLER_CONCURRENCY)} sandboxes (worker threads, each its own sink runtime and Cassandra connection, one serialized event at a time), as Lambda runs concurrent invocations; one unmeasured warm-up run`, in_process_compared: compareInProcess, rate: 'committed offsets, 10%→90% of the records', rows: 'table truncated before each run, every row counted and three read back after it' },
         baseline: datastaxAt.dir === undefined
           ? { connector: null, reason: `no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}` }
           : {
