@@ -54,7 +54,12 @@ import { benchCacheDir, bundleChild, bundleSinkHandler } from './lib/bundle.js';
 import { CAMEL_CONNECTOR, CONNECT_VERSION, connectJars, runConnectBaseline } from './lib/connect.js';
 import { startDatastaxBaseline, steadyCpuUsPerRecord, type ConnectorRun, type DatastaxBaseline } from './lib/datastax.js';
 import { MAX_EVENT_BYTES, largestFitting, lambdaNodeFlags } from './lib/lambda-node.js';
-import { CONNECT_RUNTIME_VERSION as CONNECT_RUNTIME, DATASTAX_CONNECTOR_JAR, DATASTAX_CONNECTOR_LABEL, datastaxConnectorDir } from '../local/services/connect-worker.js';
+import {
+  CONNECT_RUNTIME_VERSION as CONNECT_RUNTIME,
+  DATASTAX_CONNECTOR_JAR,
+  DATASTAX_CONNECTOR_LABEL,
+  datastaxConnectorDir,
+} from '../local/services/connect-worker.js';
 import { runCost } from './cost.js';
 import { lambdaContext, mskEvent, type BenchMessage } from './lib/events.js';
 import { capturingSession, nullSession } from './lib/fake-session.js';
@@ -94,11 +99,31 @@ function intFlag(name: string): number | undefined {
 
 /** How much work each part does; `--quick` keeps the whole run short. */
 const plan = quick
-  ? { runs: 2, smallRecords: 3_000, cpuRecords: 10_000, cpuPasses: 3, e2eRecords: 10_000, pairs: 5, datastaxWarmups: 1, initRuns: 2, invocations: 20 }
-  : { runs: 5, smallRecords: 10_000, cpuRecords: 10_000, cpuPasses: 5, e2eRecords: 30_000, pairs: 5, datastaxWarmups: 2, initRuns: 5, invocations: 20 };
+  ? {
+      runs: 2,
+      smallRecords: 3_000,
+      cpuRecords: 10_000,
+      cpuPasses: 3,
+      e2eRecords: 10_000,
+      pairs: 5,
+      datastaxWarmups: 1,
+      initRuns: 2,
+      invocations: 20,
+    }
+  : {
+      runs: 5,
+      smallRecords: 10_000,
+      cpuRecords: 10_000,
+      cpuPasses: 5,
+      e2eRecords: 30_000,
+      pairs: 5,
+      datastaxWarmups: 2,
+      initRuns: 5,
+      invocations: 20,
+    };
 plan.e2eRecords = intFlag('e2e-records') ?? plan.e2eRecords;
 plan.pairs = intFlag('pairs') ?? plan.pairs;
-plan.datastaxWarmups = process.argv.includes('--datastax-warmups=0') ? 0 : intFlag('datastax-warmups') ?? plan.datastaxWarmups;
+plan.datastaxWarmups = process.argv.includes('--datastax-warmups=0') ? 0 : (intFlag('datastax-warmups') ?? plan.datastaxWarmups);
 plan.invocations = intFlag('invocations') ?? plan.invocations;
 const withCamel = process.argv.includes('--camel');
 const compareInProcess = process.argv.includes('--compare-in-process');
@@ -135,7 +160,12 @@ interface SideRun {
 }
 
 function summarize(runs: SideRun[]): SizeResult {
-  const rates = runs.map((run) => perSecond(run.records, run.latencies.reduce((a, b) => a + b, 0)));
+  const rates = runs.map((run) =>
+    perSecond(
+      run.records,
+      run.latencies.reduce((a, b) => a + b, 0),
+    ),
+  );
   const latencies = runs.flatMap((run) => run.latencies);
   return {
     rps: round(median(rates)),
@@ -172,12 +202,17 @@ async function runChild<T = Record<string, number>>(script: string, env: NodeJS.
     const child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-      if (code !== 0 || line === undefined) reject(new Error(`child exited with ${String(code)}:\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
+      if (code !== 0 || line === undefined)
+        reject(new Error(`child exited with ${String(code)}:\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
       else resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as T);
     });
   });
@@ -214,21 +249,32 @@ async function main(): Promise<void> {
     // Records: the orders, as JSON and Avro messages, and as the driver values the sink binds.
     const maxRecords = Math.max(plan.e2eRecords, MAX_BATCH_SEARCH, plan.smallRecords, plan.cpuRecords);
     const orders: Order[] = Array.from({ length: maxRecords }, (_, i) => makeOrder(i, salt));
-    const message = (order: Order, i: number, value: Buffer): BenchMessage => ({ key: Buffer.from(order.order_id), value, timestamp: T0 + i });
+    const message = (order: Order, i: number, value: Buffer): BenchMessage => ({
+      key: Buffer.from(order.order_id),
+      value,
+      timestamp: T0 + i,
+    });
     const jsonMessages = orders.map((order, i) => message(order, i, jsonValue(order)));
     const avroMessages = orders.map((order, i) => message(order, i, avroValue(order, SCHEMA_ID)));
     const rows = orders.map((order, i) => driverValues(order, T0 + i));
     const avgJsonBytes = jsonMessages.reduce((sum, m) => sum + m.value.length, 0) / jsonMessages.length;
     const avgAvroBytes = avroMessages.reduce((sum, m) => sum + m.value.length, 0) / avroMessages.length;
-    log(`records: ${String(maxRecords)} orders, JSON ${String(Math.round(avgJsonBytes))} B, Avro ${String(Math.round(avgAvroBytes))} B per value`);
+    log(
+      `records: ${String(maxRecords)} orders, JSON ${String(Math.round(avgJsonBytes))} B, Avro ${String(Math.round(avgAvroBytes))} B per value`,
+    );
     // The largest batch the event source can deliver: its serialized event within Lambda's 6 MB payload cap.
-    const eventBytes = (n: number): number => Buffer.byteLength(JSON.stringify(mskEvent(topics.json, jsonMessages.slice(0, n), PARTITIONS)));
+    const eventBytes = (n: number): number =>
+      Buffer.byteLength(JSON.stringify(mskEvent(topics.json, jsonMessages.slice(0, n), PARTITIONS)));
     const maxBatch = largestFitting(MAX_BATCH_SEARCH, MAX_EVENT_BYTES, eventBytes);
     const maxBatchBytes = eventBytes(maxBatch);
-    log(`largest deliverable JSON batch: ${String(maxBatch)} records (${String(maxBatchBytes)} B of event, cap ${String(MAX_EVENT_BYTES)})`);
+    log(
+      `largest deliverable JSON batch: ${String(maxBatch)} records (${String(maxBatchBytes)} B of event, cap ${String(MAX_EVENT_BYTES)})`,
+    );
     const sizes = handlerOnly ? [maxBatch] : [...new Set([100, DEFAULT_BATCH_SIZE, 1_000, maxBatch])].sort((x, y) => x - y);
     // One largest batch per run; 10,000 records (3,000 quick) in the smaller sizes.
-    const recordsPerSize = Object.fromEntries(sizes.map((size) => [size, size === maxBatch ? maxBatch : Math.max(size, plan.smallRecords - (plan.smallRecords % size))]));
+    const recordsPerSize = Object.fromEntries(
+      sizes.map((size) => [size, size === maxBatch ? maxBatch : Math.max(size, plan.smallRecords - (plan.smallRecords % size))]),
+    );
 
     // The sink as the Lambda container builds it.
     runtime = await createSinkRuntime(sinkEnv);
@@ -241,7 +287,11 @@ async function main(): Promise<void> {
     ceilingClient = new cassandraDriver.Client(built.options);
     await ceilingClient.connect();
     const insert = insertCqlOf(KEYSPACE);
-    const ceilingOptions: cassandra.QueryOptions = { prepare: true, consistency: cassandraDriver.types.consistencies.localOne, isIdempotent: true };
+    const ceilingOptions: cassandra.QueryOptions = {
+      prepare: true,
+      consistency: cassandraDriver.types.consistencies.localOne,
+      isIdempotent: true,
+    };
     await ceilingClient.execute(insert, rows[0], ceilingOptions);
 
     // Warm-up: JIT, prepared statements, connections.
@@ -249,15 +299,22 @@ async function main(): Promise<void> {
     const warm = jsonMessages.slice(0, 2_000);
     for (const batch of chunks(warm, 500)) await handler(mskEvent(topics.json, batch, PARTITIONS), lambdaContext());
     for (const batch of chunks(avroMessages.slice(0, 2_000), 500)) await handler(mskEvent(topics.avro, batch, PARTITIONS), lambdaContext());
-    for (const batch of chunks(rows.slice(0, 2_000), 500)) await pool(batch, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
+    for (const batch of chunks(rows.slice(0, 2_000), 500))
+      await pool(batch, CONCURRENCY, async (values) => {
+        await ceilingClient?.execute(insert, values, ceilingOptions);
+      });
 
     // (a) and (b), alternating batch by batch; the handler gets the serialized event and its parse is timed.
     const ceilingRuns = new Map<number, SideRun[]>();
     const handlerRuns = { json: new Map<number, SideRun[]>(), avro: new Map<number, SideRun[]>() };
     for (const size of sizes) {
       const total = recordsPerSize[size] as number;
-      const jsonEvents = chunks(jsonMessages.slice(0, total), size).map((batch, i) => JSON.stringify(mskEvent(topics.json, batch, PARTITIONS, i * size)));
-      const avroEvents = chunks(avroMessages.slice(0, total), size).map((batch, i) => JSON.stringify(mskEvent(topics.avro, batch, PARTITIONS, i * size)));
+      const jsonEvents = chunks(jsonMessages.slice(0, total), size).map((batch, i) =>
+        JSON.stringify(mskEvent(topics.json, batch, PARTITIONS, i * size)),
+      );
+      const avroEvents = chunks(avroMessages.slice(0, total), size).map((batch, i) =>
+        JSON.stringify(mskEvent(topics.avro, batch, PARTITIONS, i * size)),
+      );
       const rowBatches = chunks(rows.slice(0, total), size);
       for (let run = 0; run < plan.runs; run++) {
         const c: SideRun = { records: 0, latencies: [], cpuUs: 0 };
@@ -267,25 +324,33 @@ async function main(): Promise<void> {
           const batch = rowBatches[i] as unknown[][];
           let cpu = process.cpuUsage();
           let t = performance.now();
-          await pool(batch, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
+          await pool(batch, CONCURRENCY, async (values) => {
+            await ceilingClient?.execute(insert, values, ceilingOptions);
+          });
           c.latencies.push(performance.now() - t);
           c.cpuUs += cpuSince(cpu);
           c.records += batch.length;
-          for (const [format, events, into] of [['json', jsonEvents, j], ['avro', avroEvents, a]] as const) {
+          for (const [format, events, into] of [
+            ['json', jsonEvents, j],
+            ['avro', avroEvents, a],
+          ] as const) {
             const serialized = events[i] as string;
             cpu = process.cpuUsage();
             t = performance.now();
             const response = await handler(JSON.parse(serialized) as MskEvent, lambdaContext());
             into.latencies.push(performance.now() - t);
             into.cpuUs += cpuSince(cpu);
-            if (response.batchItemFailures.length > 0) throw new Error(`${format} batch of ${String(size)}: ${String(response.batchItemFailures.length)} failures`);
+            if (response.batchItemFailures.length > 0)
+              throw new Error(`${format} batch of ${String(size)}: ${String(response.batchItemFailures.length)} failures`);
             into.records += size;
           }
         }
         (ceilingRuns.get(size) ?? ceilingRuns.set(size, []).get(size))?.push(c);
         (handlerRuns.json.get(size) ?? handlerRuns.json.set(size, []).get(size))?.push(j);
         (handlerRuns.avro.get(size) ?? handlerRuns.avro.set(size, []).get(size))?.push(a);
-        log(`size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s`);
+        log(
+          `size ${String(size)} run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(c.records, sum(c.latencies))))}/s, json ${String(Math.round(perSecond(j.records, sum(j.latencies))))}/s, avro ${String(Math.round(perSecond(a.records, sum(a.latencies))))}/s`,
+        );
       }
     }
     const ceiling = Object.fromEntries([...ceilingRuns].map(([size, runs]) => [size, summarize(runs)]));
@@ -296,25 +361,35 @@ async function main(): Promise<void> {
     const cpuHandler = handlerJson[deployed]?.cpu_us_per_record ?? null;
     const cpuCeiling = ceiling[deployed]?.cpu_us_per_record ?? null;
     const cpuRatio = ratio(cpuHandler, cpuCeiling);
-    log(`Node CPU per record with the driver at batch ${String(deployed)}: handler ${String(cpuHandler)} µs, ceiling ${String(cpuCeiling)} µs`);
+    log(
+      `Node CPU per record with the driver at batch ${String(deployed)}: handler ${String(cpuHandler)} µs, ceiling ${String(cpuCeiling)} µs`,
+    );
     // (b)/(a) per run on distinct keys (every record its own row): coalescing must not cost anything there.
     const distinctRatios = spread(
       (handlerRuns.json.get(top) ?? []).map((run, i) => {
         const ceilingRun = ceilingRuns.get(top)?.[i];
-        return ceilingRun === undefined ? Number.NaN : perSecond(run.records, sum(run.latencies)) / perSecond(ceilingRun.records, sum(ceilingRun.latencies));
+        return ceilingRun === undefined
+          ? Number.NaN
+          : perSecond(run.records, sum(run.latencies)) / perSecond(ceilingRun.records, sum(ceilingRun.latencies));
       }),
     );
 
     // (e) CDC-like: hot keys in same-millisecond bursts, one partition per key; ceiling and handler alternate run by run.
     log(`CDC workload: ${String(cdcPlan.records)} changes over ${String(cdcPlan.keys)} keys`);
     const changes = cdcChanges(cdcPlan.records, cdcPlan.keys, salt, T0 + 100_000_000);
-    const cdcMessages: BenchMessage[] = changes.map((c) => ({ key: Buffer.from(c.order.order_id), value: jsonValue(c.order), timestamp: c.timestamp }));
+    const cdcMessages: BenchMessage[] = changes.map((c) => ({
+      key: Buffer.from(c.order.order_id),
+      value: jsonValue(c.order),
+      timestamp: c.timestamp,
+    }));
     const cdcRows = changes.map((c) => driverValues(c.order, c.timestamp));
     const byKey = keyedPartitioner(PARTITIONS);
     const cdcRuns: { ceiling: number; handler: number }[] = [];
     for (let run = 0; run < cdcPlan.runs; run++) {
       let t = performance.now();
-      await pool(cdcRows, CONCURRENCY, async (values) => { await ceilingClient?.execute(insert, values, ceilingOptions); });
+      await pool(cdcRows, CONCURRENCY, async (values) => {
+        await ceilingClient?.execute(insert, values, ceilingOptions);
+      });
       const ceilingMs = performance.now() - t;
       const event = mskEvent(topics.json, cdcMessages, PARTITIONS, run * cdcPlan.records, byKey);
       t = performance.now();
@@ -322,16 +397,24 @@ async function main(): Promise<void> {
       const handlerMs = performance.now() - t;
       if (response.batchItemFailures.length > 0) throw new Error(`CDC batch: ${String(response.batchItemFailures.length)} failures`);
       cdcRuns.push({ ceiling: perSecond(cdcPlan.records, ceilingMs), handler: perSecond(cdcPlan.records, handlerMs) });
-      log(`CDC run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(cdcPlan.records, ceilingMs)))}/s, handler ${String(Math.round(perSecond(cdcPlan.records, handlerMs)))}/s`);
+      log(
+        `CDC run ${String(run + 1)}: ceiling ${String(Math.round(perSecond(cdcPlan.records, ceilingMs)))}/s, handler ${String(Math.round(perSecond(cdcPlan.records, handlerMs)))}/s`,
+      );
     }
     // Writes sent per record: the same events through a handler whose session only counts statements.
     const counted = capturingSession(createCassandraSession(admin));
     await createSinkEngine({ config, session: counted.session, schemaRegistry: new HttpSchemaRegistry({ url: registry.url }) });
-    const writesPerRecord = async (messages: readonly BenchMessage[], partitionOf?: (m: BenchMessage, i: number) => number): Promise<number> => {
+    const writesPerRecord = async (
+      messages: readonly BenchMessage[],
+      partitionOf?: (m: BenchMessage, i: number) => number,
+    ): Promise<number> => {
       const session = nullSession(counted.captured);
       const engine = await createSinkEngine({ config, session, schemaRegistry: new HttpSchemaRegistry({ url: registry.url }) });
       const run = createBatchRunner({ engine, deadLetters: { send: () => Promise.reject(new Error('no dead letters expected')) } });
-      await createSinkHandler({ config, engine, run } as unknown as SinkRuntime)(mskEvent(topics.json, messages, PARTITIONS, 0, partitionOf), lambdaContext());
+      await createSinkHandler({ config, engine, run } as unknown as SinkRuntime)(
+        mskEvent(topics.json, messages, PARTITIONS, 0, partitionOf),
+        lambdaContext(),
+      );
       return session.statements() / messages.length;
     };
     const cdcRatios = spread(cdcRuns.map((r) => r.handler / r.ceiling));
@@ -345,7 +428,9 @@ async function main(): Promise<void> {
       writes_per_record: round(await writesPerRecord(cdcMessages, byKey)),
       writes_per_record_distinct: round(await writesPerRecord(jsonMessages.slice(0, cdcPlan.records))),
     };
-    log(`CDC: handler/ceiling ${String(cdcRatios.min)} / ${String(cdcRatios.median)} / ${String(cdcRatios.max)} (min/median/max), ${String(cdc.writes_per_record)} writes per record; distinct keys (b)/(a) ${String(distinctRatios.min)} / ${String(distinctRatios.median)} / ${String(distinctRatios.max)}`);
+    log(
+      `CDC: handler/ceiling ${String(cdcRatios.min)} / ${String(cdcRatios.median)} / ${String(cdcRatios.max)} (min/median/max), ${String(cdc.writes_per_record)} writes per record; distinct keys (b)/(a) ${String(distinctRatios.min)} / ${String(distinctRatios.median)} / ${String(distinctRatios.max)}`,
+    );
     const cdcTarget = { target: '>= 3 (median)', value: cdcRatios.median, met: cdcRatios.median >= 3 };
     if (handlerOnly) {
       const outDir = path.join(repoRoot, 'bench', 'results');
@@ -355,7 +440,12 @@ async function main(): Promise<void> {
         ...previous,
         cdc,
         handler_over_ceiling_spread: distinctRatios,
-        handler_only_run: { generated_at: startedAt.toISOString(), mode: quick ? 'quick' : 'full', duration_s: round((performance.now() - wallStart) / 1000), loadavg_at_end: os.loadavg().map((l) => round(l, 2)) },
+        handler_only_run: {
+          generated_at: startedAt.toISOString(),
+          mode: quick ? 'quick' : 'full',
+          duration_s: round((performance.now() - wallStart) / 1000),
+          loadavg_at_end: os.loadavg().map((l) => round(l, 2)),
+        },
         targets: { ...previous.targets, cdc_handler_over_ceiling: cdcTarget },
       };
       writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
@@ -377,7 +467,9 @@ async function main(): Promise<void> {
       const fakeRuntime = { config, engine, run } as unknown as SinkRuntime;
       const fakeHandler = createSinkHandler(fakeRuntime);
       const source = format === 'json' ? jsonMessages : avroMessages;
-      const events = chunks(source.slice(0, plan.cpuRecords), 1_000).map((batch, i) => mskEvent(format === 'json' ? topics.json : topics.avro, batch, PARTITIONS, i * 1_000));
+      const events = chunks(source.slice(0, plan.cpuRecords), 1_000).map((batch, i) =>
+        mskEvent(format === 'json' ? topics.json : topics.avro, batch, PARTITIONS, i * 1_000),
+      );
       for (const event of events) await fakeHandler(event, lambdaContext()); // warm-up (and the schema fetch)
       const runs: number[] = [];
       for (let pass = 0; pass < plan.cpuPasses; pass++) {
@@ -386,7 +478,8 @@ async function main(): Promise<void> {
         const used = process.cpuUsage(before);
         runs.push((used.user + used.system) / plan.cpuRecords);
       }
-      if (session.statements() !== plan.cpuRecords * (plan.cpuPasses + 1)) throw new Error(`fake session saw ${String(session.statements())} statements`);
+      if (session.statements() !== plan.cpuRecords * (plan.cpuPasses + 1))
+        throw new Error(`fake session saw ${String(session.statements())} statements`);
       cpu[format] = { us_per_record: round(median(runs)), runs: runs.map((r) => round(r)) };
       log(`CPU ${format}: ${String(round(median(runs)))} µs/record`);
     }
@@ -403,8 +496,27 @@ async function main(): Promise<void> {
     writeFileSync(eventFile, JSON.stringify(mskEvent(topics.json, jsonMessages.slice(0, maxBatch), PARTITIONS)));
     const memoryMb = DEFAULT_MEMORY_SIZE;
     const heapFlags = lambdaNodeFlags(memoryMb);
-    type MemoryChild = { failures: number; peakRssMb: number; peakRssFirstMb: number; rssAfterInitMb: number; handleMs: number; heapMbAfterGc: number[]; peakRssMbRuns: number[]; rssMbAfterGc: number[]; handleMsRuns: number[] };
-    const warmChild = await runChild<MemoryChild>(child, { ...childEnv, BENCH_EVENT_FILE: eventFile, BENCH_INVOCATIONS: String(plan.invocations), AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb) }, heapFlags);
+    type MemoryChild = {
+      failures: number;
+      peakRssMb: number;
+      peakRssFirstMb: number;
+      rssAfterInitMb: number;
+      handleMs: number;
+      heapMbAfterGc: number[];
+      peakRssMbRuns: number[];
+      rssMbAfterGc: number[];
+      handleMsRuns: number[];
+    };
+    const warmChild = await runChild<MemoryChild>(
+      child,
+      {
+        ...childEnv,
+        BENCH_EVENT_FILE: eventFile,
+        BENCH_INVOCATIONS: String(plan.invocations),
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+      },
+      heapFlags,
+    );
     if (warmChild.failures !== 0) throw new Error(`the largest batch in the child reported ${String(warmChild.failures)} failures`);
     const heapAfterGc = warmChild.heapMbAfterGc.map((v) => round(v));
     const heapTrend = trend(warmChild.heapMbAfterGc.slice(1));
@@ -426,39 +538,74 @@ async function main(): Promise<void> {
       handle_ms: round(warmChild.handleMs),
       event_bytes: maxBatchBytes,
     };
-    log(`memory: ${String(plan.invocations)} invocations of ${String(maxBatch)} records at ${String(memoryMb)} MB: peak RSS ${String(memory.rss_mb_peak)} MB, heap after GC ${String(heapAfterGc[0])} → ${String(heapAfterGc.at(-1))} MB`);
-    const init = { init_ms: round(median(inits.map((r) => r.initMs as number))), ready_ms: round(median(inits.map((r) => r.readyMs as number))), runs: inits.map((r) => round(r.initMs as number)) };
+    log(
+      `memory: ${String(plan.invocations)} invocations of ${String(maxBatch)} records at ${String(memoryMb)} MB: peak RSS ${String(memory.rss_mb_peak)} MB, heap after GC ${String(heapAfterGc[0])} → ${String(heapAfterGc.at(-1))} MB`,
+    );
+    const init = {
+      init_ms: round(median(inits.map((r) => r.initMs as number))),
+      ready_ms: round(median(inits.map((r) => r.readyMs as number))),
+      runs: inits.map((r) => round(r.initMs as number)),
+    };
     log(`bundle ${String(bundle.bytes)} B, init ${String(init.init_ms)} ms, peak RSS ${String(rss.peak_mb)} MB`);
 
     // (c) and (d): the same topic and records; every run starts from an empty table and its rows are read back.
-    log(`end to end and baseline: ${String(plan.e2eRecords)} records on ${String(PARTITIONS)} partitions, ${String(plan.pairs)} alternating rounds`);
+    log(
+      `end to end and baseline: ${String(plan.e2eRecords)} records on ${String(PARTITIONS)} partitions, ${String(plan.pairs)} alternating rounds`,
+    );
     await createTopic(topics.json, PARTITIONS);
     createdTopics.push(topics.json);
-    await produce(topics.json, PARTITIONS, jsonMessages.slice(0, plan.e2eRecords).map((m) => ({ ...m, timestamp: Date.now() })));
+    await produce(
+      topics.json,
+      PARTITIONS,
+      jsonMessages.slice(0, plan.e2eRecords).map((m) => ({ ...m, timestamp: Date.now() })),
+    );
     const verifyRows = async (what: string): Promise<void> => {
       const count = await countRows(admin);
-      if (count !== plan.e2eRecords) throw new Error(`${what}: ${String(count)} rows in ${KEYSPACE}.orders, expected ${String(plan.e2eRecords)}`);
+      if (count !== plan.e2eRecords)
+        throw new Error(`${what}: ${String(count)} rows in ${KEYSPACE}.orders, expected ${String(plan.e2eRecords)}`);
       for (const i of [0, Math.floor(plan.e2eRecords / 2), plan.e2eRecords - 1]) {
         const order = orders[i] as Order;
-        const row = (await admin.execute(`SELECT customer_id, amount, items FROM ${KEYSPACE}.orders WHERE order_id = ?`, [order.order_id], { prepare: true })).first();
-        const got = { customer_id: row.get('customer_id') as string, amount: String(row.get('amount')), items: row.get('items') as string[] };
+        const row = (
+          await admin.execute(`SELECT customer_id, amount, items FROM ${KEYSPACE}.orders WHERE order_id = ?`, [order.order_id], {
+            prepare: true,
+          })
+        ).first();
+        const got = {
+          customer_id: row.get('customer_id') as string,
+          amount: String(row.get('amount')),
+          items: row.get('items') as string[],
+        };
         if (got.customer_id !== order.customer_id || got.amount !== order.amount || got.items.join() !== order.items.join()) {
-          throw new Error(`${what}: row of order ${order.order_id} is ${JSON.stringify(got)}, expected ${JSON.stringify({ customer_id: order.customer_id, amount: order.amount, items: order.items })}`);
+          throw new Error(
+            `${what}: row of order ${order.order_id} is ${JSON.stringify(got)}, expected ${JSON.stringify({ customer_id: order.customer_id, amount: order.amount, items: order.items })}`,
+          );
         }
       }
     };
-    const connectorRun = (run: ConnectorRun): { rps: number; startup_ms: number; total_ms: number; cpu_us_per_record: number; cpu_us_per_record_whole_run: number } => {
+    const connectorRun = (
+      run: ConnectorRun,
+    ): { rps: number; startup_ms: number; total_ms: number; cpu_us_per_record: number; cpu_us_per_record_whole_run: number } => {
       const rate = steadyRate(run.samples, plan.e2eRecords);
       const cpuSteady = steadyCpuUsPerRecord(run, plan.e2eRecords);
       if (rate === null || cpuSteady === null) throw new Error('datastax connector: no steady-state window');
-      return { rps: round(rate), startup_ms: round(run.startupMs), total_ms: round(run.totalMs), cpu_us_per_record: round(cpuSteady), cpu_us_per_record_whole_run: round((run.cpuSeconds * 1e6) / plan.e2eRecords) };
+      return {
+        rps: round(rate),
+        startup_ms: round(run.startupMs),
+        total_ms: round(run.totalMs),
+        cpu_us_per_record: round(cpuSteady),
+        cpu_us_per_record_whole_run: round((run.cpuSeconds * 1e6) / plan.e2eRecords),
+      };
     };
     // One warm set of sandboxes for every (c) run, as the in-process mode reuses one warm runtime.
     const sandboxesFor = async (): Promise<SandboxPool> => {
       sandboxPool ??= await startSandboxPool({ size: POLLER_CONCURRENCY, env: sinkEnv });
       return sandboxPool;
     };
-    const runE2e = async (label: string, batchSize: number, mode: 'sandboxes' | 'in-process'): Promise<{ rps: number; startup_ms: number; total_ms: number }> => {
+    const runE2e = async (
+      label: string,
+      batchSize: number,
+      mode: 'sandboxes' | 'in-process',
+    ): Promise<{ rps: number; startup_ms: number; total_ms: number }> => {
       const groupId = `bench-e2e-${runId}-${label}`;
       const e2eHandler = mode === 'sandboxes' ? (await sandboxesFor()).handler : (handler as unknown as KafkaHandler);
       const watch = watchGroup(groupId, topics.json);
@@ -476,7 +623,9 @@ async function main(): Promise<void> {
         rebalanceTimeoutMs: 10_000,
       });
       let failed = 0;
-      poller.events.on('invocation', (report) => { if (report.outcome !== 'success') failed += 1; });
+      poller.events.on('invocation', (report) => {
+        if (report.outcome !== 'success') failed += 1;
+      });
       const launched = performance.now();
       try {
         await poller.start();
@@ -485,14 +634,19 @@ async function main(): Promise<void> {
         if (rate === null) throw new Error('end to end: no steady-state window');
         if (failed > 0) throw new Error(`end to end: ${String(failed)} invocations did not succeed`);
         const first = samples.find((s) => s.done > 0);
-        return { rps: round(rate), startup_ms: round((first?.atMs ?? launched) - launched), total_ms: round((samples.at(-1)?.atMs ?? launched) - launched) };
+        return {
+          rps: round(rate),
+          startup_ms: round((first?.atMs ?? launched) - launched),
+          total_ms: round((samples.at(-1)?.atMs ?? launched) - launched),
+        };
       } finally {
         await poller.stop();
         await watch.close();
       }
     };
     const datastaxAt = skipBaseline ? { dir: undefined, looked: '(--no-baseline)' } : datastaxConnectorDir();
-    if (datastaxAt.dir === undefined) log(`no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}: running without (d), the DataStax connector baseline`);
+    if (datastaxAt.dir === undefined)
+      log(`no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}: running without (d), the DataStax connector baseline`);
     const camelJars = withCamel ? await connectJars() : [];
     type Side = 'datastax' | 'e2e' | 'e2e100' | 'e2eInProcess';
     const rounds: Partial<Record<Side | 'camel', { rps: number; startup_ms: number; total_ms: number; cpu_us_per_record?: number }>>[] = [];
@@ -503,7 +657,14 @@ async function main(): Promise<void> {
       if (datastaxAt.dir !== undefined) {
         log(`(d) ${DATASTAX_CONNECTOR_LABEL}: cold start, then ${String(plan.datastaxWarmups)} warm-up run(s) on the same JVM`);
         await truncate(admin);
-        datastax = await startDatastaxBaseline({ pluginDir: datastaxAt.dir, topic: topics.json, partitions: PARTITIONS, total: plan.e2eRecords, runId, timeoutMs: 900_000 });
+        datastax = await startDatastaxBaseline({
+          pluginDir: datastaxAt.dir,
+          topic: topics.json,
+          partitions: PARTITIONS,
+          total: plan.e2eRecords,
+          runId,
+          timeoutMs: 900_000,
+        });
         await verifyRows('datastax cold run');
         datastaxCold = connectorRun(datastax.cold);
         log(`(d) cold: first committed record after ${String(datastaxCold.startup_ms)} ms, ${String(datastaxCold.rps)}/s`);
@@ -519,25 +680,46 @@ async function main(): Promise<void> {
       await truncate(admin);
       await runE2e('sandbox-warmup', E2E_BATCH_SIZE, 'sandboxes');
       for (let r = 0; r < plan.pairs; r++) {
-        const sides: Side[] = (['datastax', 'e2e', 'e2e100', 'e2eInProcess'] as const).filter((side) => (side !== 'datastax' || datastax !== undefined) && (side !== 'e2eInProcess' || compareInProcess));
+        const sides: Side[] = (['datastax', 'e2e', 'e2e100', 'e2eInProcess'] as const).filter(
+          (side) => (side !== 'datastax' || datastax !== undefined) && (side !== 'e2eInProcess' || compareInProcess),
+        );
         if (r % 2 === 1) sides.reverse();
         const got: (typeof rounds)[number] = {};
         for (const side of sides) {
           await truncate(admin);
           if (side === 'datastax') got.datastax = connectorRun(await (datastax as DatastaxBaseline).run(`r${String(r)}`));
-          else got[side] = await runE2e(`${side}-${String(r)}`, side === 'e2e100' ? 100 : E2E_BATCH_SIZE, side === 'e2eInProcess' ? 'in-process' : 'sandboxes');
+          else
+            got[side] = await runE2e(
+              `${side}-${String(r)}`,
+              side === 'e2e100' ? 100 : E2E_BATCH_SIZE,
+              side === 'e2eInProcess' ? 'in-process' : 'sandboxes',
+            );
           await verifyRows(`${side} round ${String(r + 1)}`);
         }
         if (withCamel) {
           await truncate(admin);
-          const result = await runConnectBaseline({ jars: camelJars, topic: topics.json, partitions: PARTITIONS, total: plan.e2eRecords, run: `${runId}-${String(r)}`, timeoutMs: 900_000 });
+          const result = await runConnectBaseline({
+            jars: camelJars,
+            topic: topics.json,
+            partitions: PARTITIONS,
+            total: plan.e2eRecords,
+            run: `${runId}-${String(r)}`,
+            timeoutMs: 900_000,
+          });
           const rate = steadyRate(result.samples, plan.e2eRecords);
           if (rate === null) throw new Error('camel baseline: no steady-state window');
           got.camel = { rps: round(rate), startup_ms: round(result.startupMs), total_ms: round(result.totalMs) };
           await verifyRows(`camel round ${String(r + 1)}`);
         }
         rounds.push(got);
-        log(`round ${String(r + 1)}: ${Object.entries(got).map(([side, v]) => `${side} ${String(v.rps)}/s`).join(', ')}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+        log(
+          `round ${String(r + 1)}: ${Object.entries(got)
+            .map(([side, v]) => `${side} ${String(v.rps)}/s`)
+            .join(', ')}; load ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' ')}`,
+        );
       }
     } finally {
       await datastax?.close();
@@ -549,7 +731,9 @@ async function main(): Promise<void> {
     const datastaxRuns = rounds.map((x) => x.datastax).filter((x) => x !== undefined);
     const camelRuns = rounds.map((x) => x.camel).filter((x) => x !== undefined);
     const pairRatio = (side: 'e2e' | 'e2e100' | 'e2eInProcess'): Spread | null =>
-      datastaxRuns.length === 0 ? null : spread(rounds.map((x) => ratio(x[side]?.rps, x.datastax?.rps)).filter((v): v is number => v !== null));
+      datastaxRuns.length === 0
+        ? null
+        : spread(rounds.map((x) => ratio(x[side]?.rps, x.datastax?.rps)).filter((v): v is number => v !== null));
     const e2eOverDatastax = pairRatio('e2e');
     const e2eOverDatastax100 = pairRatio('e2e100');
     const e2eInProcessOverDatastax = compareInProcess ? pairRatio('e2eInProcess') : null;
@@ -572,23 +756,62 @@ async function main(): Promise<void> {
       generated_at: startedAt.toISOString(),
       mode: quick ? 'quick' : 'full',
       duration_s: round((performance.now() - wallStart) / 1000),
-      machine: { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', memory_gb: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg_at_end: loadAtEnd },
-      load_average: { at_start: loadAtStart, at_end: loadAtEnd, note: '1, 5 and 15 minute load averages of this 2-core machine (shared with other work)' },
+      machine: {
+        cpus: cpus.length,
+        model: cpus[0]?.model ?? 'unknown',
+        memory_gb: round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        loadavg_at_end: loadAtEnd,
+      },
+      load_average: {
+        at_start: loadAtStart,
+        at_end: loadAtEnd,
+        note: '1, 5 and 15 minute load averages of this 2-core machine (shared with other work)',
+      },
       setup: {
-        cassandra: '5.0 single node (local services)', kafka: '4.3.1 KRaft single broker',
-        record: '10-field order event', json_value_bytes: Math.round(avgJsonBytes), avro_value_bytes: Math.round(avgAvroBytes),
+        cassandra: '5.0 single node (local services)',
+        kafka: '4.3.1 KRaft single broker',
+        record: '10-field order event',
+        json_value_bytes: Math.round(avgJsonBytes),
+        avro_value_bytes: Math.round(avgAvroBytes),
         table: `${KEYSPACE}.orders (10 columns incl. list, set, frozen UDT, decimal, timestamp, uuid)`,
-        max_concurrent_requests: CONCURRENCY, partitions: PARTITIONS, runs: plan.runs, records_per_size: recordsPerSize,
+        max_concurrent_requests: CONCURRENCY,
+        partitions: PARTITIONS,
+        runs: plan.runs,
+        records_per_size: recordsPerSize,
         handler_event: 'serialized MSK event, JSON.parse inside the timing (as Lambda hands it)',
-        e2e: { records: plan.e2eRecords, pairs: plan.pairs, batch_size: E2E_BATCH_SIZE, batch_size_secondary: 100, poller_concurrency: POLLER_CONCURRENCY, handler: `${String(POLLER_CONCURRENCY)} sandboxes (worker threads, each its own sink runtime and Cassandra connection, one serialized event at a time), as Lambda runs concurrent invocations; one unmeasured warm-up run`, in_process_compared: compareInProcess, rate: 'committed offsets, 10%→90% of the records', rows: 'table truncated before each run, every row counted and three read back after it' },
-        baseline: datastaxAt.dir === undefined
-          ? { connector: null, reason: `no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}` }
-          : {
-              connect: `connect-runtime ${CONNECT_RUNTIME} standalone, one JVM (-Xmx1g) for every run`, connector: DATASTAX_CONNECTOR_LABEL, tasks: PARTITIONS,
-              settings: 'JsonConverter without schemas, maxConcurrentRequests 500, maxNumberOfRecordsInBatch 32, connectionPoolLocalSize 4, LOCAL_ONE',
-              warmup_runs: plan.datastaxWarmups, rate: 'committed offsets of group connect-<connector>, 10%→90%, each run a new connector on the warm JVM',
-            },
-        camel: withCamel ? { connect: `connect-runtime ${CONNECT_VERSION} standalone`, connector: CAMEL_CONNECTOR, statement: `INSERT INTO ${KEYSPACE}.orders JSON ?`, tasks: PARTITIONS } : null,
+        e2e: {
+          records: plan.e2eRecords,
+          pairs: plan.pairs,
+          batch_size: E2E_BATCH_SIZE,
+          batch_size_secondary: 100,
+          poller_concurrency: POLLER_CONCURRENCY,
+          handler: `${String(POLLER_CONCURRENCY)} sandboxes (worker threads, each its own sink runtime and Cassandra connection, one serialized event at a time), as Lambda runs concurrent invocations; one unmeasured warm-up run`,
+          in_process_compared: compareInProcess,
+          rate: 'committed offsets, 10%→90% of the records',
+          rows: 'table truncated before each run, every row counted and three read back after it',
+        },
+        baseline:
+          datastaxAt.dir === undefined
+            ? { connector: null, reason: `no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}` }
+            : {
+                connect: `connect-runtime ${CONNECT_RUNTIME} standalone, one JVM (-Xmx1g) for every run`,
+                connector: DATASTAX_CONNECTOR_LABEL,
+                tasks: PARTITIONS,
+                settings:
+                  'JsonConverter without schemas, maxConcurrentRequests 500, maxNumberOfRecordsInBatch 32, connectionPoolLocalSize 4, LOCAL_ONE',
+                warmup_runs: plan.datastaxWarmups,
+                rate: 'committed offsets of group connect-<connector>, 10%→90%, each run a new connector on the warm JVM',
+              },
+        camel: withCamel
+          ? {
+              connect: `connect-runtime ${CONNECT_VERSION} standalone`,
+              connector: CAMEL_CONNECTOR,
+              statement: `INSERT INTO ${KEYSPACE}.orders JSON ?`,
+              tasks: PARTITIONS,
+            }
+          : null,
         metrics: 'Powertools EMF metrics off (POWERTOOLS_METRICS_DISABLED), log level WARN',
       },
       ceiling_rps: ceilingRps,
@@ -622,20 +845,57 @@ async function main(): Promise<void> {
       init_ms: init.init_ms,
       cdc,
       handler_over_ceiling_spread: distinctRatios,
-      latency_ms: Object.fromEntries(sizes.map((size) => [size, { ceiling: pick(ceiling[size]), json: pick(handlerJson[size]), avro: pick(handlerAvro[size]) }])),
+      latency_ms: Object.fromEntries(
+        sizes.map((size) => [size, { ceiling: pick(ceiling[size]), json: pick(handlerJson[size]), avro: pick(handlerAvro[size]) }]),
+      ),
       targets: {
-        handler_over_ceiling: { target: '>= 0.9 (retired: reported, not judged)', value: handlerOverCeiling === null ? null : round(handlerOverCeiling), met: null },
-        e2e_over_baseline: { target: '>= 3 (median of the rounds; the DataStax connector)', value: e2eOverDatastax?.median ?? null, met: e2eOverDatastax === null ? null : e2eOverDatastax.median >= 3 },
-        e2e_over_datastax_batch100: { target: '>= 1.5 (median)', value: e2eOverDatastax100?.median ?? null, met: e2eOverDatastax100 === null ? null : e2eOverDatastax100.median >= 1.5 },
-        node_cpu_handler_over_ceiling: { target: '<= 1.6', value: cpuRatio === null ? null : round(cpuRatio), met: cpuRatio === null ? null : cpuRatio <= 1.6 },
-        heap_after_gc_flat: { target: `no growth trend over ${String(plan.invocations)} warm invocations (|slope| × invocations <= max(2 MB, 5%))`, value: round(heapGrowth), met: heapFlat },
-        rss_peak_warm_max_batch: { target: `< ${String(memoryMb / 2)} MB (half the function memory)`, value: memory.rss_mb_peak, met: memory.rss_mb_peak < memoryMb / 2 },
+        handler_over_ceiling: {
+          target: '>= 0.9 (retired: reported, not judged)',
+          value: handlerOverCeiling === null ? null : round(handlerOverCeiling),
+          met: null,
+        },
+        e2e_over_baseline: {
+          target: '>= 3 (median of the rounds; the DataStax connector)',
+          value: e2eOverDatastax?.median ?? null,
+          met: e2eOverDatastax === null ? null : e2eOverDatastax.median >= 3,
+        },
+        e2e_over_datastax_batch100: {
+          target: '>= 1.5 (median)',
+          value: e2eOverDatastax100?.median ?? null,
+          met: e2eOverDatastax100 === null ? null : e2eOverDatastax100.median >= 1.5,
+        },
+        node_cpu_handler_over_ceiling: {
+          target: '<= 1.6',
+          value: cpuRatio === null ? null : round(cpuRatio),
+          met: cpuRatio === null ? null : cpuRatio <= 1.6,
+        },
+        heap_after_gc_flat: {
+          target: `no growth trend over ${String(plan.invocations)} warm invocations (|slope| × invocations <= max(2 MB, 5%))`,
+          value: round(heapGrowth),
+          met: heapFlat,
+        },
+        rss_peak_warm_max_batch: {
+          target: `< ${String(memoryMb / 2)} MB (half the function memory)`,
+          value: memory.rss_mb_peak,
+          met: memory.rss_mb_peak < memoryMb / 2,
+        },
         rss_mb_10k: { target: '< 256', value: rss.peak_mb, met: rss.peak_mb < 256 },
         cdc_handler_over_ceiling: cdcTarget,
       },
       detail: {
-        ceiling, handler: { json: handlerJson, avro: handlerAvro }, cpu, rss, memory, init, bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes },
-        e2e: e2eRuns, e2e_batch100: e2e100Runs, e2e_in_process: e2eInProcessRuns, baseline: datastaxRuns, datastax: { cold: datastaxCold ?? null, warmups: datastaxWarmups, runs: datastaxRuns }, camel: camelRuns,
+        ceiling,
+        handler: { json: handlerJson, avro: handlerAvro },
+        cpu,
+        rss,
+        memory,
+        init,
+        bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes },
+        e2e: e2eRuns,
+        e2e_batch100: e2e100Runs,
+        e2e_in_process: e2eInProcessRuns,
+        baseline: datastaxRuns,
+        datastax: { cold: datastaxCold ?? null, warmups: datastaxWarmups, runs: datastaxRuns },
+        camel: camelRuns,
         registry_requests: registry.requests(),
       },
     };
@@ -699,7 +959,16 @@ type Result = Headline & {
   rss_mb_peak_warm_max_batch?: number;
   heap_mb_after_gc?: number[];
   load_average?: { at_start: number[]; at_end: number[] };
-  cdc?: { records: number; keys: number; same_ms_as_previous: number; ceiling_rps: number; handler_rps: number; handler_over_ceiling: Spread; writes_per_record: number; writes_per_record_distinct: number };
+  cdc?: {
+    records: number;
+    keys: number;
+    same_ms_as_previous: number;
+    ceiling_rps: number;
+    handler_rps: number;
+    handler_over_ceiling: Spread;
+    writes_per_record: number;
+    writes_per_record_distinct: number;
+  };
   handler_over_ceiling_spread?: Spread;
   machine: { cpus: number; model: string; memory_gb: number; node: string };
   mode: string;
@@ -709,7 +978,8 @@ type Result = Headline & {
 };
 
 function markdown(r: Result): string {
-  const n = (v: number | string | null | undefined): string => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : v ?? '—');
+  const n = (v: number | string | null | undefined): string =>
+    typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : (v ?? '—');
   const spreadText = (s: Spread | undefined): string => (s === undefined ? '—' : `${n(s.min)} / ${n(s.median)} / ${n(s.max)}`);
   const lines = [
     `Run ${r.generated_at} (${r.mode}) on ${String(r.machine.cpus)} × ${r.machine.model}, ${n(r.machine.memory_gb)} GB, Node ${r.machine.node}; Cassandra, Kafka and the bench share the machine.`,
@@ -724,9 +994,13 @@ function markdown(r: Result): string {
     `| (c) end to end at batch size 100 | ${n(r.e2e_batch100_rps)} records/s |`,
     ...(r.e2e_rps_in_process === null || r.e2e_rps_in_process === undefined
       ? []
-      : [`| (c) in process (poller and every invocation on one thread), batch size ${n(r.setup.e2e.batch_size)}; its /(d) min / median / max | ${n(r.e2e_rps_in_process)} records/s; ${spreadText(r.e2e_in_process_over_datastax ?? undefined)} |`]),
+      : [
+          `| (c) in process (poller and every invocation on one thread), batch size ${n(r.setup.e2e.batch_size)}; its /(d) min / median / max | ${n(r.e2e_rps_in_process)} records/s; ${spreadText(r.e2e_in_process_over_datastax ?? undefined)} |`,
+        ]),
     `| (d) DataStax Kafka connector 1.5.0, Kafka Connect standalone, warm JVM | ${n(r.datastax_rps)} records/s |`,
-    ...(r.camel_rps === null || r.camel_rps === undefined ? [] : [`| Kafka Connect + Camel Cassandra sink (secondary) | ${n(r.camel_rps)} records/s |`]),
+    ...(r.camel_rps === null || r.camel_rps === undefined
+      ? []
+      : [`| Kafka Connect + Camel Cassandra sink (secondary) | ${n(r.camel_rps)} records/s |`]),
     `| (c)/(d) per round at batch ${n(r.setup.e2e.batch_size)}, min / median / max (target ≥ 3) | ${spreadText(r.e2e_over_datastax ?? undefined)} |`,
     `| (c)/(d) per round at batch 100, min / median / max (target ≥ 1.5) | ${spreadText(r.e2e_over_datastax_batch100 ?? undefined)} |`,
     `| start to first committed record: (d) cold JVM / (c) poller | ${n(r.datastax_startup_ms)} / ${n(r.e2e_startup_ms)} ms |`,
@@ -747,7 +1021,8 @@ function markdown(r: Result): string {
     '| batch size | ceiling records/s | JSON records/s | Avro records/s | ceiling p50 / p99 ms | JSON p50 / p99 ms | Avro p50 / p99 ms |',
     '|---|---|---|---|---|---|---|',
     ...Object.entries(r.latency_ms).map(
-      ([size, l]) => `| ${n(Number(size))} | ${n(l.ceiling?.rps)} | ${n(l.json?.rps)} | ${n(l.avro?.rps)} | ${n(l.ceiling?.p50)} / ${n(l.ceiling?.p99)} | ${n(l.json?.p50)} / ${n(l.json?.p99)} | ${n(l.avro?.p50)} / ${n(l.avro?.p99)} |`,
+      ([size, l]) =>
+        `| ${n(Number(size))} | ${n(l.ceiling?.rps)} | ${n(l.json?.rps)} | ${n(l.avro?.rps)} | ${n(l.ceiling?.p50)} / ${n(l.ceiling?.p99)} | ${n(l.json?.p50)} / ${n(l.json?.p99)} | ${n(l.avro?.p50)} / ${n(l.avro?.p99)} |`,
     ),
     '',
   ];

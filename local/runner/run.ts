@@ -6,7 +6,12 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
-import { createSinkRuntime, loadConfigFromEnvironment, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
+import {
+  createSinkRuntime,
+  loadConfigFromEnvironment,
+  type SinkEnvironment,
+  type SinkRuntime,
+} from '../../lambdas/composition/sink-runtime.js';
 import { countOutcomes, noOutcomes, type OutcomeCounts } from '../../lambdas/core/outcome.js';
 import { createSinkHandler } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
@@ -122,10 +127,15 @@ async function sandboxed(env: SinkEnvironment, size: number, counts: OutcomeCoun
 
 export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   const counts = noOutcomes();
-  const started = options.sandboxes === undefined ? await inProcess(options.env, counts) : await sandboxed(options.env, options.sandboxes, counts);
+  const started =
+    options.sandboxes === undefined ? await inProcess(options.env, counts) : await sandboxed(options.env, options.sandboxes, counts);
   const { handler, topics } = started;
   const close = (): Promise<void> => started.close();
-  const warn = options.warn ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const warn =
+    options.warn ??
+    ((line: string) => {
+      process.stderr.write(`${line}\n`);
+    });
 
   let poller: Poller;
   try {
@@ -153,10 +163,14 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   // A caller that only awaits stop() must not see an unhandled rejection.
   stopped.catch(() => undefined);
 
-  poller.events.on('warning', (error) => { warn(`warning: ${error.message}`); });
+  poller.events.on('warning', (error) => {
+    warn(`warning: ${error.message}`);
+  });
   if (options.progress !== undefined) {
     const progress = options.progress;
-    poller.events.on('stats', (stats) => { progress(formatProgress(stats, counts)); });
+    poller.events.on('stats', (stats) => {
+      progress(formatProgress(stats, counts));
+    });
   }
 
   let stopping: Promise<void> | undefined;
@@ -165,14 +179,18 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
       try {
         await poller.stop();
       } finally {
-        await close().catch((error: unknown) => { warn(`closing the Cassandra client failed: ${String(error)}`); });
+        await close().catch((error: unknown) => {
+          warn(`closing the Cassandra client failed: ${String(error)}`);
+        });
       }
     })();
     return stopping;
   };
   poller.events.on('fatal', (error) => {
     warn(`the Kafka consumer failed: ${error.message}`);
-    void stop().finally(() => { rejectStopped(error); });
+    void stop().finally(() => {
+      rejectStopped(error);
+    });
   });
 
   try {

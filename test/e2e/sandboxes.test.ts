@@ -96,19 +96,23 @@ describe('the local runner with sandboxes (worker threads, real Kafka, Cassandra
     let crashedSandboxes = 0;
     let crashError: unknown;
     // The first invocation: the sandbox it runs in is ended while the batch is in it, as a crash or an out-of-memory kill would.
-    const wrapHandler = (handler: KafkaHandler): KafkaHandler => async (event, context) => {
-      const crash = pool.current !== undefined && crashedSandboxes === 0;
-      for (const records of Object.values(event.records)) {
-        const first = records[0];
-        if (first !== undefined) deliveries.push({ partition: first.partition, first: first.offset, crashed: crash });
-      }
-      const result = handler(event, context);
-      if (crash) {
-        crashedSandboxes = await (pool.current as SandboxPool).crashBusy();
-        await result.catch((error: unknown) => { crashError = error; });
-      }
-      return result;
-    };
+    const wrapHandler =
+      (handler: KafkaHandler): KafkaHandler =>
+      async (event, context) => {
+        const crash = pool.current !== undefined && crashedSandboxes === 0;
+        for (const records of Object.values(event.records)) {
+          const first = records[0];
+          if (first !== undefined) deliveries.push({ partition: first.partition, first: first.offset, crashed: crash });
+        }
+        const result = handler(event, context);
+        if (crash) {
+          crashedSandboxes = await (pool.current as SandboxPool).crashBusy();
+          await result.catch((error: unknown) => {
+            crashError = error;
+          });
+        }
+        return result;
+      };
     const sink = await runner(t, { sandboxes: 1, wrapHandler, poller: { batchSize: 50, maxConcurrency: 1 } });
     if (sink.sandboxes !== undefined) pool.current = sink.sandboxes;
     expect(pool.current?.size()).toBe(1);

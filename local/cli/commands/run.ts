@@ -16,8 +16,10 @@ export { kafkaSettingsFromFlags, resolveRunKafka } from './run-setup/remote.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run the sink on this machine: the Lambda handler invoked by a local Kafka event source mapping (consumer group, ordered batches, commits after success).',
-  usage: 'kafka-cql-sink run [--config <file>] [--local] [--bootstrap-servers <list> | --msk-cluster-arn <arn>] [--kafka-auth <kind>] [--dlq-url <url>] [options]',
+  summary:
+    'Run the sink on this machine: the Lambda handler invoked by a local Kafka event source mapping (consumer group, ordered batches, commits after success).',
+  usage:
+    'kafka-cql-sink run [--config <file>] [--local] [--bootstrap-servers <list> | --msk-cluster-arn <arn>] [--kafka-auth <kind>] [--dlq-url <url>] [options]',
   description: [
     'Without --config (and without SINK_CONFIG_FILE) it runs the demo: it starts or reuses the local Cassandra, Kafka and AWS',
     'emulator, creates the shop keyspace and tables (config/example.schema.cql), the orders topic (3 partitions), the',
@@ -40,12 +42,42 @@ export const runCommand: Command = {
   options: {
     config: { type: 'string', short: 'c', value: '<file>', description: 'Sink config (YAML or JSON).', env: 'SINK_CONFIG_FILE' },
     local: { type: 'boolean', description: 'Use the local services (implied when no config is given).' },
-    schema: { type: 'string', value: '<file.cql>', description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).' },
-    'bootstrap-servers': { type: 'string', short: 'b', value: '<host:port,…>', description: 'Kafka brokers (not needed with --msk-cluster-arn).', env: 'KAFKA_BOOTSTRAP_SERVERS' },
-    'kafka-auth': { type: 'string', value: '<none|tls|plain|scram-256|scram-512|iam>', description: 'How to authenticate to Kafka (see above); the deployment\'s spellings sasl-scram-256/512 work too.', env: 'KAFKA_AUTH', default: 'none' },
-    'kafka-auth-secret-arn': { type: 'string', value: '<arn>', description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).', env: 'KAFKA_AUTH_SECRET_ARN' },
-    'msk-cluster-arn': { type: 'string', value: '<arn>', description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.', env: 'KAFKA_CLUSTER_ARN' },
-    'kafka-tls': { type: 'boolean', description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).', env: 'KAFKA_TLS' },
+    schema: {
+      type: 'string',
+      value: '<file.cql>',
+      description: 'With --local: CQL script to apply first (default: config/example.schema.cql for the example config).',
+    },
+    'bootstrap-servers': {
+      type: 'string',
+      short: 'b',
+      value: '<host:port,…>',
+      description: 'Kafka brokers (not needed with --msk-cluster-arn).',
+      env: 'KAFKA_BOOTSTRAP_SERVERS',
+    },
+    'kafka-auth': {
+      type: 'string',
+      value: '<none|tls|plain|scram-256|scram-512|iam>',
+      description: "How to authenticate to Kafka (see above); the deployment's spellings sasl-scram-256/512 work too.",
+      env: 'KAFKA_AUTH',
+      default: 'none',
+    },
+    'kafka-auth-secret-arn': {
+      type: 'string',
+      value: '<arn>',
+      description: 'Secrets Manager secret with the SASL username and password (plain, scram-*).',
+      env: 'KAFKA_AUTH_SECRET_ARN',
+    },
+    'msk-cluster-arn': {
+      type: 'string',
+      value: '<arn>',
+      description: 'Amazon MSK cluster: brokers from GetBootstrapBrokers, TLS on.',
+      env: 'KAFKA_CLUSTER_ARN',
+    },
+    'kafka-tls': {
+      type: 'boolean',
+      description: 'TLS to --bootstrap-servers with none, plain or scram-* (a SASL_SSL or SSL listener).',
+      env: 'KAFKA_TLS',
+    },
     'group-id': {
       type: 'string',
       short: 'g',
@@ -54,19 +86,35 @@ export const runCommand: Command = {
       env: 'KCS_GROUP_ID',
     },
     'dlq-url': { type: 'string', value: '<url>', description: 'Dead-letter SQS queue URL (local: created).', env: 'DLQ_URL' },
-    'dlq-overflow-bucket': { type: 'string', value: '<bucket>', description: 'S3 bucket for dead letters too large for SQS.', env: 'DLQ_OVERFLOW_BUCKET' },
-    'on-failure-url': { type: 'string', value: '<url>', description: 'SQS queue for discarded batches (on-failure destination; local: created).', env: 'KCS_ON_FAILURE_URL' },
+    'dlq-overflow-bucket': {
+      type: 'string',
+      value: '<bucket>',
+      description: 'S3 bucket for dead letters too large for SQS.',
+      env: 'DLQ_OVERFLOW_BUCKET',
+    },
+    'on-failure-url': {
+      type: 'string',
+      value: '<url>',
+      description: 'SQS queue for discarded batches (on-failure destination; local: created).',
+      env: 'KCS_ON_FAILURE_URL',
+    },
     topics: { type: 'string', value: '<a,b>', description: 'Topics to consume (default: every topic of the config).' },
     filters: {
       type: 'string',
       value: '<json|@file>',
-      description: 'Event filter patterns, as eventSource.filters of the deployment: a JSON array, or @file (JSON or YAML). Records matching none are not delivered; their offsets are committed.',
+      description:
+        'Event filter patterns, as eventSource.filters of the deployment: a JSON array, or @file (JSON or YAML). Records matching none are not delivered; their offsets are committed.',
       env: KAFKA_FILTERS_VARIABLE,
     },
     partitions: { type: 'string', value: '<n>', description: 'With --local: partitions of topics it creates.', default: '3' },
     'batch-size': { type: 'string', value: '<n>', description: 'ESM BatchSize.', default: '100' },
     'batching-window-ms': { type: 'string', value: '<ms>', description: 'ESM MaximumBatchingWindowInSeconds, in ms.', default: '500' },
-    'max-concurrency': { type: 'string', value: '<n>', description: 'Invocations in flight at once (never two per partition).', default: '5' },
+    'max-concurrency': {
+      type: 'string',
+      value: '<n>',
+      description: 'Invocations in flight at once (never two per partition).',
+      default: '5',
+    },
     sandboxes: {
       type: 'string',
       value: '<n>',
@@ -87,10 +135,26 @@ export const runCommand: Command = {
       description: 'ESM MaximumRecordAgeInSeconds, as the deployment: older records go to the on-failure queue (-1: never).',
       default: String(DEFAULT_MAX_RECORD_AGE_SECONDS),
     },
-    'starting-position': { type: 'string', value: '<TRIM_HORIZON|LATEST>', description: 'Where a new group starts.', default: 'TRIM_HORIZON' },
+    'starting-position': {
+      type: 'string',
+      value: '<TRIM_HORIZON|LATEST>',
+      description: 'Where a new group starts.',
+      default: 'TRIM_HORIZON',
+    },
     'progress-interval-ms': { type: 'string', value: '<ms>', description: 'Progress line interval; 0 for none.', default: '2000' },
-    'demo-rate': { type: 'string', value: '<records/s>', description: 'The demo only: demo records produced per second while it runs (0: none; then use `npm run produce`).', default: '100' },
-    'log-level': { type: 'string', value: '<level>', description: 'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT. Default WARN, or ERROR for the demo (its poison records are there on purpose).', env: 'POWERTOOLS_LOG_LEVEL' },
+    'demo-rate': {
+      type: 'string',
+      value: '<records/s>',
+      description: 'The demo only: demo records produced per second while it runs (0: none; then use `npm run produce`).',
+      default: '100',
+    },
+    'log-level': {
+      type: 'string',
+      value: '<level>',
+      description:
+        'Handler log level (Powertools): DEBUG, INFO, WARN, ERROR, SILENT. Default WARN, or ERROR for the demo (its poison records are there on purpose).',
+      env: 'POWERTOOLS_LOG_LEVEL',
+    },
   },
   examples: [
     'npm start                                              # the demo on the local services',
@@ -106,7 +170,8 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   const configFile = stringOf(values, 'config');
   const local = values.local === true || configFile === undefined;
   const startingPosition = stringOf(values, 'starting-position');
-  if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
+  if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST')
+    throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
   const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? DEFAULT_RETRY_ATTEMPTS;
   const maxRecordAge = integerOf(values, 'max-record-age-seconds', -1, 604_800) ?? DEFAULT_MAX_RECORD_AGE_SECONDS;
   const sandboxes = integerOf(values, 'sandboxes', 0, 64) ?? 0;
@@ -134,16 +199,39 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   if (warning !== undefined) io.err(warning);
 
   // On a terminal the progress line is redrawn in place with everything else scrolling above it.
-  const live: LiveLine = io === processIo ? liveLine(process.stdout) : { update: (line) => { io.out(line); }, close: () => undefined };
+  const live: LiveLine =
+    io === processIo
+      ? liveLine(process.stdout)
+      : {
+          update: (line) => {
+            io.out(line);
+          },
+          close: () => undefined,
+        };
   const sink = await startSink({
     ...options,
     ...(sandboxes > 0 ? { sandboxes } : {}),
-    ...(progressIntervalMs > 0 ? { progress: (line: string) => { live.update(line); }, progressIntervalMs } : {}),
-    warn: (line) => { io.err(line); },
+    ...(progressIntervalMs > 0
+      ? {
+          progress: (line: string) => {
+            live.update(line);
+          },
+          progressIntervalMs,
+        }
+      : {}),
+    warn: (line) => {
+      io.err(line);
+    },
   });
   io.out(`sink running: tables ${sink.tables.join(', ')}${sandboxes > 0 ? ` (${String(sandboxes)} sandboxes)` : ''}`);
-  if (filter !== undefined) io.out(`event filters: ${String(filter.patterns.length)} pattern(s); records matching none are skipped and committed`);
-  const feed: DemoFeed | undefined = demoRate > 0 ? startDemoFeed(options.bootstrapServers, 'orders', demoRate, (line) => { io.err(line); }) : undefined;
+  if (filter !== undefined)
+    io.out(`event filters: ${String(filter.patterns.length)} pattern(s); records matching none are skipped and committed`);
+  const feed: DemoFeed | undefined =
+    demoRate > 0
+      ? startDemoFeed(options.bootstrapServers, 'orders', demoRate, (line) => {
+          io.err(line);
+        })
+      : undefined;
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -170,7 +258,9 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
   }
   const stats = sink.poller.stats();
   if (feed !== undefined) io.out(`demo feed: produced ${String(feed.produced())} records`);
-  io.out(`stopped: written ${String(sink.counts.written)}, dead-lettered ${String(sink.counts.deadLettered)}, failed ${String(sink.counts.failed)}, invocations ${String(stats.invocations)}`);
+  io.out(
+    `stopped: written ${String(sink.counts.written)}, dead-lettered ${String(sink.counts.deadLettered)}, failed ${String(sink.counts.failed)}, invocations ${String(stats.invocations)}`,
+  );
   return 0;
 }
 
@@ -178,7 +268,10 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
  * The event filters of --filters (or KAFKA_FILTERS): inline JSON, or @file with
  * JSON or YAML; validated as `cdk synth` validates eventSource.filters.
  */
-export function recordFilterFromFlags(values: Values, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): RecordFilter | undefined {
+export function recordFilterFromFlags(
+  values: Values,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): RecordFilter | undefined {
   const text = stringOf(values, 'filters');
   if (text === undefined || text.trim() === '') return undefined;
   const fromFile = text.startsWith('@');
@@ -187,7 +280,9 @@ export function recordFilterFromFlags(values: Values, readFile: (path: string) =
   try {
     patterns = fromFile ? parseYaml(readFile(text.slice(1))) : JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source}: ${fromFile ? 'cannot read it' : 'not JSON'}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `${source}: ${fromFile ? 'cannot read it' : 'not JSON'}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     return createRecordFilter(patterns, source);

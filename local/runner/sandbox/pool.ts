@@ -69,14 +69,25 @@ class Sandbox {
   private closed: (() => void) | undefined;
   private crash: Error | undefined;
 
-  constructor(readonly id: number, env: Readonly<Record<string, string>>, private readonly onDead: (sandbox: Sandbox) => void) {
+  constructor(
+    readonly id: number,
+    env: Readonly<Record<string, string>>,
+    private readonly onDead: (sandbox: Sandbox) => void,
+  ) {
     this.worker = new Worker(ENTRY, { workerData: { env }, env: { ...process.env, ...env } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (message: FromSandbox) => {
         switch (message.type) {
-          case 'ready': resolve(message.tables); break;
-          case 'init-failed': reject(rebuild(message.error, `sandbox ${String(id)} init failed: `)); void this.end(); break;
-          case 'closed': this.closed?.(); break;
+          case 'ready':
+            resolve(message.tables);
+            break;
+          case 'init-failed':
+            reject(rebuild(message.error, `sandbox ${String(id)} init failed: `));
+            void this.end();
+            break;
+          case 'closed':
+            this.closed?.();
+            break;
           default: {
             const pending = this.pending;
             this.pending = undefined;
@@ -84,10 +95,14 @@ class Sandbox {
           }
         }
       });
-      this.worker.on('error', (error) => { this.crash = error; });
+      this.worker.on('error', (error) => {
+        this.crash = error;
+      });
       this.worker.on('exit', (code) => {
         this.dead = true;
-        const why = new Error(`sandbox ${String(id)} exited with code ${String(code)}${this.crash === undefined ? '' : `: ${this.crash.message}`}`);
+        const why = new Error(
+          `sandbox ${String(id)} exited with code ${String(code)}${this.crash === undefined ? '' : `: ${this.crash.message}`}`,
+        );
         reject(why);
         this.pending?.reject(why);
         this.pending = undefined;
@@ -102,14 +117,23 @@ class Sandbox {
   /** One invocation; rejects when the sandbox dies or the deadline passes (then the sandbox is ended, as Lambda resets a timed-out one). */
   invoke(event: string, context: SandboxContext): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = undefined;
-        reject(new Error(`sandbox ${String(this.id)}: invocation ${context.awsRequestId} passed its deadline; the sandbox is ended`));
-        void this.end();
-      }, Math.max(0, context.deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.pending = undefined;
+          reject(new Error(`sandbox ${String(this.id)}: invocation ${context.awsRequestId} passed its deadline; the sandbox is ended`));
+          void this.end();
+        },
+        Math.max(0, context.deadline - Date.now()),
+      );
       this.pending = {
-        resolve: (reply) => { clearTimeout(timer); resolve(reply); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const message: ToSandbox = { type: 'invoke', event, context };
       this.worker.postMessage(message);
@@ -131,7 +155,9 @@ class Sandbox {
         const message: ToSandbox = { type: 'close' };
         this.worker.postMessage(message);
       }),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); }),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
     ]);
     clearTimeout(timer);
     await this.end();
@@ -153,7 +179,8 @@ function sandboxContext(context: LambdaLikeContext): SandboxContext {
 
 /** Starts `size` sandboxes and waits for their inits: a bad config fails here, at start, not at the first batch. */
 export async function startSandboxPool(options: SandboxPoolOptions): Promise<SandboxPool> {
-  if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`sandboxes must be a positive integer, got ${String(options.size)}`);
+  if (!Number.isInteger(options.size) || options.size < 1)
+    throw new RangeError(`sandboxes must be a positive integer, got ${String(options.size)}`);
   const env = Object.fromEntries(Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const sandboxes = new Set<Sandbox>();
@@ -161,7 +188,9 @@ export async function startSandboxPool(options: SandboxPoolOptions): Promise<San
   let nextId = 1;
   let closing: Promise<void> | undefined;
 
-  const wakeOne = (): void => { waiting.shift()?.(); };
+  const wakeOne = (): void => {
+    waiting.shift()?.();
+  };
   const spawn = (): Sandbox => {
     const sandbox = new Sandbox(nextId++, env, (dead) => {
       sandboxes.delete(dead);
@@ -180,7 +209,9 @@ export async function startSandboxPool(options: SandboxPoolOptions): Promise<San
         sandbox.busy = true;
         return sandbox;
       }
-      await new Promise<void>((resolve) => { waiting.push(resolve); });
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+      });
     }
   };
   const release = (sandbox: Sandbox): void => {
@@ -213,7 +244,7 @@ export async function startSandboxPool(options: SandboxPoolOptions): Promise<San
   const started = Array.from({ length: options.size }, spawn);
   let tables: readonly string[];
   try {
-    [tables] = await Promise.all(started.map((s) => s.ready)) as [readonly string[], ...(readonly string[])[]];
+    [tables] = (await Promise.all(started.map((s) => s.ready))) as [readonly string[], ...(readonly string[])[]];
   } catch (error) {
     await close();
     throw error;

@@ -24,8 +24,7 @@ export interface SandboxContext {
 
 export type ToSandbox =
   /** `event`: the event serialized, as Lambda's runtime API hands it to the runtime. */
-  | { readonly type: 'invoke'; readonly event: string; readonly context: SandboxContext }
-  | { readonly type: 'close' };
+  { readonly type: 'invoke'; readonly event: string; readonly context: SandboxContext } | { readonly type: 'close' };
 
 export interface SerializedError {
   readonly name: string;
@@ -42,6 +41,7 @@ export type FromSandbox =
   | { readonly type: 'closed' };
 
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
   return { name: 'Error', message: String(error) };
 }

@@ -14,7 +14,9 @@ import { serializeError, type FromSandbox, type SandboxContext, type SandboxInit
 if (parentPort === null) throw new Error('local/runner/sandbox/worker.ts runs only as a worker thread of the sandbox pool');
 const port = parentPort;
 const init = workerData as SandboxInit;
-const send = (message: FromSandbox): void => { port.postMessage(message); };
+const send = (message: FromSandbox): void => {
+  port.postMessage(message);
+};
 
 /** The context lacks only the deprecated done/fail/succeed callbacks, which an async handler never calls. */
 function lambdaContext(fields: SandboxContext): Context {
@@ -42,7 +44,12 @@ async function start(): Promise<void> {
   });
   port.on('message', (message: ToSandbox) => {
     if (message.type === 'close') {
-      void runtime.close().catch(() => undefined).finally(() => { send({ type: 'closed' }); });
+      void runtime
+        .close()
+        .catch(() => undefined)
+        .finally(() => {
+          send({ type: 'closed' });
+        });
       return;
     }
     counts = noOutcomes();
