@@ -7,7 +7,10 @@
  *  (a) ceiling   cassandra-driver writing the same rows: prepared, same client options, same concurrency, nothing to decode
  *  (b) handler   serialized MSK events (JSON.parse timed, as Lambda hands them) of 100, the deployment's batch size,
  *                1,000 and the most records one 6 MB event holds → createSinkHandler → Cassandra (JSON and Avro values)
- *  (c) e2e       Kafka → local poller (ESM defaults) → handler → Cassandra, at the deployment's batch size and at 100
+ *  (c) e2e       Kafka → local poller (ESM defaults) → handler → Cassandra, at the deployment's batch size and at 100;
+ *                each invocation in a sandbox of its own (a worker thread, as Lambda gives each concurrent invocation
+ *                its own execution environment), one per poller concurrency slot; `--compare-in-process` adds a run
+ *                per round with every invocation in the poller's process (the old mode), reported beside it
  *  (d) baseline  the DataStax Apache Kafka Connector 1.5.0 on Kafka Connect 4.3.1 standalone (warm JVM), same
  *                topic, records and table; Camel's Cassandra sink as a secondary row with `--camel`
  *  (e) CDC      10,000 changes over 500 hot keys in same-millisecond bursts: handler vs the ceiling writing every change,
@@ -22,7 +25,7 @@
  *
  * Flags: `--pairs=N` rounds of (c)/(d), `--e2e-records=N`, `--e2e-batch-size=N`,
  * `--datastax-warmups=N`, `--invocations=N` (memory child), `--no-baseline`,
- * `--camel`, `--cost` (print the cost table from latest.json and exit).
+ * `--camel`, `--compare-in-process`, `--cost` (print the cost table from latest.json and exit).
  * `--handler-only` measures (a), (b) at the largest batch and (e) only, and
  * merges those keys into the existing bench/results/latest.json.
  */
@@ -41,8 +44,9 @@ import { loadSinkConfig } from '../lambdas/core/config/load.js';
 import { createBatchRunner } from '../lambdas/core/batch/batch-runner.js';
 import { createSinkEngine } from '../lambdas/core/batch/engine.js';
 import { createSinkHandler } from '../lambdas/sink/create-handler.js';
-import type { MskEvent } from '../local/poller/types.js';
+import type { KafkaHandler, MskEvent } from '../local/poller/types.js';
 import { startSink, type RunningSink } from '../local/runner/run.js';
+import { startSandboxPool, type SandboxPool } from '../local/runner/sandbox/pool.js';
 import { ensureServices, endpoints } from '../local/services/index.js';
 import { repoRoot } from '../local/services/paths.js';
 import cassandraDriver from 'cassandra-driver';
@@ -133,6 +137,9 @@ plan.pairs = intFlag('pairs') ?? plan.pairs;
 plan.datastaxWarmups = process.argv.includes('--datastax-warmups=0') ? 0 : (intFlag('datastax-warmups') ?? plan.datastaxWarmups);
 plan.invocations = intFlag('invocations') ?? plan.invocations;
 const withCamel = process.argv.includes('--camel');
+const compareInProcess = process.argv.includes('--compare-in-process');
+/** The local poller's default concurrency, and so the sandboxes of (c). */
+const POLLER_CONCURRENCY = 5;
 /** Orders built for the search of the largest deliverable batch (a 6 MB JSON event holds fewer than this). */
 const MAX_BATCH_SEARCH = 20_000;
 /** The CDC-like workload (e): changes, hot keys, alternating runs (at least 5, for the spread). */
@@ -256,6 +263,7 @@ async function main(): Promise<void> {
   };
   const createdTopics: string[] = [];
   let runtime: SinkRuntime | undefined;
+  let sandboxPool: SandboxPool | undefined;
   let ceilingClient: cassandra.Client | undefined;
   try {
     // Records: the orders, as JSON and Avro messages, and as the driver values the sink binds.
@@ -618,8 +626,18 @@ async function main(): Promise<void> {
         cpu_us_per_record_whole_run: round((run.cpuSeconds * 1e6) / plan.e2eRecords),
       };
     };
-    const runE2e = async (label: string, batchSize: number): Promise<{ rps: number; startup_ms: number; total_ms: number }> => {
+    // One warm set of sandboxes for every (c) run, as the in-process mode reuses one warm runtime.
+    const sandboxesFor = async (): Promise<SandboxPool> => {
+      sandboxPool ??= await startSandboxPool({ size: POLLER_CONCURRENCY, env: sinkEnv });
+      return sandboxPool;
+    };
+    const runE2e = async (
+      label: string,
+      batchSize: number,
+      mode: 'sandboxes' | 'in-process',
+    ): Promise<{ rps: number; startup_ms: number; total_ms: number }> => {
       const groupId = `bench-e2e-${runId}-${label}`;
+      const e2eHandler: KafkaHandler | undefined = mode === 'sandboxes' ? (await sandboxesFor()).handler : undefined;
       const watch = watchGroup(groupId, topics.json);
       let failed = 0;
       const launched = performance.now();
@@ -627,11 +645,14 @@ async function main(): Promise<void> {
       let sink: RunningSink | undefined;
       try {
         sink = await startSink({
+          // The warm runtime gives the topics and tables; with sandboxes, the warm pool's handler takes the invocations.
           runtime,
+          ...(e2eHandler === undefined ? {} : { wrapHandler: () => e2eHandler }),
           bootstrapServers: [endpoints.kafka],
           topics: [topics.json],
           groupId,
           poller: {
+            maxConcurrency: POLLER_CONCURRENCY,
             batchSize,
             statsIntervalMs: 0,
             timeoutMs: 300_000,
@@ -664,7 +685,7 @@ async function main(): Promise<void> {
     if (datastaxAt.dir === undefined)
       log(`no ${DATASTAX_CONNECTOR_JAR} in ${datastaxAt.looked}: running without (d), the DataStax connector baseline`);
     const camelJars = withCamel ? await connectJars() : [];
-    type Side = 'datastax' | 'e2e' | 'e2e100';
+    type Side = 'datastax' | 'e2e' | 'e2e100' | 'e2eInProcess';
     const rounds: Partial<Record<Side | 'camel', { rps: number; startup_ms: number; total_ms: number; cpu_us_per_record?: number }>>[] = [];
     let datastaxCold: ReturnType<typeof connectorRun> | undefined;
     const datastaxWarmups: ReturnType<typeof connectorRun>[] = [];
@@ -691,14 +712,25 @@ async function main(): Promise<void> {
           log(`(d) warm-up ${String(w + 1)}: ${String(datastaxWarmups.at(-1)?.rps)}/s`);
         }
       }
+      // The sandboxes' code warms up like (d)'s JVM: one unmeasured run (the in-process runtime is warm from (b)).
+      log('(c) sandboxes: one warm-up run');
+      await truncate(admin);
+      await runE2e('sandbox-warmup', E2E_BATCH_SIZE, 'sandboxes');
       for (let r = 0; r < plan.pairs; r++) {
-        const sides: Side[] = ['datastax', 'e2e', 'e2e100'].filter((side) => side !== 'datastax' || datastax !== undefined) as Side[];
+        const sides: Side[] = (['datastax', 'e2e', 'e2e100', 'e2eInProcess'] as const).filter(
+          (side) => (side !== 'datastax' || datastax !== undefined) && (side !== 'e2eInProcess' || compareInProcess),
+        );
         if (r % 2 === 1) sides.reverse();
         const got: (typeof rounds)[number] = {};
         for (const side of sides) {
           await truncate(admin);
           if (side === 'datastax') got.datastax = connectorRun(await (datastax as DatastaxBaseline).run(`r${String(r)}`));
-          else got[side] = await runE2e(`${side}-${String(r)}`, side === 'e2e' ? E2E_BATCH_SIZE : 100);
+          else
+            got[side] = await runE2e(
+              `${side}-${String(r)}`,
+              side === 'e2e100' ? 100 : E2E_BATCH_SIZE,
+              side === 'e2eInProcess' ? 'in-process' : 'sandboxes',
+            );
           await verifyRows(`${side} round ${String(r + 1)}`);
         }
         if (withCamel) {
@@ -728,17 +760,20 @@ async function main(): Promise<void> {
       }
     } finally {
       await datastax?.close();
+      await sandboxPool?.close();
     }
     const e2eRuns = rounds.map((x) => x.e2e).filter((x) => x !== undefined);
     const e2e100Runs = rounds.map((x) => x.e2e100).filter((x) => x !== undefined);
+    const e2eInProcessRuns = rounds.map((x) => x.e2eInProcess).filter((x) => x !== undefined);
     const datastaxRuns = rounds.map((x) => x.datastax).filter((x) => x !== undefined);
     const camelRuns = rounds.map((x) => x.camel).filter((x) => x !== undefined);
-    const pairRatio = (side: 'e2e' | 'e2e100'): Spread | null =>
+    const pairRatio = (side: 'e2e' | 'e2e100' | 'e2eInProcess'): Spread | null =>
       datastaxRuns.length === 0
         ? null
         : spread(rounds.map((x) => ratio(x[side]?.rps, x.datastax?.rps)).filter((v): v is number => v !== null));
     const e2eOverDatastax = pairRatio('e2e');
     const e2eOverDatastax100 = pairRatio('e2e100');
+    const e2eInProcessOverDatastax = compareInProcess ? pairRatio('e2eInProcess') : null;
     const datastaxCpu = datastaxRuns.length === 0 ? null : round(median(datastaxRuns.map((x) => x.cpu_us_per_record ?? Number.NaN)));
     const loadAtEnd = os.loadavg().map((l) => round(l, 2));
 
@@ -747,6 +782,7 @@ async function main(): Promise<void> {
     const handlerRps = handlerJson[top]?.rps ?? Number.NaN;
     const e2eRps = round(median(e2eRuns.map((r) => r.rps)));
     const e2e100Rps = e2e100Runs.length === 0 ? null : round(median(e2e100Runs.map((r) => r.rps)));
+    const e2eInProcessRps = e2eInProcessRuns.length === 0 ? null : round(median(e2eInProcessRuns.map((r) => r.rps)));
     const datastaxRps = datastaxRuns.length === 0 ? null : round(median(datastaxRuns.map((r) => r.rps)));
     const camelRps = camelRuns.length === 0 ? null : round(median(camelRuns.map((r) => r.rps)));
     const handlerOverCeiling = ratio(handlerRps, ceilingRps);
@@ -787,7 +823,9 @@ async function main(): Promise<void> {
           pairs: plan.pairs,
           batch_size: E2E_BATCH_SIZE,
           batch_size_secondary: 100,
-          poller_concurrency: 5,
+          poller_concurrency: POLLER_CONCURRENCY,
+          handler: `${String(POLLER_CONCURRENCY)} sandboxes (worker threads, each its own sink runtime and Cassandra connection, one serialized event at a time), as Lambda runs concurrent invocations; one unmeasured warm-up run`,
+          in_process_compared: compareInProcess,
           rate: 'committed offsets, 10%→90% of the records',
           rows: 'table truncated before each run, every row counted and three read back after it',
         },
@@ -819,6 +857,8 @@ async function main(): Promise<void> {
       handler_rps_protobuf: handlerProtobuf[top]?.rps ?? null,
       e2e_rps: e2eRps,
       e2e_batch100_rps: e2e100Rps,
+      e2e_rps_in_process: e2eInProcessRps,
+      e2e_in_process_over_datastax: e2eInProcessOverDatastax,
       baseline_rps: datastaxRps,
       datastax_rps: datastaxRps,
       camel_rps: camelRps,
@@ -898,6 +938,7 @@ async function main(): Promise<void> {
         bundle: { bytes: bundle.bytes, source_map_bytes: bundle.sourceMapBytes },
         e2e: e2eRuns,
         e2e_batch100: e2e100Runs,
+        e2e_in_process: e2eInProcessRuns,
         baseline: datastaxRuns,
         datastax: { cold: datastaxCold ?? null, warmups: datastaxWarmups, runs: datastaxRuns },
         camel: camelRuns,
@@ -912,6 +953,7 @@ async function main(): Promise<void> {
     process.stdout.write(markdown(result));
   } finally {
     await runtime?.close().catch(() => undefined);
+    await sandboxPool?.close().catch(() => undefined);
     await ceilingClient?.shutdown().catch(() => undefined);
     await admin.shutdown().catch(() => undefined);
     await registry.close();
@@ -947,6 +989,8 @@ type Spread = ReturnType<typeof spread>;
 
 type Result = Headline & {
   e2e_batch100_rps?: number | null;
+  e2e_rps_in_process?: number | null;
+  e2e_in_process_over_datastax?: Spread | null;
   datastax_rps?: number | null;
   camel_rps?: number | null;
   e2e_over_datastax?: Spread | null;
@@ -994,8 +1038,13 @@ function markdown(r: Result): string {
     `| (b) handler, ${n(r.max_batch_records)}-record JSON events (the most a 6 MB event holds; JSON.parse timed) | ${n(r.handler_rps)} records/s |`,
     `| (b) handler, ${n(r.max_batch_records)}-record Avro events | ${n(r.handler_avro_rps)} records/s |`,
     `| (b) handler, ${n(r.max_batch_records)}-record Protobuf events | ${n(r.handler_rps_protobuf)} records/s |`,
-    `| (c) end to end, Kafka → poller (batch size ${n(r.setup.e2e.batch_size)}) → handler | ${n(r.e2e_rps)} records/s |`,
+    `| (c) end to end, Kafka → poller (batch size ${n(r.setup.e2e.batch_size)}) → handler in 5 sandboxes | ${n(r.e2e_rps)} records/s |`,
     `| (c) end to end at batch size 100 | ${n(r.e2e_batch100_rps)} records/s |`,
+    ...(r.e2e_rps_in_process === null || r.e2e_rps_in_process === undefined
+      ? []
+      : [
+          `| (c) in process (poller and every invocation on one thread), batch size ${n(r.setup.e2e.batch_size)}; its /(d) min / median / max | ${n(r.e2e_rps_in_process)} records/s; ${spreadText(r.e2e_in_process_over_datastax ?? undefined)} |`,
+        ]),
     `| (d) DataStax Kafka connector 1.5.0, Kafka Connect standalone, warm JVM | ${n(r.datastax_rps)} records/s |`,
     ...(r.camel_rps === null || r.camel_rps === undefined
       ? []

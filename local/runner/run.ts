@@ -9,12 +9,18 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { BrokerAuth } from '../../lambdas/adapters/kafka/index.js';
-import { createSinkRuntime, type SinkEnvironment, type SinkRuntime } from '../../lambdas/composition/sink-runtime.js';
-import { countOutcomes, noOutcomes } from '../../lambdas/core/outcome.js';
+import {
+  createSinkRuntime,
+  loadConfigFromEnvironment,
+  type SinkEnvironment,
+  type SinkRuntime,
+} from '../../lambdas/composition/sink-runtime.js';
+import { countOutcomes, noOutcomes, type OutcomeCounts } from '../../lambdas/core/outcome.js';
 import { createSinkHandler, type SinkHandlerOptions } from '../../lambdas/sink/create-handler.js';
 import { createPoller, type Poller, type PollerOptions } from '../poller/index.js';
 import type { KafkaHandler, LambdaLikeContext, OnFailureDestination } from '../poller/types.js';
 import { formatProgress, type SinkCounts } from './progress.js';
+import { startSandboxPool, type SandboxPool } from './sandbox/pool.js';
 
 export interface RunSinkOptions {
   /** What createSinkRuntime reads: SINK_CONFIG_FILE or SINK_CONFIG, DLQ_URL, …; the runtime built from it is closed on stop. Either this or `runtime`. */
@@ -36,6 +42,14 @@ export interface RunSinkOptions {
   readonly onFailureQueueUrl?: string;
   /** ESM settings and the rest of the poller's options. */
   readonly poller?: Partial<Omit<PollerOptions, 'bootstrapServers' | 'auth' | 'topics' | 'groupId' | 'handler' | 'onFailure'>>;
+  /**
+   * Run each invocation in a sandbox of its own, as Lambda does: this many
+   * worker threads, each building the sink runtime once and taking one
+   * serialized event at a time (local/runner/sandbox/pool.ts). Match the
+   * poller's maxConcurrency. Default: in process (the poller and every
+   * invocation share this thread).
+   */
+  readonly sandboxes?: number;
   /** Wraps the handler the poller invokes (tests inject failures this way). */
   readonly wrapHandler?: (handler: KafkaHandler) => KafkaHandler;
   /** Receives a progress line every `progressIntervalMs`; none when absent. */
@@ -50,7 +64,12 @@ export interface RunSinkOptions {
 
 export interface RunningSink {
   readonly poller: Poller;
-  readonly runtime: SinkRuntime;
+  /** The sink runtime of this process; absent with `sandboxes` (each sandbox has its own). */
+  readonly runtime?: SinkRuntime;
+  /** The sandboxes, with `sandboxes`. */
+  readonly sandboxes?: SandboxPool;
+  /** The tables the sink writes ("keyspace.table"). */
+  readonly tables: readonly string[];
   readonly counts: Readonly<SinkCounts>;
   /** Stops the poller (in-flight batches finish and commit), then closes the Cassandra client. Idempotent. */
   stop(): Promise<void>;
@@ -77,11 +96,18 @@ function runtimeOf(options: RunSinkOptions): Promise<SinkRuntime> {
   return createSinkRuntime(options.env);
 }
 
-export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
-  const counts = noOutcomes();
+interface StartedHandler {
+  readonly handler: KafkaHandler;
+  readonly topics: readonly string[];
+  readonly tables: readonly string[];
+  readonly runtime?: SinkRuntime;
+  readonly sandboxes?: SandboxPool;
+  close(): Promise<void>;
+}
+
+/** The sink in this process: one runtime, every invocation on this thread. */
+async function inProcess(options: RunSinkOptions, counts: OutcomeCounts): Promise<StartedHandler> {
   const runtime = await runtimeOf(options);
-  // A runtime the caller built is the caller's to close.
-  const close = (): Promise<void> => (options.runtime === undefined ? runtime.close() : Promise.resolve());
   // Count final outcomes where the handler gets them: the same runtime, with a tally around `run`.
   const counted: SinkRuntime = {
     ...runtime,
@@ -92,7 +118,41 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
     },
   };
   const sinkHandler = createSinkHandler(counted, options.handler);
-  const handler: KafkaHandler = (event, context) => sinkHandler(event, asLambdaContext(context));
+  return {
+    handler: (event, context) => sinkHandler(event, asLambdaContext(context)),
+    topics: Object.keys(runtime.config.topics),
+    tables: runtime.engine.tables,
+    runtime,
+    // A runtime the caller built is the caller's to close.
+    close: () => (options.runtime === undefined ? runtime.close() : Promise.resolve()),
+  };
+}
+
+/** The sink in `size` sandboxes (worker threads), as Lambda runs concurrent invocations. */
+async function sandboxed(options: RunSinkOptions, size: number, counts: OutcomeCounts): Promise<StartedHandler> {
+  if (options.env === undefined || options.runtime !== undefined)
+    throw new Error('startSink with sandboxes needs env (each sandbox builds its own runtime), not runtime');
+  const env = options.env;
+  // The topics to consume: the config's, read here without connecting (each sandbox connects on its own).
+  const topics = Object.keys(loadConfigFromEnvironment(env).topics);
+  const pool = await startSandboxPool({
+    size,
+    env,
+    onOutcomes: (each) => {
+      counts.written += each.written;
+      counts.deadLettered += each.deadLettered;
+      counts.failed += each.failed;
+      counts.coalesced += each.coalesced;
+    },
+  });
+  return { handler: pool.handler, topics, tables: pool.tables, sandboxes: pool, close: () => pool.close() };
+}
+
+export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
+  const counts = noOutcomes();
+  const started = options.sandboxes === undefined ? await inProcess(options, counts) : await sandboxed(options, options.sandboxes, counts);
+  const { handler, topics } = started;
+  const close = (): Promise<void> => started.close();
   const warn =
     options.warn ??
     ((line: string) => {
@@ -104,7 +164,7 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
     poller = createPoller({
       bootstrapServers: options.bootstrapServers,
       ...(options.auth === undefined ? {} : { auth: options.auth }),
-      topics: options.topics ?? Object.keys(runtime.config.topics),
+      topics: options.topics ?? topics,
       groupId: options.groupId,
       handler: options.wrapHandler ? options.wrapHandler(handler) : handler,
       ...(options.onFailureQueueUrl === undefined ? {} : { onFailure: sqsDestination(options.onFailureQueueUrl) }),
@@ -164,7 +224,9 @@ export async function startSink(options: RunSinkOptions): Promise<RunningSink> {
   }
   return {
     poller,
-    runtime,
+    ...(started.runtime === undefined ? {} : { runtime: started.runtime }),
+    ...(started.sandboxes === undefined ? {} : { sandboxes: started.sandboxes }),
+    tables: started.tables,
     counts,
     stopped,
     stop: async () => {

@@ -90,6 +90,13 @@ export const runCommand: Command = {
       description: 'Invocations in flight at once (never two per partition).',
       default: '5',
     },
+    sandboxes: {
+      type: 'string',
+      value: '<n>',
+      description:
+        'Run each invocation in a sandbox of its own, as Lambda does: n worker threads, each with its own sink runtime and Cassandra connection, taking one serialized event at a time; --max-concurrency becomes n. 0: every invocation in this process (uses one core at most).',
+      default: '0',
+    },
     'timeout-ms': { type: 'string', value: '<ms>', description: 'Function timeout.', default: '60000' },
     'max-retries': {
       type: 'string',
@@ -142,10 +149,11 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
     throw new UsageError(`--starting-position must be TRIM_HORIZON or LATEST, got ${String(startingPosition)}`);
   const maxRetries = integerOf(values, 'max-retries', -1, 10_000) ?? DEFAULT_RETRY_ATTEMPTS;
   const maxRecordAge = integerOf(values, 'max-record-age-seconds', -1, 604_800) ?? DEFAULT_MAX_RECORD_AGE_SECONDS;
+  const sandboxes = integerOf(values, 'sandboxes', 0, 64) ?? 0;
   let poller: RunSinkOptions['poller'] = {
     batchSize: integerOf(values, 'batch-size', 1, 10_000) ?? 100,
     maximumBatchingWindowMs: integerOf(values, 'batching-window-ms', 0, 300_000) ?? 500,
-    maxConcurrency: integerOf(values, 'max-concurrency', 1, 1000) ?? 5,
+    maxConcurrency: sandboxes > 0 ? sandboxes : (integerOf(values, 'max-concurrency', 1, 1000) ?? 5),
     timeoutMs: integerOf(values, 'timeout-ms', 1000, 900_000) ?? 60_000,
     maximumRetryAttempts: maxRetries,
     maximumRecordAgeSeconds: maxRecordAge,
@@ -177,6 +185,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
         };
   const sink = await startSink({
     ...options,
+    ...(sandboxes > 0 ? { sandboxes } : {}),
     ...(progressIntervalMs > 0
       ? {
           progress: (line: string) => {
@@ -189,7 +198,7 @@ async function runSinkCommand(values: Values, _positionals: readonly string[], i
       io.err(line);
     },
   });
-  io.out(`sink running: tables ${sink.runtime.engine.tables.join(', ')}`);
+  io.out(`sink running: tables ${sink.tables.join(', ')}${sandboxes > 0 ? ` (${String(sandboxes)} sandboxes)` : ''}`);
   if (filter !== undefined)
     io.out(`event filters: ${String(filter.patterns.length)} pattern(s); records matching none are skipped and committed`);
   const feed: DemoFeed | undefined =
