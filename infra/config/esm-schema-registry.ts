@@ -18,7 +18,7 @@ export const esmSchemaRegistrySchema = z
   .discriminatedUnion('type', [
     z
       .object({
-        type: z.literal('glue'),
+        type: z.literal('glue').describe('The registry kind: the AWS Glue Schema Registry.'),
         registryArn: z
           .string()
           .regex(GLUE_REGISTRY_ARN, 'expected a Glue registry ARN (arn:aws:glue:<region>:<account>:registry/<name>)')
@@ -38,7 +38,7 @@ export const esmSchemaRegistrySchema = z
       .strict(),
     z
       .object({
-        type: z.literal('confluent'),
+        type: z.literal('confluent').describe('The registry kind: a Confluent-compatible registry.'),
         url: z.url().describe('The Confluent-compatible registry (SchemaRegistryURI).'),
         eventRecordFormat: z
           .enum(['JSON', 'SOURCE'])
