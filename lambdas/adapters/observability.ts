@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { countOutcomes, noOutcomes, type CountedOutcome, type OutcomeCounts } from '../core/outcome.js';
+import { countOutcome, noOutcomes, type CountedOutcome, type OutcomeCounts } from '../core/outcome.js';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, MetricName } from '../contract/metric-names.js';
 import { readRuntimeEnvironment } from '../contract/runtime-env.js';
 
@@ -69,6 +69,12 @@ export interface BatchMetrics {
   readonly records: readonly RecordResult[];
 }
 
+interface TableCounts {
+  readonly topic: string;
+  readonly table: string;
+  readonly counts: OutcomeCounts;
+}
+
 /**
  * Publishes a batch's metrics: one EMF document per dimension set (per topic,
  * and per topic and table). Counts are emitted even when zero so dashboards
@@ -80,18 +86,25 @@ export function publishBatchMetrics(
   createDimensionSet: (settings: ObservabilitySettings) => Metrics = createMetrics,
 ): void {
   const byTopic = new Map<string, { received: number; counts: OutcomeCounts }>();
-  const byTable = new Map<string, { topic: string; table: string; counts: OutcomeCounts }>();
+  // Per topic, then per table, for lookup without a composite key per record; `byTable` keeps first-seen order.
+  const tableEntries = new Map<string, Map<string, TableCounts>>();
+  const byTable: TableCounts[] = [];
   for (const record of batch.records) {
-    const topic = byTopic.get(record.topic) ?? { received: 0, counts: noOutcomes() };
+    let topic = byTopic.get(record.topic);
+    if (topic === undefined) byTopic.set(record.topic, (topic = { received: 0, counts: noOutcomes() }));
     topic.received++;
-    countOutcomes([record], topic.counts);
-    byTopic.set(record.topic, topic);
-    if (record.status === 'written') {
-      for (const table of record.tables ?? []) {
-        const key = `${record.topic}\u0000${table}`;
-        const entry = byTable.get(key) ?? { topic: record.topic, table, counts: noOutcomes() };
-        countOutcomes([record], entry.counts);
-        byTable.set(key, entry);
+    countOutcome(record, topic.counts);
+    if (record.status === 'written' && record.tables !== undefined && record.tables.length > 0) {
+      let tables = tableEntries.get(record.topic);
+      if (tables === undefined) tableEntries.set(record.topic, (tables = new Map<string, TableCounts>()));
+      for (const table of record.tables) {
+        let entry = tables.get(table);
+        if (entry === undefined) {
+          entry = { topic: record.topic, table, counts: noOutcomes() };
+          tables.set(table, entry);
+          byTable.push(entry);
+        }
+        countOutcome(record, entry.counts);
       }
     }
   }
@@ -106,7 +119,7 @@ export function publishBatchMetrics(
     metrics.addMetric(MetricName.BatchLatency, MetricUnit.Milliseconds, batch.latencyMs);
     metrics.publishStoredMetrics();
   }
-  for (const { topic, table, counts } of byTable.values()) {
+  for (const { topic, table, counts } of byTable) {
     const metrics = createDimensionSet(settings);
     metrics.addDimensions({ topic, table });
     metrics.addMetric(MetricName.RecordsWritten, MetricUnit.Count, counts.written);

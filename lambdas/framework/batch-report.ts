@@ -56,13 +56,16 @@ export function batchReport(options: BatchReportOptions): MiddlewareObj<unknown,
         settings,
         {
           latencyMs: now() - (startedAt.get(request) ?? now()),
-          records: outcomes.map((outcome) => ({
-            topic: outcome.record.topic,
-            status: outcome.status,
-            ...(outcome.status === 'written'
-              ? { tables: tablesByTopic.get(outcome.record.topic) ?? [], coalesced: outcome.coalesced === true }
-              : {}),
-          })),
+          records: outcomes.map((outcome) =>
+            outcome.status === 'written'
+              ? {
+                  topic: outcome.record.topic,
+                  status: outcome.status,
+                  tables: tablesByTopic.get(outcome.record.topic) ?? [],
+                  coalesced: outcome.coalesced === true,
+                }
+              : { topic: outcome.record.topic, status: outcome.status },
+          ),
         },
         createDimensionSet,
       );

@@ -76,6 +76,32 @@ describe('observability', () => {
     expect(tables[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['topic', 'table']));
   });
 
+  it('counts a table per topic, publishing the per-table documents in the order they were first seen', () => {
+    const emitted: Emf[] = [];
+    publishBatchMetrics(
+      { serviceName: 'svc', namespace: 'Ns' },
+      {
+        latencyMs: 1,
+        records: [
+          { topic: 'a', status: 'written', tables: ['t1'] },
+          { topic: 'b', status: 'written', tables: ['t1', 't2'] },
+          { topic: 'a', status: 'written', tables: ['t3', 't1'] },
+          { topic: 'b', status: 'failed', tables: ['t2'] },
+          { topic: 'a', status: 'written', tables: [] },
+        ],
+      },
+      (s) => new CapturingMetrics(s, emitted),
+    );
+    expect(emitted.map((e) => [e.topic, e.table, e.RecordsReceived, e.RecordsWritten])).toEqual([
+      ['a', undefined, 3, 3],
+      ['b', undefined, 2, 1],
+      ['a', 't1', undefined, 2],
+      ['b', 't1', undefined, 1],
+      ['b', 't2', undefined, 1],
+      ['a', 't3', undefined, 1],
+    ]);
+  });
+
   it('publishes SinkHalted in total (service only, for the alarm) and by topic and table; nothing without a halt', () => {
     const emitted: Emf[] = [];
     const settings = { serviceName: 'svc', namespace: 'Ns' };
