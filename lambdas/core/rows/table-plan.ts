@@ -190,7 +190,11 @@ function tableRowBuilder(
     return b.convert(value, b);
   };
   const identity = (values: readonly unknown[], positions: readonly number[]): string =>
-    positions.length === 1 ? keyText(values[positions[0] ?? 0]) : positions.map((at) => keyText(values[at])).join('\u0000');
+    positions.length === 1
+      ? keyText(values[positions[0] ?? 0])
+      : positions.length === 0
+        ? ''
+        : positions.map((at) => keyText(values[at])).join('\u0000');
 
   return (decoded) => {
     for (let index = 0; index < count; index++) raw[index] = (bindings[index] as Binding).extract(decoded);
