@@ -86,7 +86,10 @@ export function createCassandraSession(client: cassandra.Client): CqlSession {
     async batch(items: readonly BoundWrite[], options: WriteOptions) {
       try {
         const queries = items.map((item) => ({ query: item.statement.cql, params: item.values as unknown[] }));
-        await client.batch(queries, { ...queryOptions(options), logged: false, counter: options.counter === true });
+        const batchOptions = queryOptions(options);
+        batchOptions.logged = false;
+        batchOptions.counter = options.counter === true;
+        await client.batch(queries, batchOptions);
       } catch (error) {
         throw classify(error, 'write');
       }
@@ -95,12 +98,10 @@ export function createCassandraSession(client: cassandra.Client): CqlSession {
 }
 
 function queryOptions(options: WriteOptions): cassandra.QueryOptions {
-  return {
-    prepare: true,
-    consistency: CONSISTENCY[options.consistency],
-    isIdempotent: options.idempotent,
-    ...(options.timeoutMs === undefined ? {} : { readTimeout: options.timeoutMs }),
-  };
+  // Built per write: one literal, not a spread of a second object.
+  const query: cassandra.QueryOptions = { prepare: true, consistency: CONSISTENCY[options.consistency], isIdempotent: options.idempotent };
+  if (options.timeoutMs !== undefined) query.readTimeout = options.timeoutMs;
+  return query;
 }
 
 async function readTable(client: cassandra.Client, keyspace: string, table: string): Promise<TableSchema | MissingTable> {

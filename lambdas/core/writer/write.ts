@@ -190,13 +190,9 @@ async function runBatch(session: CqlSession, batch: Batch, tally: Tally, options
 
 function writeOptionsOf(pending: PendingRow, options: WriteCallOptions): WriteOptions {
   const { target } = pending.row;
-  const timeoutMs = options.deadlineMs === undefined ? undefined : Math.max(1, options.deadlineMs - Date.now());
-  return {
-    consistency: target.consistency,
-    idempotent: target.idempotent,
-    counter: target.counter,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  };
+  if (options.deadlineMs === undefined) return { consistency: target.consistency, idempotent: target.idempotent, counter: target.counter };
+  const timeoutMs = Math.max(1, options.deadlineMs - Date.now());
+  return { consistency: target.consistency, idempotent: target.idempotent, counter: target.counter, timeoutMs };
 }
 
 function failAll(batch: Batch, tally: Tally, error: (pending: PendingRow) => TransientError): void {
