@@ -4,45 +4,19 @@
  * deliver exactly what the in-process runner does, and a sandbox that dies
  * mid-invocation must fail that invocation so the poller delivers it again.
  */
-import type cassandra from 'cassandra-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedDemoState, planDemoRecords } from '../../local/runner/demo-data.js';
 import { produceDemo } from '../../local/runner/demo-produce.js';
 import type { RunningSink } from '../../local/runner/run.js';
 import type { SandboxPool } from '../../local/runner/sandbox/pool.js';
 import type { KafkaHandler } from '../../local/poller/types.js';
-import { localCassandraClient } from '../support/services.js';
-import { bootstrapServers, committedTotal, demoTarget, drainDeadLetters, startRunner, until, type DemoTarget } from './support.js';
+import { bootstrapServers, committedTotal, drainDeadLetters, until, useDemoSession } from './support.js';
 
-let cql: cassandra.Client;
-const targets: DemoTarget[] = [];
-const running: RunningSink[] = [];
-
-beforeAll(() => {
-  cql = localCassandraClient();
-});
-
-afterAll(async () => {
-  for (const sink of running) await sink.stop().catch(() => undefined);
-  for (const target of targets) await target.cleanup();
-  await cql.shutdown();
-});
-
-async function target(prefix: string): Promise<DemoTarget> {
-  const t = await demoTarget(prefix);
-  targets.push(t);
-  return t;
-}
-
-async function runner(t: DemoTarget, options: Parameters<typeof startRunner>[1] = {}): Promise<RunningSink> {
-  const sink = await startRunner(t, options);
-  running.push(sink);
-  return sink;
-}
+const { cql: client, target, runner } = useDemoSession();
 
 /** Every row of the table, as sorted JSON lines (comparable across keyspaces). */
 async function tableState(keyspace: string, table: string): Promise<string[]> {
-  const result = await cql.execute(`SELECT * FROM ${keyspace}.${table}`, [], { fetchSize: 5000, autoPage: true });
+  const result = await client().execute(`SELECT * FROM ${keyspace}.${table}`, [], { fetchSize: 5000, autoPage: true });
   return result.rows.map((row) => JSON.stringify(Object.fromEntries(row.keys().map((k) => [k, String(row.get(k))])))).sort();
 }
 

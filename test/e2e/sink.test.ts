@@ -1,37 +1,11 @@
 import type cassandra from 'cassandra-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedDemoState, planDemoRecords, type DemoOrder, type DemoRecord } from '../../local/runner/demo-data.js';
 import { produceDemo } from '../../local/runner/demo-produce.js';
-import type { RunningSink } from '../../local/runner/run.js';
 import type { KafkaHandler } from '../../local/poller/types.js';
-import { localCassandraClient } from '../support/services.js';
-import { bootstrapServers, committedTotal, demoTarget, drainDeadLetters, startRunner, until, type DemoTarget } from './support.js';
+import { bootstrapServers, committedTotal, drainDeadLetters, until, useDemoSession } from './support.js';
 
-let cql: cassandra.Client;
-const targets: DemoTarget[] = [];
-const running: RunningSink[] = [];
-
-beforeAll(() => {
-  cql = localCassandraClient();
-});
-
-afterAll(async () => {
-  for (const sink of running) await sink.stop().catch(() => undefined);
-  for (const target of targets) await target.cleanup();
-  await cql.shutdown();
-});
-
-async function target(prefix: string): Promise<DemoTarget> {
-  const t = await demoTarget(prefix);
-  targets.push(t);
-  return t;
-}
-
-async function runner(t: DemoTarget, options: Parameters<typeof startRunner>[1] = {}): Promise<RunningSink> {
-  const sink = await startRunner(t, options);
-  running.push(sink);
-  return sink;
-}
+const { cql: client, target, runner } = useDemoSession();
 
 function asOrderRow(row: cassandra.types.Row): Record<string, unknown> {
   const shipping = row.get('shipping') as Record<string, unknown> | null;
@@ -56,7 +30,7 @@ function asExpected(order: DemoOrder): Record<string, unknown> {
 }
 
 async function rows(keyspace: string, table: string): Promise<cassandra.types.Row[]> {
-  const result = await cql.execute(`SELECT * FROM ${keyspace}.${table}`, [], { fetchSize: 5000, autoPage: true });
+  const result = await client().execute(`SELECT * FROM ${keyspace}.${table}`, [], { fetchSize: 5000, autoPage: true });
   return result.rows;
 }
 
@@ -87,7 +61,7 @@ describe('the local runner end to end (real Kafka, Cassandra and SQS)', () => {
     for (const row of byId) expect(row).toEqual(wanted.get(String(row.order_id)));
     // orders_by_customer keeps history (deletesEnabled: false): every valid order, tombstoned ones included.
     expect(await countRows(t.keyspace, 'orders_by_customer')).toBe(expected.byCustomer.length);
-    const cities = await cql.execute(`SELECT customer_id, created_at, order_id, city FROM ${t.keyspace}.orders_by_customer`, [], {
+    const cities = await client().execute(`SELECT customer_id, created_at, order_id, city FROM ${t.keyspace}.orders_by_customer`, [], {
       fetchSize: 5000,
     });
     const cityOf = new Map(expected.byCustomer.map((o) => [o.order_id, o.shipping.city]));

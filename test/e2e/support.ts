@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DeleteQueueCommand, ReceiveMessageCommand, SQSClient, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Admin } from '@platformatic/kafka';
+import type cassandra from 'cassandra-driver';
+import { afterAll, beforeAll } from 'vitest';
 import { parseDeadLetterMessage, type DeadLetterMessage } from '../../lambdas/core/dead-letter.js';
 import { committedOffsets, ensureTopic } from '../../lambdas/adapters/kafka/index.js';
 import {
@@ -134,4 +136,44 @@ export async function drainDeadLetters(queueUrl: string): Promise<DeadLetterMess
     sqs.destroy();
   }
   return letters;
+}
+
+/** What a demo e2e file uses: a Cassandra client, and demo targets and runners that are cleaned up after the file. */
+export interface DemoSession {
+  /** The Cassandra client (connected in beforeAll). */
+  readonly cql: () => cassandra.Client;
+  readonly target: (prefix: string) => Promise<DemoTarget>;
+  readonly runner: (target: DemoTarget, options?: Partial<RunSinkOptions>) => Promise<RunningSink>;
+}
+
+/** Registers this file's beforeAll/afterAll: every runner is stopped and every target cleaned up at the end. */
+export function useDemoSession(): DemoSession {
+  let client: cassandra.Client | undefined;
+  const targets: DemoTarget[] = [];
+  const running: RunningSink[] = [];
+  beforeAll(() => {
+    client = localCassandraClient();
+  });
+  afterAll(async () => {
+    for (const sink of running) await sink.stop().catch(() => undefined);
+    for (const target of targets) await target.cleanup();
+    await client?.shutdown();
+  });
+  return {
+    cql: () => client ?? fail('the Cassandra client is connected in beforeAll'),
+    target: async (prefix) => {
+      const target = await demoTarget(prefix);
+      targets.push(target);
+      return target;
+    },
+    runner: async (target, options = {}) => {
+      const sink = await startRunner(target, options);
+      running.push(sink);
+      return sink;
+    },
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
